@@ -1,0 +1,70 @@
+using Scoring.Engine.Model;
+
+namespace Scoring.Engine.Evaluation;
+
+/// <summary>A parcel's data as received, keyed by the model's codes; not yet validated.</summary>
+public sealed record ParcelFacts
+{
+    private static readonly IReadOnlyDictionary<string, double> NoValues = new Dictionary<string, double>();
+    private static readonly IReadOnlyDictionary<string, string> NoCategories = new Dictionary<string, string>();
+    private static readonly IReadOnlyDictionary<string, bool> NoVetoes = new Dictionary<string, bool>();
+
+    /// <summary>Cadastral id.</summary>
+    public string ParcelId { get; init; } = "";
+    /// <summary>Level as a number, so that undefined values can be refused.</summary>
+    public int Level { get; init; }
+    /// <summary>Area in 亩.</summary>
+    public double AreaMu { get; init; }
+    /// <summary>Numeric indicator code → raw value.</summary>
+    public IReadOnlyDictionary<string, double> Indicators { get; init; } = NoValues;
+    /// <summary>Categorical indicator code → category key.</summary>
+    public IReadOnlyDictionary<string, string> Categories { get; init; } = NoCategories;
+    /// <summary>Veto code → requirement met.</summary>
+    public IReadOnlyDictionary<string, bool> Vetoes { get; init; } = NoVetoes;
+    /// <summary>GB/T 4754 industry code.</summary>
+    public string? IndustryCode { get; init; }
+    /// <summary>Inside the urban development boundary.</summary>
+    public bool? InsideDevelopmentBoundary { get; init; }
+    /// <summary>Inside the ecological protection red line.</summary>
+    public bool? InEcologicalRedLine { get; init; }
+    /// <summary>Redevelopment already under way.</summary>
+    public bool? RedevelopmentUnderway { get; init; }
+    /// <summary>Reported by its park or street.</summary>
+    public bool? LocallyReported { get; init; }
+}
+
+/// <summary>
+/// A validated parcel laid out in model order: what the evaluator reads. <see cref="Values"/> holds,
+/// per indicator, the raw value of a numeric indicator or the category ordinal of a categorical one;
+/// NaN means missing.
+/// </summary>
+public sealed class ParcelVector
+{
+    /// <summary>Creates an empty vector for a model: every value missing, every veto unknown.</summary>
+    public ParcelVector(ScoringModel model, string parcelId)
+    {
+        ParcelId = parcelId;
+        Values = new double[model.Indicators.Length];
+        Array.Fill(Values, double.NaN);
+        Vetoes = new VetoAnswer[model.Vetoes.Length];
+    }
+
+    /// <summary>Cadastral id.</summary>
+    public string ParcelId { get; }
+    /// <summary>Level.</summary>
+    public ParcelLevel Level { get; set; }
+    /// <summary>Area in 亩.</summary>
+    public double AreaMu { get; set; }
+    /// <summary>Industry division 0..99, or -1.</summary>
+    public int Division { get; set; } = -1;
+    /// <summary>Per indicator: raw value or category ordinal; NaN = missing.</summary>
+    public double[] Values { get; }
+    /// <summary>Per veto check.</summary>
+    public VetoAnswer[] Vetoes { get; }
+    /// <summary>Inside the ecological protection red line.</summary>
+    public bool InEcologicalRedLine { get; set; }
+    /// <summary>Redevelopment already under way.</summary>
+    public bool RedevelopmentUnderway { get; set; }
+    /// <summary>Reported by its park or street.</summary>
+    public bool LocallyReported { get; set; }
+}

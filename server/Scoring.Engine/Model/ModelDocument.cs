@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Scoring.Engine.Model;
+
+/// <summary>The model as a JSON document: everything that defines how parcels are scored.</summary>
+public sealed record ModelDocument
+{
+    /// <summary>Stable id of the model family (e.g. the district's indicator system).</summary>
+    public string Id { get; init; } = "";
+    /// <summary>Version id; every evaluation names the version that produced it.</summary>
+    public string Version { get; init; } = "";
+    /// <summary>Display name.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>Free text.</summary>
+    public string? Description { get; init; }
+    /// <summary>Scores below this are inefficient (the paper's 0.6).</summary>
+    public double Threshold { get; init; } = 0.6;
+    /// <summary>Scores in [threshold, threshold + band) need review.</summary>
+    public double ReviewBand { get; init; } = 0.05;
+    /// <summary>Below this completeness a parcel is INSUFFICIENT_DATA.</summary>
+    public double MinCompleteness { get; init; } = 0.7;
+    /// <summary><c>renormalize</c> or <c>zero</c>.</summary>
+    public string MissingData { get; init; } = "renormalize";
+    /// <summary>Cached values older than this many days are flagged stale.</summary>
+    public int MaxValueAgeDays { get; init; } = 1095;
+    /// <summary>How many shortfalls an explanation lists.</summary>
+    public int TopShortfalls { get; init; } = 5;
+    /// <summary>Groups of veto checks.</summary>
+    public List<VetoGroupDocument> VetoGroups { get; init; } = [];
+    /// <summary>The veto checks (一票否决).</summary>
+    public List<VetoDocument> Vetoes { get; init; } = [];
+    /// <summary>The elements with their indicators.</summary>
+    public List<ElementDocument> Elements { get; init; } = [];
+    /// <summary>Per-industry replacements of one curve point.</summary>
+    public List<IndustryAnchorDocument> IndustryAnchors { get; init; } = [];
+    /// <summary>Per-level curve replacements.</summary>
+    public List<LevelOverrideDocument> LevelOverrides { get; init; } = [];
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Parses a model document; throws <see cref="ModelValidationException"/> on malformed JSON.</summary>
+    public static ModelDocument Parse(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ModelDocument>(json, Json)
+                ?? throw new ModelValidationException([new ModelError("$", "the document is empty")]);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelValidationException([new ModelError(e.Path ?? "$", e.Message)]);
+        }
+    }
+
+    /// <summary>Serialises the document to indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+/// <summary>A group of veto checks.</summary>
+public sealed record VetoGroupDocument
+{
+    /// <summary>Group code.</summary>
+    public string Code { get; init; } = "";
+    /// <summary>Chinese name.</summary>
+    public string Name { get; init; } = "";
+}
+
+/// <summary>One yes/no veto check.</summary>
+public sealed record VetoDocument
+{
+    /// <summary>Veto code.</summary>
+    public string Code { get; init; } = "";
+    /// <summary>Group code.</summary>
+    public string Group { get; init; } = "";
+    /// <summary>Chinese name.</summary>
+    public string Name { get; init; } = "";
+}
+
+/// <summary>One element (要素) of the score.</summary>
+public sealed record ElementDocument
+{
+    /// <summary>Element code.</summary>
+    public string Code { get; init; } = "";
+    /// <summary>Chinese name.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>Weight among elements.</summary>
+    public double Weight { get; init; }
+    /// <summary>The element's indicators.</summary>
+    public List<IndicatorDocument> Indicators { get; init; } = [];
+}
+
+/// <summary>One indicator: numeric with a curve, or categorical with a category map.</summary>
+public sealed record IndicatorDocument
+{
+    /// <summary>Indicator code.</summary>
+    public string Code { get; init; } = "";
+    /// <summary>Chinese name.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>Unit of the raw value.</summary>
+    public string Unit { get; init; } = "";
+    /// <summary>Weight inside its element.</summary>
+    public double Weight { get; init; }
+    /// <summary>Valid range of the raw value (numeric indicators).</summary>
+    public RangeDocument? Range { get; init; }
+    /// <summary>Value → utility curve (numeric indicators).</summary>
+    public CurveDocument? Curve { get; init; }
+    /// <summary>Category → utility (categorical indicators).</summary>
+    public List<CategoryDocument>? Categories { get; init; }
+}
+
+/// <summary>Inclusive bounds; a missing bound is open.</summary>
+public sealed record RangeDocument
+{
+    /// <summary>Lowest valid value.</summary>
+    public double? Min { get; init; }
+    /// <summary>Highest valid value.</summary>
+    public double? Max { get; init; }
+}
+
+/// <summary>A piecewise-linear curve of (value, utility) points.</summary>
+public sealed record CurveDocument
+{
+    /// <summary>Pairs [value, utility], values strictly increasing.</summary>
+    public List<double[]> Points { get; init; } = [];
+    /// <summary>Interpolate in log10(1 + value).</summary>
+    public bool Log { get; init; }
+}
+
+/// <summary>One category of a categorical indicator.</summary>
+public sealed record CategoryDocument
+{
+    /// <summary>Category key.</summary>
+    public string Key { get; init; } = "";
+    /// <summary>Chinese name.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>Utility in [0, 1].</summary>
+    public double Utility { get; init; }
+}
+
+/// <summary>Replaces the value of one curve point per industry division.</summary>
+public sealed record IndustryAnchorDocument
+{
+    /// <summary>Indicator whose curve is anchored.</summary>
+    public string Indicator { get; init; } = "";
+    /// <summary>The utility of the point whose value is replaced.</summary>
+    public double Utility { get; init; } = 0.6;
+    /// <summary>Where the figures come from.</summary>
+    public string? Source { get; init; }
+    /// <summary>Two-digit GB/T 4754 division → the point's value.</summary>
+    public Dictionary<string, double> Divisions { get; init; } = [];
+}
+
+/// <summary>A curve that replaces an indicator's default for one level.</summary>
+public sealed record LevelOverrideDocument
+{
+    /// <summary><c>PARK</c>, <c>COMMUNITY</c> or <c>SCATTERED</c>.</summary>
+    public string Level { get; init; } = "";
+    /// <summary>Indicator code.</summary>
+    public string Indicator { get; init; } = "";
+    /// <summary>The replacement curve.</summary>
+    public CurveDocument Curve { get; init; } = new();
+}
