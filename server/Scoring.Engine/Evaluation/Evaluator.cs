@@ -95,6 +95,7 @@ public static class Evaluator
         }
 
         var classification = Classify(model, score, completeness, failed.Count > 0, unknown.Count > 0);
+        var indicatorArray = indicatorResults.MoveToImmutable();
         return new EvaluationResult
         {
             ParcelId = parcel.ParcelId,
@@ -106,10 +107,10 @@ public static class Evaluator
             Level = parcel.Level,
             AreaMu = parcel.AreaMu,
             Elements = elementResults.MoveToImmutable(),
-            Indicators = indicatorResults.MoveToImmutable(),
+            Indicators = indicatorArray,
             FailedVetoes = failed.ToImmutable(),
             UnknownVetoes = unknown.ToImmutable(),
-            TopShortfalls = Shortfalls(model, indicatorResults),
+            TopShortfalls = Shortfalls(model, indicatorArray),
         };
     }
 
@@ -133,7 +134,7 @@ public static class Evaluator
         return Disposition.Retained;
     }
 
-    private static ImmutableArray<Shortfall> Shortfalls(ScoringModel model, ImmutableArray<IndicatorResult>.Builder results)
+    private static ImmutableArray<Shortfall> Shortfalls(ScoringModel model, ImmutableArray<IndicatorResult> results)
     {
         var count = model.Document.TopShortfalls;
         if (count == 0) return [];

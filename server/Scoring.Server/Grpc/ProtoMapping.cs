@@ -1,0 +1,94 @@
+using Scoring.Engine.Evaluation;
+using Scoring.Engine.Model;
+using Scoring.V1;
+using EngineClassification = Scoring.Engine.Evaluation.Classification;
+using EngineDisposition = Scoring.Engine.Evaluation.Disposition;
+
+namespace Scoring.Server.Grpc;
+
+/// <summary>Maps contract messages to engine values and back; nothing else happens here.</summary>
+internal static class ProtoMapping
+{
+    /// <summary>The parcel's data as the engine reads it (the proto maps are used as they are, not copied).</summary>
+    public static ParcelFacts ToFacts(this ParcelInput p) => new()
+    {
+        ParcelId = p.ParcelId,
+        Level = (int)p.Level,
+        AreaMu = p.AreaMu,
+        Indicators = p.Indicators,
+        Categories = p.Categories,
+        Vetoes = p.Vetoes,
+        IndustryCode = p.IndustryCode,
+        InsideDevelopmentBoundary = p.HasInsideDevelopmentBoundary ? p.InsideDevelopmentBoundary : null,
+        InEcologicalRedLine = p.HasInEcologicalRedLine ? p.InEcologicalRedLine : null,
+        RedevelopmentUnderway = p.HasRedevelopmentUnderway ? p.RedevelopmentUnderway : null,
+        LocallyReported = p.HasLocallyReported ? p.LocallyReported : null,
+    };
+
+    /// <summary>The contract's Evaluation; <paramref name="full"/> adds indicators and shortfalls.</summary>
+    public static Evaluation ToProto(this EvaluationResult r, ScoringModel model, bool full, IndicatorProvenance? provenance = null)
+    {
+        var e = new Evaluation
+        {
+            ParcelId = r.ParcelId,
+            ModelVersion = r.ModelVersion,
+            Score = r.Score,
+            Classification = (V1.Classification)(int)r.Classification,
+            Disposition = (V1.Disposition)(int)r.Disposition,
+            Completeness = r.Completeness,
+            Level = (Level)(int)r.Level,
+            AreaMu = r.AreaMu,
+            FailedVetoes = { r.FailedVetoes },
+            UnknownVetoes = { r.UnknownVetoes },
+        };
+        foreach (var el in r.Elements)
+            e.Elements.Add(new ElementScore { Code = el.Code, Name = el.Name, Weight = el.Weight, Score = el.Score, Missing = el.Missing });
+        if (!full) return e;
+
+        AddIndicators(e, r, model, provenance);
+        foreach (var s in r.TopShortfalls)
+            e.TopShortfalls.Add(new V1.Shortfall { Code = s.Code, Name = s.Name, Gap = s.Gap, Utility = s.Utility });
+        return e;
+    }
+
+    private static void AddIndicators(Evaluation e, EvaluationResult r, ScoringModel model, IndicatorProvenance? provenance)
+    {
+        for (var i = 0; i < r.Indicators.Length; i++)
+        {
+            var x = r.Indicators[i];
+            var def = model.Indicators[i];
+            var s = new IndicatorScore
+            {
+                Code = x.Code,
+                Name = def.Name,
+                Element = model.Elements[def.Element].Code,
+                Utility = x.Utility,
+                Weight = x.Weight,
+                Contribution = x.Contribution,
+                ModelWeight = x.ModelWeight,
+                Missing = x.Missing,
+                Category = x.Category ?? "",
+            };
+            if (!double.IsNaN(x.Value)) s.Value = x.Value;
+            if (!x.Missing)
+            {
+                s.Origin = ValueOrigin.Inline;
+                provenance?.Describe(x.Code, s);
+            }
+            e.Indicators.Add(s);
+        }
+    }
+
+    /// <summary>The engine's classification of a contract value.</summary>
+    public static EngineClassification ToEngine(this V1.Classification c) => (EngineClassification)(int)c;
+
+    /// <summary>The engine's disposition of a contract value.</summary>
+    public static EngineDisposition ToEngine(this V1.Disposition d) => (EngineDisposition)(int)d;
+}
+
+/// <summary>Says where each indicator value of an evaluation came from (inline or the cache).</summary>
+internal abstract class IndicatorProvenance
+{
+    /// <summary>Fills origin, source, as_of and stale of a present indicator.</summary>
+    public abstract void Describe(string code, IndicatorScore score);
+}

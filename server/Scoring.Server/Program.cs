@@ -1,0 +1,4 @@
+using Scoring.Server.Extensions;
+
+var app = ScoringApp.Create(args);
+app.Run();

@@ -1,0 +1,55 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Scoring.Server.Extensions;
+
+namespace Scoring.Server.Tests;
+
+/// <summary>A real Kestrel server on 127.0.0.1 with an ephemeral port and its own SQLite file.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    /// <summary>Folder holding this server's database; deleted at the end.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "scoring-tests-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The server's address, e.g. http://127.0.0.1:41234.</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>An HTTP/2 channel to the server.</summary>
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    /// <summary>Extra configuration given as command-line arguments.</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--environment", "Development",
+            $"--ConnectionStrings:Scoring=Data Source={Path.Combine(DataDirectory, "scoring.db")}",
+            "--Logging:LogLevel:Default=Warning",
+            .. ExtraArgs,
+        ];
+        _app = ScoringApp.Create(args);
+        await _app.StartAsync();
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        Address = new Uri(addresses.Addresses.First());
+        Channel = GrpcChannel.ForAddress(Address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
