@@ -128,6 +128,7 @@ public static class ModelCompiler
                 if (div.Length != 2 || !int.TryParse(div, NumberStyles.None, CultureInfo.InvariantCulture, out var d))
                 { Error(dpath, "a division is two digits, e.g. \"39\""); continue; }
                 var curves = new UtilityCurve[4];
+                var reported = false; // one error per division, not one per level curve
                 for (var l = 0; l < 4; l++)
                 {
                     var baseCurve = target.LevelCurves[l];
@@ -137,7 +138,8 @@ public static class ModelCompiler
                     var hi = k < baseCurve.Values.Count - 1 ? baseCurve.Values[k + 1] : double.PositiveInfinity;
                     if (!(value > lo && value < hi))
                     {
-                        Error(dpath, $"value {F(value)} must lie strictly between its neighbouring curve points {F(lo)} and {F(hi)}");
+                        if (!reported) Error(dpath, $"value {F(value)} must lie strictly between its neighbouring curve points {F(lo)} and {F(hi)}");
+                        reported = true;
                         curves[l] = baseCurve;
                         continue;
                     }
@@ -161,14 +163,16 @@ public static class ModelCompiler
         if (d.Curve is not null) return (CompileCurve(d.Curve, $"{path}.curve", error), null, range);
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        if (d.Categories!.Count == 0) error($"{path}.categories", "a categorical indicator needs at least one category");
+        var ok = d.Categories!.Count > 0;
+        if (!ok) error($"{path}.categories", "a categorical indicator needs at least one category");
         foreach (var (c, i) in d.Categories.Select((c, i) => (c, i)))
         {
             var cpath = $"{path}.categories[{Key(c.Key, i)}]";
-            if (string.IsNullOrWhiteSpace(c.Key)) error($"{path}.categories[{i}].key", "is empty");
-            else if (!keys.Add(c.Key)) error(cpath, "duplicate category key");
+            if (string.IsNullOrWhiteSpace(c.Key)) { error($"{path}.categories[{i}].key", "is empty"); ok = false; }
+            else if (!keys.Add(c.Key)) { error(cpath, "duplicate category key"); ok = false; }
             if (!(c.Utility >= 0 && c.Utility <= 1)) error($"{cpath}.utility", $"must be in [0, 1], got {F(c.Utility)}");
         }
+        if (!ok) return (null, null, range);
         return (null, new CategoryMap(d.Categories.Select(c => c.Key).ToList(), d.Categories.Select(c => c.Name).ToList(),
             d.Categories.Select(c => c.Utility).ToList()), range);
     }
