@@ -1,6 +1,10 @@
 using Scoring.Engine.Model;
 using Scoring.Server.Grpc;
 using Scoring.Server.Models;
+using Scoring.Server.Parcels;
+using Scoring.Storage;
+using Scoring.Storage.Evaluations;
+using Scoring.Storage.Parcels;
 
 namespace Scoring.Server.Extensions;
 
@@ -16,12 +20,20 @@ public static class ScoringApp
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = 64 * 1024 * 1024;
         });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new ScoringDatabase(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("Scoring") ?? "Data Source=data/scoring.db",
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ParcelStore>();
+        builder.Services.AddSingleton<EvaluationStore>();
+        builder.Services.AddSingleton<ParcelEvaluations>();
         builder.Services.AddSingleton(sp => new ModelCatalog(LoadDefaultModel(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>())));
 
         var app = builder.Build();
         app.MapGrpcService<ScoringGrpcService>();
         app.MapGet("/", () => "Scoring: gRPC service scoring.v1.ScoringService. Use a gRPC client (HTTP/2).");
-        // Load and validate the default model at start, not on the first call.
+        // Open (and migrate) the database and load the models at start, not on the first call.
+        app.Services.GetRequiredService<ScoringDatabase>();
         app.Services.GetRequiredService<ModelCatalog>();
         return app;
     }

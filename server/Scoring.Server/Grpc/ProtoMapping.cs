@@ -26,7 +26,7 @@ internal static class ProtoMapping
     };
 
     /// <summary>The contract's Evaluation; <paramref name="full"/> adds indicators and shortfalls.</summary>
-    public static Evaluation ToProto(this EvaluationResult r, ScoringModel model, bool full, IndicatorProvenance? provenance = null)
+    public static Evaluation ToProto(this EvaluationResult r, ScoringModel model, bool full, Action<IndicatorScore>? describe = null)
     {
         var e = new Evaluation
         {
@@ -45,13 +45,13 @@ internal static class ProtoMapping
             e.Elements.Add(new ElementScore { Code = el.Code, Name = el.Name, Weight = el.Weight, Score = el.Score, Missing = el.Missing });
         if (!full) return e;
 
-        AddIndicators(e, r, model, provenance);
+        AddIndicators(e, r, model, describe);
         foreach (var s in r.TopShortfalls)
             e.TopShortfalls.Add(new V1.Shortfall { Code = s.Code, Name = s.Name, Gap = s.Gap, Utility = s.Utility });
         return e;
     }
 
-    private static void AddIndicators(Evaluation e, EvaluationResult r, ScoringModel model, IndicatorProvenance? provenance)
+    private static void AddIndicators(Evaluation e, EvaluationResult r, ScoringModel model, Action<IndicatorScore>? describe)
     {
         for (var i = 0; i < r.Indicators.Length; i++)
         {
@@ -73,7 +73,7 @@ internal static class ProtoMapping
             if (!x.Missing)
             {
                 s.Origin = ValueOrigin.Inline;
-                provenance?.Describe(x.Code, s);
+                describe?.Invoke(s);
             }
             e.Indicators.Add(s);
         }
@@ -84,11 +84,4 @@ internal static class ProtoMapping
 
     /// <summary>The engine's disposition of a contract value.</summary>
     public static EngineDisposition ToEngine(this V1.Disposition d) => (EngineDisposition)(int)d;
-}
-
-/// <summary>Says where each indicator value of an evaluation came from (inline or the cache).</summary>
-internal abstract class IndicatorProvenance
-{
-    /// <summary>Fills origin, source, as_of and stale of a present indicator.</summary>
-    public abstract void Describe(string code, IndicatorScore score);
 }

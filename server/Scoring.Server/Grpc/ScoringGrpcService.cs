@@ -2,26 +2,33 @@ using Grpc.Core;
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
 using Scoring.Server.Models;
+using Scoring.Server.Parcels;
 using Scoring.V1;
 
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ScoringService: maps messages to the engine and back.</summary>
-internal sealed class ScoringGrpcService(ModelCatalog models) : ScoringService.ScoringServiceBase
+internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations evaluations) : ScoringService.ScoringServiceBase
 {
     /// <summary>The most parcels one BatchEvaluate chunk may carry.</summary>
     public const int MaxChunkParcels = 10_000;
 
-    public override Task<EvaluateParcelResponse> EvaluateParcel(EvaluateParcelRequest request, ServerCallContext context)
+    public override async Task<EvaluateParcelResponse> EvaluateParcel(EvaluateParcelRequest request, ServerCallContext context)
     {
+        var token = context.CancellationToken;
         var model = ResolveModel(request.ModelVersion, "model_version");
         if (request.Parcel is null)
             throw RichErrors.InvalidArgument([new FieldViolation("parcel", "is required")], RichErrors.Reasons.InvalidRequest).ToRpcException();
-        var assessment = ParcelAssessor.Assess(model, request.Parcel.ToFacts(), "parcel.");
+        var parcel = await evaluations.PrepareAsync(model, request.Parcel, token);
+        var assessment = ParcelAssessor.Assess(model, parcel.Facts, "parcel.");
         if (!assessment.Succeeded)
             throw RichErrors.InvalidArgument([.. assessment.Violations], RichErrors.Reasons.InvalidParcel).ToRpcException();
+        if (!parcel.Known) throw UnknownParcel(parcel.ParcelId).ToRpcException();
+        var result = assessment.Result!;
+        if (!request.SkipHistory) await evaluations.RecordAsync([(parcel, result)], token);
+        var staleBefore = evaluations.StaleBefore(model);
         var full = request.View != EvaluationView.Basic;
-        return Task.FromResult(new EvaluateParcelResponse { Evaluation = assessment.Result!.ToProto(model, full) });
+        return new EvaluateParcelResponse { Evaluation = result.ToProto(model, full, s => parcel.Describe(s, staleBefore)) };
     }
 
     public override async Task BatchEvaluate(IAsyncStreamReader<BatchEvaluateRequest> requestStream,
@@ -30,6 +37,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models) : ScoringService.S
         var token = context.CancellationToken;
         ScoringModel? model = null;
         var full = false;
+        var record = false;
         var chunkIndex = 0;
         while (await requestStream.MoveNext(token))
         {
@@ -39,21 +47,35 @@ internal sealed class ScoringGrpcService(ModelCatalog models) : ScoringService.S
                 // The model, the view and the history flag are fixed by the first chunk for the whole stream.
                 model = ResolveModel(chunk.ModelVersion, "model_version");
                 full = chunk.View == EvaluationView.Full;
+                record = chunk.RecordHistory;
             }
             if (chunk.Parcels.Count > MaxChunkParcels)
                 throw RichErrors.InvalidArgument(
                     [new FieldViolation("parcels", $"chunk {chunkIndex} carries {chunk.Parcels.Count} parcels; at most {MaxChunkParcels} are allowed per chunk")],
                     RichErrors.Reasons.InvalidRequest).ToRpcException();
 
+            var prepared = await evaluations.PrepareManyAsync(model, chunk.Parcels, token);
+            var staleBefore = evaluations.StaleBefore(model);
             var response = new BatchEvaluateResponse();
-            for (var i = 0; i < chunk.Parcels.Count; i++)
+            var evaluated = record ? new List<(PreparedParcel, EvaluationResult)>(prepared.Length) : null;
+            for (var i = 0; i < prepared.Length; i++)
             {
-                var parcel = chunk.Parcels[i];
-                var assessment = ParcelAssessor.Assess(model, parcel.ToFacts(), $"parcels[{i}].");
-                response.Results.Add(assessment.Succeeded
-                    ? new BatchResult { ParcelId = parcel.ParcelId, Evaluation = assessment.Result!.ToProto(model, full) }
-                    : new BatchResult { ParcelId = parcel.ParcelId, Error = RichErrors.InvalidArgument([.. assessment.Violations], RichErrors.Reasons.InvalidParcel) });
+                var parcel = prepared[i];
+                var assessment = ParcelAssessor.Assess(model, parcel.Facts, $"parcels[{i}].");
+                BatchResult result;
+                if (!assessment.Succeeded)
+                    result = new BatchResult { ParcelId = parcel.ParcelId, Error = RichErrors.InvalidArgument([.. assessment.Violations], RichErrors.Reasons.InvalidParcel) };
+                else if (!parcel.Known)
+                    result = new BatchResult { ParcelId = parcel.ParcelId, Error = UnknownParcel(parcel.ParcelId) };
+                else
+                {
+                    result = new BatchResult { ParcelId = parcel.ParcelId, Evaluation = assessment.Result!.ToProto(model, full, s => parcel.Describe(s, staleBefore)) };
+                    evaluated?.Add((parcel, assessment.Result!));
+                }
+                response.Results.Add(result);
             }
+            // The chunk's history is committed before its results are sent: what a client saw is recorded.
+            if (evaluated is { Count: > 0 }) await evaluations.RecordAsync(evaluated, token);
             await responseStream.WriteAsync(response, token);
             chunkIndex++;
         }
@@ -63,6 +85,9 @@ internal sealed class ScoringGrpcService(ModelCatalog models) : ScoringService.S
     {
         throw new RpcException(new Status(StatusCode.Unimplemented, "UpdateWeights arrives with model versioning"));
     }
+
+    private static Google.Rpc.Status UnknownParcel(string id) => RichErrors.NotFound("scoring.v1.Parcel", id, RichErrors.Reasons.ParcelNotFound,
+        $"parcel '{id}' is not in the indicator cache and the request carries no indicator, category or veto values");
 
     private ScoringModel ResolveModel(string version, string field)
     {

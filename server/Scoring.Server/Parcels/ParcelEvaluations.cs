@@ -1,0 +1,45 @@
+using Scoring.Engine.Evaluation;
+using Scoring.Engine.Model;
+using Scoring.Storage.Evaluations;
+using Scoring.Storage.Parcels;
+using Scoring.V1;
+
+namespace Scoring.Server.Parcels;
+
+/// <summary>Fills parcels from the indicator cache before evaluation and records evaluations in the history.</summary>
+internal sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore history, TimeProvider time)
+{
+    /// <summary>One parcel, merged with its cached record when the cache holds it.</summary>
+    public async Task<PreparedParcel> PrepareAsync(ScoringModel model, ParcelInput parcel, CancellationToken cancellationToken)
+    {
+        var cached = IsLookupId(parcel.ParcelId) ? await parcels.GetAsync(parcel.ParcelId, cancellationToken) : null;
+        return PreparedParcel.Merge(model, parcel, cached);
+    }
+
+    /// <summary>A chunk of parcels, merged with their cached records; one cache query for the whole chunk.</summary>
+    public async Task<PreparedParcel[]> PrepareManyAsync(ScoringModel model, IReadOnlyList<ParcelInput> chunk, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>(chunk.Count);
+        foreach (var p in chunk)
+            if (IsLookupId(p.ParcelId)) ids.Add(p.ParcelId);
+        var cached = await parcels.GetManyAsync(ids, cancellationToken);
+        var prepared = new PreparedParcel[chunk.Count];
+        for (var i = 0; i < chunk.Count; i++)
+            prepared[i] = PreparedParcel.Merge(model, chunk[i], cached.GetValueOrDefault(chunk[i].ParcelId));
+        return prepared;
+    }
+
+    /// <summary>Cached values dated before this day are stale under <paramref name="model"/>.</summary>
+    public DateOnly StaleBefore(ScoringModel model) =>
+        DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-model.Document.MaxValueAgeDays);
+
+    /// <summary>Appends evaluations to the history in one transaction.</summary>
+    public Task RecordAsync(IEnumerable<(PreparedParcel Parcel, EvaluationResult Result)> evaluations, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return history.AppendAsync([.. evaluations.Select(e => e.Parcel.ToRecord(e.Result, now))], cancellationToken);
+    }
+
+    // Ids that fail validation are reported by the parcel reader; they are not looked up.
+    private static bool IsLookupId(string id) => id.Length is > 0 and <= ParcelReader.MaxParcelIdLength;
+}

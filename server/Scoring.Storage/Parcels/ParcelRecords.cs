@@ -1,0 +1,160 @@
+using System.Collections.ObjectModel;
+using Scoring.Engine.Evaluation;
+
+namespace Scoring.Storage.Parcels;
+
+/// <summary>One parcel of a feed chunk: attributes to set (null leaves the cached value as it is) and values received.</summary>
+/// <param name="ParcelId">Cadastral id.</param>
+public sealed record ParcelWrite(string ParcelId)
+{
+    /// <summary>Parcel name; null leaves it as it is.</summary>
+    public string? Name { get; init; }
+    /// <summary>Name of the enterprise on the parcel; null leaves it as it is.</summary>
+    public string? EnterpriseName { get; init; }
+    /// <summary>Level 0–3 (as <see cref="Scoring.Engine.Model.ParcelLevel"/>); null leaves it as it is.</summary>
+    public int? Level { get; init; }
+    /// <summary>Area in 亩; null leaves it as it is.</summary>
+    public double? AreaMu { get; init; }
+    /// <summary>Management unit id; null leaves it as it is.</summary>
+    public string? UnitId { get; init; }
+    /// <summary>Street (街道); null leaves it as it is.</summary>
+    public string? Street { get; init; }
+    /// <summary>GB/T 4754 industry code; null leaves it as it is.</summary>
+    public string? IndustryCode { get; init; }
+    /// <summary>Inside the urban development boundary; null leaves it as it is.</summary>
+    public bool? InsideDevelopmentBoundary { get; init; }
+    /// <summary>Inside the ecological protection red line; null leaves it as it is.</summary>
+    public bool? InEcologicalRedLine { get; init; }
+    /// <summary>Redevelopment already under way; null leaves it as it is.</summary>
+    public bool? RedevelopmentUnderway { get; init; }
+    /// <summary>Reported by its park or street; null leaves it as it is.</summary>
+    public bool? LocallyReported { get; init; }
+    /// <summary>Geometry text, stored untouched; null leaves it as it is.</summary>
+    public string? Geometry { get; init; }
+    /// <summary>Numeric indicator code → raw value.</summary>
+    public IReadOnlyDictionary<string, double> Indicators { get; init; } = ReadOnlyDictionary<string, double>.Empty;
+    /// <summary>Categorical indicator code → category key.</summary>
+    public IReadOnlyDictionary<string, string> Categories { get; init; } = ReadOnlyDictionary<string, string>.Empty;
+    /// <summary>Veto code → requirement met.</summary>
+    public IReadOnlyDictionary<string, bool> Vetoes { get; init; } = ReadOnlyDictionary<string, bool>.Empty;
+}
+
+/// <summary>What one upsert chunk wrote.</summary>
+/// <param name="Parcels">Parcels inserted or updated.</param>
+/// <param name="Values">Indicator values, category keys and veto answers recorded.</param>
+public readonly record struct UpsertCounts(int Parcels, int Values);
+
+/// <summary>A parcel's cached attributes; null means never received.</summary>
+/// <param name="ParcelId">Cadastral id.</param>
+/// <param name="Name">Parcel name.</param>
+/// <param name="EnterpriseName">Name of the enterprise on the parcel.</param>
+/// <param name="Level">Level 0–3 (as <see cref="Scoring.Engine.Model.ParcelLevel"/>).</param>
+/// <param name="AreaMu">Area in 亩.</param>
+/// <param name="UnitId">Management unit id.</param>
+/// <param name="Street">Street (街道).</param>
+/// <param name="IndustryCode">GB/T 4754 industry code.</param>
+/// <param name="InsideDevelopmentBoundary">Inside the urban development boundary.</param>
+/// <param name="InEcologicalRedLine">Inside the ecological protection red line.</param>
+/// <param name="RedevelopmentUnderway">Redevelopment already under way.</param>
+/// <param name="LocallyReported">Reported by its park or street.</param>
+/// <param name="Geometry">Geometry text as received.</param>
+/// <param name="CreatedAt">When the parcel first reached the cache.</param>
+/// <param name="UpdatedAt">When the parcel last received anything.</param>
+public sealed record ParcelAttributes(
+    string ParcelId,
+    string? Name,
+    string? EnterpriseName,
+    int? Level,
+    double? AreaMu,
+    string? UnitId,
+    string? Street,
+    string? IndustryCode,
+    bool? InsideDevelopmentBoundary,
+    bool? InEcologicalRedLine,
+    bool? RedevelopmentUnderway,
+    bool? LocallyReported,
+    string? Geometry,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>One received value with its provenance; exactly one of Number, Category and Veto is set.</summary>
+/// <param name="Code">Indicator or veto code.</param>
+/// <param name="Number">Raw value of a numeric indicator.</param>
+/// <param name="Category">Category key of a categorical indicator.</param>
+/// <param name="Veto">Veto answer: true when the requirement is met.</param>
+/// <param name="Source">The data source that sent it.</param>
+/// <param name="AsOf">The date the value describes.</param>
+/// <param name="ReceivedAt">When the service received it.</param>
+public sealed record CachedValue(string Code, double? Number, string? Category, bool? Veto, string Source, DateOnly AsOf,
+    DateTimeOffset ReceivedAt);
+
+/// <summary>A cached parcel: its attributes and the current value of every code, by kind.</summary>
+/// <param name="Attributes">The parcel's attributes.</param>
+/// <param name="Indicators">Numeric indicator code → current value.</param>
+/// <param name="Categories">Categorical indicator code → current category key.</param>
+/// <param name="Vetoes">Veto code → current answer.</param>
+public sealed record CachedParcel(
+    ParcelAttributes Attributes,
+    IReadOnlyDictionary<string, CachedValue> Indicators,
+    IReadOnlyDictionary<string, CachedValue> Categories,
+    IReadOnlyDictionary<string, CachedValue> Vetoes)
+{
+    /// <summary>Cadastral id.</summary>
+    public string ParcelId => Attributes.ParcelId;
+
+    /// <summary>The cached data as engine input; a level or area never received is 0 (unspecified).</summary>
+    public ParcelFacts ToFacts() => new()
+    {
+        ParcelId = Attributes.ParcelId,
+        Level = Attributes.Level ?? 0,
+        AreaMu = Attributes.AreaMu ?? 0,
+        IndustryCode = Attributes.IndustryCode,
+        InsideDevelopmentBoundary = Attributes.InsideDevelopmentBoundary,
+        InEcologicalRedLine = Attributes.InEcologicalRedLine,
+        RedevelopmentUnderway = Attributes.RedevelopmentUnderway,
+        LocallyReported = Attributes.LocallyReported,
+        Indicators = Indicators.ToDictionary(p => p.Key, p => p.Value.Number!.Value, StringComparer.Ordinal),
+        Categories = Categories.ToDictionary(p => p.Key, p => p.Value.Category!, StringComparer.Ordinal),
+        Vetoes = Vetoes.ToDictionary(p => p.Key, p => p.Value.Veto!.Value, StringComparer.Ordinal),
+    };
+}
+
+/// <summary>Which parcels a listing returns; null fields do not filter.</summary>
+/// <param name="UnitId">Only parcels of this management unit.</param>
+/// <param name="Street">Only parcels in this street.</param>
+/// <param name="Level">Only parcels of this level.</param>
+public sealed record ParcelFilter(string? UnitId = null, string? Street = null, int? Level = null)
+{
+    /// <summary>Every parcel.</summary>
+    public static ParcelFilter None { get; } = new();
+}
+
+/// <summary>One page of a parcel listing.</summary>
+/// <param name="Parcels">Parcels in id order.</param>
+/// <param name="NextPageToken">Token for the next page; null on the last page.</param>
+public sealed record ParcelPage(IReadOnlyList<ParcelAttributes> Parcels, string? NextPageToken);
+
+/// <summary>A management unit (管理片区) to insert or update; null fields leave the cached value as it is.</summary>
+/// <param name="UnitId">Unit id.</param>
+public sealed record UnitWrite(string UnitId)
+{
+    /// <summary>Unit name; null leaves it as it is.</summary>
+    public string? Name { get; init; }
+    /// <summary>Level 0–3 (as <see cref="Scoring.Engine.Model.ParcelLevel"/>); null leaves it as it is.</summary>
+    public int? Level { get; init; }
+    /// <summary>Total area in 亩; null leaves it as it is.</summary>
+    public double? TotalAreaMu { get; init; }
+    /// <summary>Industrial land area in 亩; null leaves it as it is.</summary>
+    public double? IndustrialAreaMu { get; init; }
+}
+
+/// <summary>A cached management unit (管理片区); null means never received.</summary>
+/// <param name="UnitId">Unit id.</param>
+/// <param name="Name">Unit name.</param>
+/// <param name="Level">Level 0–3 (as <see cref="Scoring.Engine.Model.ParcelLevel"/>).</param>
+/// <param name="TotalAreaMu">Total area in 亩.</param>
+/// <param name="IndustrialAreaMu">Industrial land area in 亩.</param>
+/// <param name="CreatedAt">When the unit first reached the cache.</param>
+/// <param name="UpdatedAt">When the unit was last written.</param>
+public sealed record ManagementUnit(string UnitId, string? Name, int? Level, double? TotalAreaMu, double? IndustrialAreaMu,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

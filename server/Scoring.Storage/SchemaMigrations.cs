@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Scoring.Storage;
+
+/// <summary>
+/// The numbered schema migrations, embedded as <c>Migrations/NNNN_name.sql</c>. Migration k takes the database
+/// from <c>user_version</c> k − 1 to k, in one transaction together with the version bump.
+/// </summary>
+internal static class SchemaMigrations
+{
+    private const string ResourcePrefix = "Scoring.Storage.Migrations.";
+
+    /// <summary>Script of migration k at index k − 1.</summary>
+    internal static readonly ImmutableArray<string> Scripts = Load();
+
+    private static ImmutableArray<string> Load()
+    {
+        var assembly = typeof(SchemaMigrations).Assembly;
+        var names = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var scripts = ImmutableArray.CreateBuilder<string>(names.Count);
+        for (var i = 0; i < names.Count; i++)
+        {
+            // A gap or a duplicate number would silently skip or repeat a step; refuse to start instead.
+            var file = names[i][ResourcePrefix.Length..];
+            var number = file.Length > 4 && int.TryParse(file.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+            if (number != i + 1)
+                throw new InvalidOperationException($"Migration '{file}' should be numbered {i + 1:D4}.");
+            using var stream = assembly.GetManifestResourceStream(names[i])!;
+            using var reader = new StreamReader(stream);
+            scripts.Add(reader.ReadToEnd());
+        }
+        return scripts.MoveToImmutable();
+    }
+
+    /// <summary>Reads <c>PRAGMA user_version</c>.</summary>
+    internal static int UserVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Applies every migration above the database's version up to <paramref name="target"/>; returns the version
+    /// the database is at afterwards. The caller holds the write lock.
+    /// </summary>
+    internal static int Apply(SqliteConnection connection, string dataSource, int target)
+    {
+        var latest = Scripts.Length;
+        var version = UserVersion(connection);
+        if (version > latest) throw new SchemaTooNewException(dataSource, version, latest);
+        while (version < target)
+        {
+            // BEGIN IMMEDIATE, then read the version again: another process may have migrated meanwhile.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            version = UserVersion(connection, transaction);
+            if (version > latest) throw new SchemaTooNewException(dataSource, version, latest);
+            if (version >= target) break;
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = Scripts[version] + $"\nPRAGMA user_version = {(version + 1).ToString(CultureInfo.InvariantCulture)};";
+                command.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            version++;
+        }
+        return version;
+    }
+}
