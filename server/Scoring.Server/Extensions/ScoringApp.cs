@@ -31,6 +31,7 @@ public static class ScoringApp
 
         var app = builder.Build();
         app.MapGrpcService<ScoringGrpcService>();
+        app.MapGrpcService<ParcelGrpcService>();
         app.MapGet("/", () => "Scoring: gRPC service scoring.v1.ScoringService. Use a gRPC client (HTTP/2).");
         // Open (and migrate) the database and load the models at start, not on the first call.
         app.Services.GetRequiredService<ScoringDatabase>();
