@@ -19,9 +19,9 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void Code_knows_three_migrations()
+    public void Code_knows_four_migrations()
     {
-        Assert.Equal(3, ScoringDatabase.LatestSchemaVersion);
+        Assert.Equal(4, ScoringDatabase.LatestSchemaVersion);
     }
 
     [Fact]
@@ -30,9 +30,10 @@ public sealed class SchemaMigrationTests : IDisposable
         var database = _temp.Open();
 
         Assert.True(File.Exists(_temp.FilePath));
-        Assert.Equal(3, database.SchemaVersion);
-        Assert.Equal(3, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["current_values", "evaluations", "indicator_values", "management_units", "parcels"], Objects("table"));
+        Assert.Equal(4, database.SchemaVersion);
+        Assert.Equal(4, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "current_values", "evaluations", "indicator_values", "management_units", "models",
+            "parcels"], Objects("table"));
         Assert.Equal(["evaluations_by_parcel", "indicator_values_by_parcel_code", "parcels_by_level", "parcels_by_street",
             "parcels_by_unit"], Objects("index"));
         Assert.Equal(["indicator_values_keep_current"], Objects("trigger"));
@@ -62,14 +63,15 @@ public sealed class SchemaMigrationTests : IDisposable
         _temp.Open();
         var again = _temp.Open();
 
-        Assert.Equal(3, again.SchemaVersion);
-        Assert.Equal(3, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(4, again.SchemaVersion);
+        Assert.Equal(4, _temp.Scalar("PRAGMA user_version;"));
     }
 
     [Theory]
     [InlineData(0, new string[0])]
     [InlineData(1, new[] { "management_units", "parcels" })]
     [InlineData(2, new[] { "current_values", "indicator_values", "management_units", "parcels" })]
+    [InlineData(3, new[] { "current_values", "evaluations", "indicator_values", "management_units", "parcels" })]
     public async Task Database_at_an_earlier_version_is_migrated_to_the_latest_keeping_its_data(int version, string[] tables)
     {
         var old = _temp.OpenAt(version);
@@ -90,9 +92,10 @@ public sealed class SchemaMigrationTests : IDisposable
 
         var database = _temp.Open();
 
-        Assert.Equal(3, database.SchemaVersion);
-        Assert.Equal(3, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["current_values", "evaluations", "indicator_values", "management_units", "parcels"], Objects("table"));
+        Assert.Equal(4, database.SchemaVersion);
+        Assert.Equal(4, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "current_values", "evaluations", "indicator_values", "management_units", "models",
+            "parcels"], Objects("table"));
         if (version >= 1)
         {
             var parcel = await new Parcels.ParcelStore(database).GetAsync("P-OLD");
@@ -107,16 +110,16 @@ public sealed class SchemaMigrationTests : IDisposable
         using (var connection = _temp.Raw())
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "PRAGMA user_version = 4;";
+            command.CommandText = "PRAGMA user_version = 5;";
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<SchemaTooNewException>(() => _temp.Open());
 
-        Assert.Equal(4, refused.DatabaseVersion);
-        Assert.Equal(3, refused.SupportedVersion);
-        Assert.Contains("schema version 4", refused.Message);
-        Assert.Contains("versions up to 3", refused.Message);
-        Assert.Equal(4, _temp.Scalar("PRAGMA user_version;")); // left untouched
+        Assert.Equal(5, refused.DatabaseVersion);
+        Assert.Equal(4, refused.SupportedVersion);
+        Assert.Contains("schema version 5", refused.Message);
+        Assert.Contains("versions up to 4", refused.Message);
+        Assert.Equal(5, _temp.Scalar("PRAGMA user_version;")); // left untouched
     }
 }

@@ -4,7 +4,10 @@ using Scoring.Engine.Model;
 namespace Scoring.Engine.Ahp;
 
 /// <summary>One problem with one of the matrices sent, by its position in the request.</summary>
-public sealed record MatrixError(int MatrixIndex, JudgmentError Error);
+/// <param name="MatrixIndex">Position of the matrix in the request.</param>
+/// <param name="Field">The matrix field at fault: <c>group</c>, <c>items</c> or <c>values</c>.</param>
+/// <param name="Error">The problem.</param>
+public sealed record MatrixError(int MatrixIndex, string Field, JudgmentError Error);
 
 /// <summary>The weights a set of judgment matrices gives a model, group by group.</summary>
 /// <param name="Groups">Each judged group's combined and per-expert results, in the order first met.</param>
@@ -35,7 +38,7 @@ public static class ModelJudgments
             var group = matrices[k].Group;
             if (ModelWeights.GroupCodes(doc, group) is null)
             {
-                errors.Add(new MatrixError(k, new JudgmentError(group, null, null,
+                errors.Add(new MatrixError(k, "group", new JudgmentError(group, null, null,
                     $"unknown group '{group}'; valid: {string.Join(", ", ModelWeights.Groups(doc))}", matrices[k].Expert)));
                 continue;
             }
@@ -49,7 +52,7 @@ public static class ModelJudgments
             var codes = ModelWeights.GroupCodes(doc, group)!;
             foreach (var k in indexes)
                 foreach (var e in JudgmentValidation.Validate(matrices[k], codes))
-                    errors.Add(new MatrixError(k, e));
+                    errors.Add(new MatrixError(k, e.RowItem is not null && e.ColumnItem is null ? "items" : "values", e));
         }
         if (errors.Count > 0) return new ModelJudgmentResult([], errors.ToImmutable());
 

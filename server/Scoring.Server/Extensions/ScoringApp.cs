@@ -4,6 +4,7 @@ using Scoring.Server.Models;
 using Scoring.Server.Parcels;
 using Scoring.Storage;
 using Scoring.Storage.Evaluations;
+using Scoring.Storage.Models;
 using Scoring.Storage.Parcels;
 
 namespace Scoring.Server.Extensions;
@@ -22,26 +23,29 @@ public static class ScoringApp
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ScoringDatabase(
-            sp.GetRequiredService<IConfiguration>().GetConnectionString("Scoring") ?? "Data Source=data/scoring.db",
+            builder.Configuration.GetConnectionString("Scoring") ?? "Data Source=data/scoring.db",
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ParcelStore>();
         builder.Services.AddSingleton<EvaluationStore>();
+        builder.Services.AddSingleton<ModelStore>();
+        builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<ModelRegistry>().Catalog);
         builder.Services.AddSingleton<ParcelEvaluations>();
-        builder.Services.AddSingleton(sp => new ModelCatalog(LoadDefaultModel(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>())));
+        builder.Services.AddSingleton<ImpactAnalysis>();
+        builder.Services.AddSingleton<WeightUpdates>();
+        builder.Services.AddHostedService<ModelRefresh>();
 
         var app = builder.Build();
         app.MapGrpcService<ScoringGrpcService>();
         app.MapGrpcService<ParcelGrpcService>();
-        app.MapGet("/", () => "Scoring: gRPC service scoring.v1.ScoringService. Use a gRPC client (HTTP/2).");
-        // Open (and migrate) the database and load the models at start, not on the first call.
-        app.Services.GetRequiredService<ScoringDatabase>();
-        app.Services.GetRequiredService<ModelCatalog>();
-        return app;
-    }
+        app.MapGrpcService<ModelGrpcService>();
+        app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService. Use a gRPC client (HTTP/2).");
 
-    private static ScoringModel LoadDefaultModel(IConfiguration configuration, IHostEnvironment environment)
-    {
-        var path = configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json");
-        return ModelCompiler.Compile(File.ReadAllText(path));
+        // Open (and migrate) the database and load the models before the first call can arrive.
+        var defaultModel = ModelDocument.Parse(File.ReadAllText(
+            builder.Configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
+        ModelCompiler.Compile(defaultModel); // refuse to start on a broken default model
+        app.Services.GetRequiredService<ModelRegistry>().InitializeAsync(defaultModel, CancellationToken.None).GetAwaiter().GetResult();
+        return app;
     }
 }

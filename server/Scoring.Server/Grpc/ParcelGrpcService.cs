@@ -92,14 +92,14 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
         if (!System.Enum.IsDefined(request.Level))
             throw RichErrors.InvalidArgument([new("level", $"{(int)request.Level} is not a Level value")], RichErrors.Reasons.InvalidRequest).ToRpcException();
         var filter = new ParcelFilter(NullIfEmpty(request.UnitId), NullIfEmpty(request.Street), request.Level == Level.Unspecified ? null : (int)request.Level);
-        var page = await Paged(() => parcels.ListAsync(filter, request.PageSize, NullIfEmpty(request.PageToken), context.CancellationToken));
+        var page = await RichErrors.ListPage(() => parcels.ListAsync(filter, request.PageSize, NullIfEmpty(request.PageToken), context.CancellationToken));
         return new ListParcelsResponse { Parcels = { page.Parcels.Select(p => p.ToProto()) }, NextPageToken = page.NextPageToken ?? "" };
     }
 
     public override async Task<ListEvaluationsResponse> ListEvaluations(ListEvaluationsRequest request, ServerCallContext context)
     {
         RequireId(request.ParcelId, "parcel_id");
-        var page = await Paged(() => history.ListAsync(request.ParcelId, request.PageSize, NullIfEmpty(request.PageToken), context.CancellationToken));
+        var page = await RichErrors.ListPage(() => history.ListAsync(request.ParcelId, request.PageSize, NullIfEmpty(request.PageToken), context.CancellationToken));
         return new ListEvaluationsResponse
         {
             Evaluations =
@@ -159,19 +159,6 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
         if (u.HasTotalAreaMu && u.HasIndustrialAreaMu && u.IndustrialAreaMu > u.TotalAreaMu)
             violations.Add(new(prefix + "industrial_area_mu", $"{u.IndustrialAreaMu} exceeds the unit's total area {u.TotalAreaMu}"));
         return violations;
-    }
-
-    private static async Task<T> Paged<T>(Func<Task<T>> list)
-    {
-        try
-        {
-            return await list();
-        }
-        catch (ArgumentException e) when (e.ParamName is "pageToken" or "pageSize")
-        {
-            var field = e.ParamName == "pageToken" ? "page_token" : "page_size";
-            throw RichErrors.InvalidArgument([new(field, e.Message)], RichErrors.Reasons.InvalidRequest).ToRpcException();
-        }
     }
 
     private static void RequireId(string id, string field)

@@ -18,6 +18,10 @@ internal static class RichErrors
         public const string InvalidRequest = "INVALID_REQUEST";
         public const string ModelVersionNotFound = "MODEL_VERSION_NOT_FOUND";
         public const string ParcelNotFound = "PARCEL_NOT_FOUND";
+        public const string InvalidWeights = "INVALID_WEIGHTS";
+        public const string InconsistentJudgments = "INCONSISTENT_JUDGMENTS";
+        public const string ActiveVersionChanged = "ACTIVE_VERSION_CHANGED";
+        public const string InvalidModel = "INVALID_MODEL";
     }
 
     /// <summary>An INVALID_ARGUMENT status naming every offending field.</summary>
@@ -57,6 +61,20 @@ internal static class RichErrors
     /// <summary>The NOT_FOUND status of an unknown model version.</summary>
     public static Google.Rpc.Status UnknownModel(string version) =>
         NotFound("scoring.v1.Model", version, Reasons.ModelVersionNotFound, $"model version '{version}' does not exist");
+
+    /// <summary>Runs a store listing; a bad page token or size becomes INVALID_ARGUMENT naming the field.</summary>
+    public static async Task<T> ListPage<T>(Func<Task<T>> list)
+    {
+        try
+        {
+            return await list();
+        }
+        catch (ArgumentException e) when (e.ParamName is "pageToken" or "pageSize")
+        {
+            var field = e.ParamName == "pageToken" ? "page_token" : "page_size";
+            throw InvalidArgument([new FieldViolation(field, e.Message)], Reasons.InvalidRequest).ToRpcException();
+        }
+    }
 
     private static ErrorInfo Info(string reason, params (string Key, string Value)[] metadata)
     {

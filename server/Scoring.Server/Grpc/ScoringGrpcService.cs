@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Scoring.Engine.Ahp;
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
 using Scoring.Server.Models;
@@ -8,7 +9,8 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ScoringService: maps messages to the engine and back.</summary>
-internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations evaluations) : ScoringService.ScoringServiceBase
+internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations evaluations, WeightUpdates updates, ImpactAnalysis impact)
+    : ScoringService.ScoringServiceBase
 {
     /// <summary>The most parcels one BatchEvaluate chunk may carry.</summary>
     public const int MaxChunkParcels = 10_000;
@@ -81,9 +83,47 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
         }
     }
 
-    public override Task<UpdateWeightsResponse> UpdateWeights(UpdateWeightsRequest request, ServerCallContext context)
+    public override async Task<UpdateWeightsResponse> UpdateWeights(UpdateWeightsRequest request, ServerCallContext context)
     {
-        throw new RpcException(new Status(StatusCode.Unimplemented, "UpdateWeights arrives with model versioning"));
+        var token = context.CancellationToken;
+        var baseModel = ResolveModel(request.BaseVersion, "base_version");
+        if (request.ExpectedActiveVersion.Length > 0 && request.ExpectedActiveVersion != models.Active.Version)
+            throw ModelMapping.ActiveChanged(request.ExpectedActiveVersion, models.Active.Version).ToRpcException();
+        var options = new UpdateOptions(request.DryRun, request.Activate, context.CallerName(), request.Note,
+            request.ExpectedActiveVersion.Length > 0 ? request.ExpectedActiveVersion : null);
+        WeightUpdateResult result;
+        try
+        {
+            result = request.SourceCase switch
+            {
+                UpdateWeightsRequest.SourceOneofCase.Weights => await updates.FromTableAsync(baseModel,
+                    [.. request.Weights.Weights.Select(w => new GroupWeight(w.Group, w.Code, w.Weight_))], options, token),
+                UpdateWeightsRequest.SourceOneofCase.Judgments => await updates.FromJudgmentsAsync(baseModel,
+                    [.. request.Judgments.Matrices.Select(m => new PairwiseComparison(m.Group, [.. m.Items], [.. m.Values], m.Expert))], options, token),
+                _ => throw new WeightUpdateRejected([new("source", "give either weights (a weight table) or judgments (AHP judgment matrices)")]),
+            };
+        }
+        catch (WeightUpdateRejected e)
+        {
+            throw RichErrors.InvalidArgument([.. e.Violations], RichErrors.Reasons.InvalidWeights).ToRpcException();
+        }
+        catch (InconsistentJudgments e)
+        {
+            throw ModelMapping.Inconsistent(e.Groups).ToRpcException();
+        }
+        catch (Storage.Models.ActiveVersionChangedException e)
+        {
+            throw ModelMapping.ActiveChanged(e.ExpectedVersion, e.ActiveVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "").ToRpcException();
+        }
+
+        var response = new UpdateWeightsResponse
+        {
+            ModelVersion = result.Stored is null ? "" : result.Model.Version,
+            Weights = { ModelWeights.All(result.Document).Select(ModelMapping.ToProto) },
+            Impact = await impact.PreviewAsync(baseModel, result.Model, request.ImpactParcelLimit, token),
+        };
+        response.Consistency.AddRange(result.Judged.SelectMany(ModelMapping.ToProto));
+        return response;
     }
 
     private static Google.Rpc.Status UnknownParcel(string id) => RichErrors.NotFound("scoring.v1.Parcel", id, RichErrors.Reasons.ParcelNotFound,

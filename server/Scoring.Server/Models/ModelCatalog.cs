@@ -12,26 +12,28 @@ public sealed class ModelNotFoundException(string version) : Exception($"model v
 
 /// <summary>
 /// The compiled, immutable models this replica can evaluate with, and which one is active.
-/// Readers take a reference once and keep it for the whole request, so an activation never
-/// changes a model under a running evaluation.
+/// Readers take a model once and keep it for the whole request (or stream), so an activation never
+/// changes the model under a running evaluation.
 /// </summary>
 public sealed class ModelCatalog
 {
+    private readonly Lock _gate = new();
     private volatile Snapshot _snapshot;
 
     private sealed record Snapshot(ImmutableDictionary<string, ScoringModel> Models, ScoringModel Active);
 
-    /// <summary>Creates a catalog whose only, active model is <paramref name="initial"/>.</summary>
-    public ModelCatalog(ScoringModel initial)
+    /// <summary>Creates a catalog of <paramref name="models"/> with <paramref name="active"/> active.</summary>
+    public ModelCatalog(IEnumerable<ScoringModel> models, ScoringModel active)
     {
-        _snapshot = new Snapshot(ImmutableDictionary.Create<string, ScoringModel>(StringComparer.Ordinal).Add(initial.Version, initial), initial);
+        var all = ImmutableDictionary.Create<string, ScoringModel>(StringComparer.Ordinal).SetItems(models.Select(m => KeyValuePair.Create(m.Version, m)));
+        _snapshot = new Snapshot(all.SetItem(active.Version, active), active);
     }
 
     /// <summary>The active model.</summary>
     public ScoringModel Active => _snapshot.Active;
 
-    /// <summary>Every known version.</summary>
-    public IEnumerable<ScoringModel> All => _snapshot.Models.Values;
+    /// <summary>Whether a version is loaded.</summary>
+    public bool Contains(string version) => _snapshot.Models.ContainsKey(version);
 
     /// <summary>The model of <paramref name="version"/>, or the active one when it is empty.</summary>
     public ScoringModel Resolve(string? version)
@@ -44,17 +46,17 @@ public sealed class ModelCatalog
     /// <summary>Adds a model version, optionally making it active, atomically.</summary>
     public void Add(ScoringModel model, bool activate)
     {
-        lock (this)
+        lock (_gate)
         {
             var s = _snapshot;
             _snapshot = new Snapshot(s.Models.SetItem(model.Version, model), activate ? model : s.Active);
         }
     }
 
-    /// <summary>Makes a known version active.</summary>
+    /// <summary>Makes a loaded version active.</summary>
     public void Activate(string version)
     {
-        lock (this)
+        lock (_gate)
         {
             var s = _snapshot;
             _snapshot = s with { Active = s.Models.TryGetValue(version, out var m) ? m : throw new ModelNotFoundException(version) };

@@ -1,0 +1,109 @@
+using Grpc.Core;
+using Scoring.Engine.Evaluation;
+using Scoring.Engine.Model;
+using Scoring.Server.Models;
+using Scoring.Storage.Models;
+using Scoring.V1;
+
+namespace Scoring.Server.Grpc;
+
+/// <summary>scoring.v1.ModelService: the life cycle of model versions.</summary>
+internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.ModelServiceBase
+{
+    public override async Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context)
+    {
+        var stored = await Find(request.Version, "version", context.CancellationToken);
+        return new GetModelResponse { Model = ToProto(stored) };
+    }
+
+    public override async Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
+    {
+        var page = await RichErrors.ListPage(() => registry.Store.ListAsync(request.PageSize, Empty(request.PageToken), context.CancellationToken));
+        return new ListModelsResponse { Models = { page.Models.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
+    }
+
+    public override async Task<ActivateModelResponse> ActivateModel(ActivateModelRequest request, ServerCallContext context)
+    {
+        var version = ModelRegistry.Number(request.Version) ?? throw RichErrors.UnknownModel(request.Version).ToRpcException();
+        try
+        {
+            var result = await registry.ActivateAsync(version, context.CallerName(), request.Note, Empty(request.ExpectedActiveVersion), context.CancellationToken);
+            return new ActivateModelResponse { Model = ToProto(result.Model) };
+        }
+        catch (ModelVersionNotFoundException)
+        {
+            throw RichErrors.UnknownModel(request.Version).ToRpcException();
+        }
+        catch (ActiveVersionChangedException e)
+        {
+            throw ModelMapping.ActiveChanged(e.ExpectedVersion, e.ActiveVersion is { } v ? ModelRegistry.Key(v) : "").ToRpcException();
+        }
+    }
+
+    public override async Task<ExportModelResponse> ExportModel(ExportModelRequest request, ServerCallContext context)
+    {
+        var stored = await Find(request.Version, "version", context.CancellationToken);
+        return new ExportModelResponse { DocumentJson = stored.DocumentJson, Version = ModelRegistry.Key(stored.Version) };
+    }
+
+    public override async Task<CreateModelResponse> CreateModel(CreateModelRequest request, ServerCallContext context)
+    {
+        ModelDocument document;
+        try
+        {
+            document = ModelDocument.Parse(request.DocumentJson);
+            ModelCompiler.Compile(document with { Version = string.IsNullOrEmpty(document.Version) ? "new" : document.Version });
+        }
+        catch (ModelValidationException e)
+        {
+            throw RichErrors.InvalidArgument([.. e.Errors.Select(x => new FieldViolation($"document_json.{x.Path}", x.Message))], RichErrors.Reasons.InvalidModel).ToRpcException();
+        }
+        int? parent = null;
+        if (request.ParentVersion.Length > 0)
+            parent = (await Find(request.ParentVersion, "parent_version", context.CancellationToken)).Version;
+        if (request.ValidateOnly)
+            return new CreateModelResponse { Model = new V1.Model { ModelId = document.Id, Name = document.Name, Threshold = document.Threshold, ReviewBand = document.ReviewBand, MinCompleteness = document.MinCompleteness, Weights = { ModelWeights.All(document).Select(ModelMapping.ToProto) } } };
+        var (_, stored) = await registry.AddAsync(document, parent, context.CallerName(), request.Note, AuditActions.CreateModel,
+            null, null, request.Activate, null, context.CancellationToken);
+        return new CreateModelResponse { Model = ToProto(stored) };
+    }
+
+    public override async Task<ListAuditRecordsResponse> ListAuditRecords(ListAuditRecordsRequest request, ServerCallContext context)
+    {
+        var page = await RichErrors.ListPage(() => registry.Store.ListAuditAsync(request.PageSize, Empty(request.PageToken), context.CancellationToken));
+        return new ListAuditRecordsResponse
+        {
+            Records =
+            {
+                page.Records.Select(r => new V1.AuditRecord
+                {
+                    Id = r.Id,
+                    Time = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(r.At),
+                    Actor = r.Actor,
+                    Action = r.Action,
+                    Version = ModelRegistry.Key(r.Version),
+                    PreviousVersion = r.PreviousVersion is { } p ? ModelRegistry.Key(p) : "",
+                    Note = r.Note,
+                }),
+            },
+            NextPageToken = page.NextPageToken ?? "",
+        };
+    }
+
+    private V1.Model ToProto(StoredModel stored)
+    {
+        var key = ModelRegistry.Key(stored.Version);
+        var model = registry.Catalog.Contains(key) ? registry.Catalog.Resolve(key) : ModelCompiler.Compile(stored.DocumentJson);
+        return ModelMapping.ToProto(stored, model, registry.Catalog.Active.Version == key);
+    }
+
+    private async Task<StoredModel> Find(string version, string field, CancellationToken token)
+    {
+        if (version.Length == 0) version = registry.Catalog.Active.Version;
+        var number = ModelRegistry.Number(version);
+        var stored = number is null ? null : await registry.Store.GetAsync(number.Value, token);
+        return stored ?? throw RichErrors.UnknownModel(version).ToRpcException();
+    }
+
+    private static string? Empty(string s) => s.Length == 0 ? null : s;
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Scoring.Engine.Ahp;
+using Scoring.Engine.Model;
+using Scoring.Server.Models;
+using Scoring.Storage.Models;
+using Scoring.V1;
+
+namespace Scoring.Server.Grpc;
+
+/// <summary>Maps model versions, weights, consistency figures and their errors to contract messages.</summary>
+internal static class ModelMapping
+{
+    /// <summary>The caller's name for authorship and audit: the authenticated identity, else "anonymous".</summary>
+    public static string CallerName(this ServerCallContext context) =>
+        context.GetHttpContext().User.Identity?.Name is { Length: > 0 } name ? name : "anonymous";
+
+    /// <summary>One weight.</summary>
+    public static Weight ToProto(GroupWeight w) => new() { Group = w.Group, Code = w.Code, Weight_ = w.Weight };
+
+    /// <summary>A group's combined consistency, then each expert's (when several judged).</summary>
+    public static IEnumerable<GroupConsistency> ToProto(GroupWeights g)
+    {
+        yield return Consistency(g.Combined, expert: "");
+        if (g.Experts.Length > 1)
+            foreach (var e in g.Experts) yield return Consistency(e, e.Expert);
+    }
+
+    private static GroupConsistency Consistency(PairwisePriorities p, string expert) => new()
+    {
+        Group = p.Group,
+        Expert = expert,
+        LambdaMax = p.LambdaMax,
+        Ci = p.ConsistencyIndex,
+        Cr = p.ConsistencyRatio,
+        Items = { p.Items },
+        Weights = { p.Weights },
+    };
+
+    /// <summary>A stored version as the contract shows it.</summary>
+    public static V1.Model ToProto(StoredModel stored, ScoringModel model, bool active)
+    {
+        var m = new V1.Model
+        {
+            Version = ModelRegistry.Key(stored.Version),
+            ParentVersion = stored.ParentVersion is { } p ? ModelRegistry.Key(p) : "",
+            Author = stored.Author,
+            CreateTime = Timestamp.FromDateTimeOffset(stored.CreatedAt),
+            Note = stored.Note,
+            Active = active,
+            ModelId = model.Document.Id,
+            Name = model.Document.Name,
+            Threshold = model.Threshold,
+            ReviewBand = model.ReviewBand,
+            MinCompleteness = model.MinCompleteness,
+            Weights = { ModelWeights.All(model.Document).Select(ToProto) },
+        };
+        if (stored.JudgmentsJson is { } judgments)
+            m.Judgments.AddRange(System.Text.Json.JsonSerializer.Deserialize<List<StoredMatrix>>(judgments)!
+                .Select(j => new V1.JudgmentMatrix { Group = j.group, Items = { j.items }, Values = { j.values }, Expert = j.expert }));
+        if (stored.ConsistencyJson is { } consistency)
+            foreach (var g in System.Text.Json.JsonSerializer.Deserialize<List<StoredConsistency>>(consistency)!)
+                m.Consistency.Add(new GroupConsistency { Group = g.group, LambdaMax = g.lambda_max, Ci = g.ci, Cr = g.cr, Items = { g.items }, Weights = { g.weights } });
+        return m;
+    }
+
+    /// <summary>ABORTED: another update changed the active version first.</summary>
+    public static Google.Rpc.Status ActiveChanged(string expected, string actual) =>
+        RichErrors.Of(Code.Aborted, RichErrors.Reasons.ActiveVersionChanged,
+            $"the active model is version {actual}, not {expected}: another update got there first; re-read and retry",
+            ("expected_active_version", expected), ("active_version", actual));
+
+    /// <summary>FAILED_PRECONDITION naming, per inconsistent group, its CR and the judgment to revisit.</summary>
+    public static Google.Rpc.Status Inconsistent(IReadOnlyList<GroupWeights> groups)
+    {
+        var failure = new PreconditionFailure();
+        var info = new ErrorInfo { Reason = RichErrors.Reasons.InconsistentJudgments, Domain = RichErrors.Domain };
+        var lines = new List<string>();
+        foreach (var g in groups)
+        {
+            var w = g.WorstJudgment!;
+            var text = string.Create(CultureInfo.InvariantCulture,
+                $"group '{g.Group}': CR {g.ConsistencyRatio:0.0000} >= 0.10; revisit the judgment [{w.RowItem}, {w.ColumnItem}] (row {w.RowNumber}, col {w.ColumnNumber}): given {SaatyScale.Format(w.Given)}, the derived weights imply {w.Implied:0.###}");
+            lines.Add(text);
+            failure.Violations.Add(new PreconditionFailure.Types.Violation { Type = "AHP_CONSISTENCY", Subject = g.Group, Description = text });
+            info.Metadata[$"{g.Group}.cr"] = g.ConsistencyRatio.ToString("0.######", CultureInfo.InvariantCulture);
+            info.Metadata[$"{g.Group}.revisit"] = $"{w.RowItem},{w.ColumnItem}";
+        }
+        return new Google.Rpc.Status
+        {
+            Code = (int)Code.FailedPrecondition,
+            Message = "judgments too inconsistent: " + string.Join("; ", lines),
+            Details = { Any.Pack(failure), Any.Pack(info) },
+        };
+    }
+
+    // The JSON shapes WeightUpdates stores.
+#pragma warning disable IDE1006, CS8618
+    private sealed record StoredMatrix(string group, string[] items, double[] values, string expert);
+    private sealed record StoredConsistency(string group, string[] items, double[] weights, double lambda_max, double ci, double cr);
+#pragma warning restore IDE1006, CS8618
+}

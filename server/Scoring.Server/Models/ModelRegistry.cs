@@ -1,0 +1,77 @@
+using System.Globalization;
+using Scoring.Engine.Model;
+using Scoring.Storage.Models;
+
+namespace Scoring.Server.Models;
+
+/// <summary>
+/// Model versions: kept in SQLite (the truth, shared by every replica) and compiled into the
+/// in-memory <see cref="ModelCatalog"/> this replica evaluates with.
+/// </summary>
+public sealed class ModelRegistry(ModelStore store)
+{
+    private ModelCatalog? _catalog;
+
+    /// <summary>The compiled models; available once <see cref="InitializeAsync"/> has run.</summary>
+    public ModelCatalog Catalog => _catalog ?? throw new InvalidOperationException("the model registry is not initialised");
+
+    /// <summary>Stores the default model as version 1 of a new database, then loads every version.</summary>
+    public async Task InitializeAsync(ModelDocument defaultModel, CancellationToken cancellationToken)
+    {
+        await store.EnsureInitialAsync(v => Stamp(defaultModel, v).ToJson(), "system", cancellationToken);
+        var stored = await store.ListAllAsync(cancellationToken);
+        var active = await store.GetActiveVersionAsync(cancellationToken)
+            ?? throw new InvalidOperationException("the database has models but none is active");
+        var models = stored.Select(m => ModelCompiler.Compile(m.DocumentJson)).ToList();
+        _catalog = new ModelCatalog(models, models.Single(m => m.Version == Key(active)));
+    }
+
+    /// <summary>Follows activations made by other replicas: loads versions it lacks and the active one.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var active = await store.GetActiveVersionAsync(cancellationToken);
+        if (active is null) return;
+        var key = Key(active.Value);
+        if (!Catalog.Contains(key))
+        {
+            foreach (var m in await store.ListAllAsync(cancellationToken))
+                if (!Catalog.Contains(Key(m.Version))) Catalog.Add(ModelCompiler.Compile(m.DocumentJson), activate: false);
+        }
+        if (Catalog.Active.Version != key) Catalog.Activate(key);
+    }
+
+    /// <summary>Stores a new version derived from <paramref name="document"/> and loads it (active when asked).</summary>
+    /// <exception cref="ActiveVersionChangedException">The active version is no longer <paramref name="expectedActive"/>.</exception>
+    public async Task<(ScoringModel Model, StoredModel Stored)> AddAsync(ModelDocument document, int? parent, string author, string note,
+        string action, string? judgmentsJson, string? consistencyJson, bool activate, string? expectedActive, CancellationToken cancellationToken)
+    {
+        var stored = await store.AddAsync(
+            new NewModel(parent, author, note, v => Stamp(document, v).ToJson(), judgmentsJson, consistencyJson, action),
+            activate, string.IsNullOrEmpty(expectedActive) ? null : expectedActive, cancellationToken);
+        var model = ModelCompiler.Compile(stored.DocumentJson);
+        Catalog.Add(model, activate);
+        return (model, stored);
+    }
+
+    /// <summary>Makes a stored version active (a rollback when it is an earlier one).</summary>
+    public async Task<ActivationResult> ActivateAsync(int version, string actor, string note, string? expectedActive, CancellationToken cancellationToken)
+    {
+        var result = await store.ActivateAsync(version, actor, note, string.IsNullOrEmpty(expectedActive) ? null : expectedActive, cancellationToken);
+        var key = Key(version);
+        if (!Catalog.Contains(key)) Catalog.Add(ModelCompiler.Compile(result.Model.DocumentJson), activate: false);
+        Catalog.Activate(key);
+        return result;
+    }
+
+    /// <summary>The store, for reads.</summary>
+    public ModelStore Store => store;
+
+    /// <summary>A version number as the contract writes it.</summary>
+    public static string Key(int version) => version.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A contract version string as a stored version number, or null when it is not one.</summary>
+    public static int? Number(string version) =>
+        int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : null;
+
+    private static ModelDocument Stamp(ModelDocument document, int version) => document with { Version = Key(version) };
+}

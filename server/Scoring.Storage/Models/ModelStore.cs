@@ -1,0 +1,311 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Scoring.Storage.Models;
+
+/// <summary>
+/// Model versions, the active version and the audit log. Versions are immutable and numbered 1, 2, 3… in the
+/// order they are stored; every creation and activation writes an audit record in the same transaction.
+/// The JSON is kept as text: callers validate documents with the engine.
+/// </summary>
+public sealed class ModelStore(ScoringDatabase database)
+{
+    /// <summary>The note of the default model stored by <see cref="EnsureInitialAsync"/>.</summary>
+    public const string InitialNote = "Default model, stored when the database was new.";
+
+    private const string ModelColumns = """
+        version AS Version, parent_version AS ParentVersion, author AS Author, created_at AS CreatedAt, note AS Note,
+        document_json AS DocumentJson, judgments_json AS JudgmentsJson, consistency_json AS ConsistencyJson
+        """;
+
+    private const string AuditColumns = """
+        id AS Id, at AS At, actor AS Actor, action AS Action, version AS Version, previous_version AS PreviousVersion,
+        note AS Note, details_json AS DetailsJson
+        """;
+
+    private const string ActiveSql = "SELECT version FROM active_model WHERE id = 1;";
+
+    /// <summary>
+    /// Stores a new version in one write transaction: assigns the next number, keeps the model, writes its audit
+    /// record and, when <paramref name="activate"/>, makes it active and writes an activation record too.
+    /// </summary>
+    /// <param name="model">The version to store.</param>
+    /// <param name="activate">Make it the active version.</param>
+    /// <param name="expectedActiveVersion">When not null or empty, refuse unless this (as decimal text, e.g. "3") is still the active version.</param>
+    /// <param name="cancellationToken">Cancels the call; nothing is then written.</param>
+    /// <exception cref="ActiveVersionChangedException">Another version is active than expected.</exception>
+    /// <exception cref="ModelVersionNotFoundException">The parent version does not exist.</exception>
+    public Task<StoredModel> AddAsync(NewModel model, bool activate, string? expectedActiveVersion,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(model.Author, nameof(model));
+        ArgumentNullException.ThrowIfNull(model.Note, nameof(model));
+        ArgumentNullException.ThrowIfNull(model.DocumentJsonFor, nameof(model));
+        if (model.Action is not (AuditActions.CreateModel or AuditActions.UpdateWeights))
+            throw new ArgumentException(
+                $"A new model is recorded as '{AuditActions.CreateModel}' or '{AuditActions.UpdateWeights}', not '{model.Action}'.",
+                nameof(model));
+        if (model.ParentVersion is <= 0)
+            throw new ArgumentException($"Parent version {model.ParentVersion} is not a version number.", nameof(model));
+
+        return database.WriteAsync((connection, transaction, ct) =>
+        {
+            var active = ActiveVersion(connection, transaction);
+            CheckExpected(expectedActiveVersion, active);
+            if (model.ParentVersion is { } parent && Get(connection, transaction, parent) is null)
+                throw new ModelVersionNotFoundException(parent);
+            ct.ThrowIfCancellationRequested();
+            var stored = Insert(connection, transaction, model);
+            if (activate)
+                SetActive(connection, transaction, stored.CreatedAt, model.Author, stored.Version, active, model.Note);
+            return stored;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes sure there is an active version: when there is none (a new database), stores the default model as the
+    /// next version (1 on a new database) and activates it, auditing both; otherwise returns the active version
+    /// untouched. Safe when several processes start at once: the check is repeated inside the write transaction.
+    /// </summary>
+    /// <param name="documentJsonFor">Given the assigned version number, the default model's document JSON with that version in it.</param>
+    /// <param name="author">Recorded as the author and actor (e.g. "system").</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The active version.</returns>
+    public async Task<StoredModel> EnsureInitialAsync(Func<int, string> documentJsonFor, string author,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentJsonFor);
+        ArgumentNullException.ThrowIfNull(author);
+
+        // Usual case, without taking the write lock: a model is already active.
+        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            using var transaction = connection.BeginTransaction(deferred: true);
+            if (ActiveVersion(connection, transaction) is { } version && Get(connection, transaction, version) is { } model)
+                return model;
+        }
+
+        return await database.WriteAsync((connection, transaction, ct) =>
+        {
+            if (ActiveVersion(connection, transaction) is { } version)
+                return Get(connection, transaction, version)!; // the foreign key keeps the row there
+            ct.ThrowIfCancellationRequested();
+            var stored = Insert(connection, transaction,
+                new NewModel(null, author, InitialNote, documentJsonFor, null, null, AuditActions.CreateModel));
+            SetActive(connection, transaction, stored.CreatedAt, author, stored.Version, null, InitialNote);
+            return stored;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="version"/> the active version (also an earlier one: a rollback) and writes an audit
+    /// record, in one transaction. When it is already active, nothing is written (no audit record: nothing changed)
+    /// and the result says so.
+    /// </summary>
+    /// <param name="version">The version to activate.</param>
+    /// <param name="actor">Who asks (the caller's name; never a key).</param>
+    /// <param name="note">Why; kept in the audit record.</param>
+    /// <param name="expectedActiveVersion">When not null or empty, refuse unless this (as decimal text, e.g. "3") is still the active version.</param>
+    /// <param name="cancellationToken">Cancels the call; nothing is then written.</param>
+    /// <exception cref="ModelVersionNotFoundException">There is no such version.</exception>
+    /// <exception cref="ActiveVersionChangedException">Another version is active than expected.</exception>
+    public Task<ActivationResult> ActivateAsync(int version, string actor, string note, string? expectedActiveVersion,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(note);
+
+        return database.WriteAsync((connection, transaction, ct) =>
+        {
+            var model = Get(connection, transaction, version) ?? throw new ModelVersionNotFoundException(version);
+            var active = ActiveVersion(connection, transaction);
+            CheckExpected(expectedActiveVersion, active);
+            if (active == version) return new ActivationResult(model, active, Changed: false);
+            ct.ThrowIfCancellationRequested();
+            SetActive(connection, transaction, database.Time.GetUtcNow(), actor, version, active, note);
+            return new ActivationResult(model, active, Changed: true);
+        }, cancellationToken);
+    }
+
+    /// <summary>The active version; null when none is (a database <see cref="EnsureInitialAsync"/> has not run on).</summary>
+    public async Task<int?> GetActiveVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(ActiveSql, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>One version, or null when the store does not hold it.</summary>
+    public async Task<StoredModel?> GetAsync(int version, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<ModelRow>(new CommandDefinition(
+            $"SELECT {ModelColumns} FROM models WHERE version = @Version;", new { Version = version },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToModel();
+    }
+
+    /// <summary>Every version, oldest first (for loading them all at start-up).</summary>
+    public async Task<IReadOnlyList<StoredModel>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<ModelRow>(new CommandDefinition(
+            $"SELECT {ModelColumns} FROM models ORDER BY version;", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToModel()).ToList();
+    }
+
+    /// <summary>One page of the versions, newest first, with the active version read in the same snapshot.</summary>
+    /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
+    /// <param name="pageToken">Null or empty for the first page, else the token of the previous page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    public async Task<ModelPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
+    {
+        var size = StoredText.PageSize(pageSize, nameof(pageSize));
+        var before = string.IsNullOrEmpty(pageToken) ? int.MaxValue : TokenNumber(pageToken, "models", nameof(pageToken));
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var active = ActiveVersion(connection, transaction);
+        var rows = (await connection.QueryAsync<ModelRow>(new CommandDefinition(
+            $"SELECT {ModelColumns} FROM models WHERE version < @Before ORDER BY version DESC LIMIT @Limit;",
+            new { Before = before, Limit = size + 1 }, transaction, cancellationToken: cancellationToken))
+            .ConfigureAwait(false)).AsList();
+        transaction.Commit();
+
+        var models = rows.Take(size).Select(r => r.ToModel()).ToList();
+        var next = rows.Count > size
+            ? StoredText.EncodeToken("models", models[^1].Version.ToString(CultureInfo.InvariantCulture))
+            : null;
+        return new ModelPage(models, active, next);
+    }
+
+    /// <summary>One page of the audit log, newest first.</summary>
+    /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
+    /// <param name="pageToken">Null or empty for the first page, else the token of the previous page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    public async Task<AuditPage> ListAuditAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
+    {
+        var size = StoredText.PageSize(pageSize, nameof(pageSize));
+        var before = string.IsNullOrEmpty(pageToken) ? long.MaxValue : TokenNumber(pageToken, "audit", nameof(pageToken));
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<AuditRow>(new CommandDefinition(
+            $"SELECT {AuditColumns} FROM audit_log WHERE id < @Before ORDER BY id DESC LIMIT @Limit;",
+            new { Before = before, Limit = size + 1 }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+
+        var records = rows.Take(size).Select(r => r.ToRecord()).ToList();
+        var next = rows.Count > size
+            ? StoredText.EncodeToken("audit", records[^1].Id.ToString(CultureInfo.InvariantCulture))
+            : null;
+        return new AuditPage(records, next);
+    }
+
+    private StoredModel Insert(SqliteConnection connection, SqliteTransaction transaction, NewModel model)
+    {
+        var version = connection.ExecuteScalar<int>("SELECT coalesce(max(version), 0) + 1 FROM models;", transaction: transaction);
+        var document = model.DocumentJsonFor(version)
+            ?? throw new InvalidOperationException($"{nameof(NewModel.DocumentJsonFor)} returned no document for version {version}.");
+        // Read back as stored: times keep ticks in UTC.
+        var createdAt = StoredText.Time(database.Time.GetUtcNow());
+        connection.Execute("""
+            INSERT INTO models (version, parent_version, author, created_at, note, document_json, judgments_json,
+                                consistency_json)
+            VALUES (@Version, @ParentVersion, @Author, @CreatedAt, @Note, @DocumentJson, @JudgmentsJson, @ConsistencyJson);
+            """, new
+        {
+            Version = version,
+            model.ParentVersion,
+            model.Author,
+            CreatedAt = createdAt,
+            model.Note,
+            DocumentJson = document,
+            model.JudgmentsJson,
+            model.ConsistencyJson,
+        }, transaction);
+        var at = StoredText.ParseTime(createdAt);
+        Audit(connection, transaction, at, model.Author, model.Action, version, null, model.Note, model.DetailsJson);
+        return new StoredModel(version, model.ParentVersion, model.Author, at, model.Note, document, model.JudgmentsJson,
+            model.ConsistencyJson);
+    }
+
+    private static void SetActive(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset at,
+        string actor, int version, int? previous, string note)
+    {
+        connection.Execute("""
+            INSERT INTO active_model (id, version) VALUES (1, @Version)
+            ON CONFLICT (id) DO UPDATE SET version = excluded.version;
+            """, new { Version = version }, transaction);
+        Audit(connection, transaction, at, actor, AuditActions.ActivateModel, version, previous, note, null);
+    }
+
+    private static void Audit(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset at, string actor,
+        string action, int version, int? previous, string note, string? detailsJson) =>
+        connection.Execute("""
+            INSERT INTO audit_log (at, actor, action, version, previous_version, note, details_json)
+            VALUES (@At, @Actor, @Action, @Version, @PreviousVersion, @Note, @DetailsJson);
+            """, new
+        {
+            At = StoredText.Time(at),
+            Actor = actor,
+            Action = action,
+            Version = version,
+            PreviousVersion = previous,
+            Note = note,
+            DetailsJson = detailsJson,
+        }, transaction);
+
+    private static int? ActiveVersion(SqliteConnection connection, SqliteTransaction transaction) =>
+        connection.ExecuteScalar<int?>(ActiveSql, transaction: transaction);
+
+    private static StoredModel? Get(SqliteConnection connection, SqliteTransaction transaction, int version) =>
+        connection.QuerySingleOrDefault<ModelRow>($"SELECT {ModelColumns} FROM models WHERE version = @Version;",
+            new { Version = version }, transaction)?.ToModel();
+
+    // Versions are compared as the decimal text the contract carries ("3"); anything else never matches.
+    private static void CheckExpected(string? expected, int? active)
+    {
+        if (string.IsNullOrEmpty(expected)) return;
+        if (expected != active?.ToString(CultureInfo.InvariantCulture)) throw new ActiveVersionChangedException(expected, active);
+    }
+
+    private static long TokenNumber(string token, string kind, string paramName)
+    {
+        var parts = StoredText.DecodeToken(token, kind, 2, paramName);
+        if (!long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            throw new ArgumentException("Not a page token returned by this list call.", paramName);
+        return number;
+    }
+
+    private sealed class ModelRow
+    {
+        public int Version { get; set; }
+        public int? ParentVersion { get; set; }
+        public string Author { get; set; } = "";
+        public string CreatedAt { get; set; } = "";
+        public string Note { get; set; } = "";
+        public string DocumentJson { get; set; } = "";
+        public string? JudgmentsJson { get; set; }
+        public string? ConsistencyJson { get; set; }
+
+        public StoredModel ToModel() => new(Version, ParentVersion, Author, StoredText.ParseTime(CreatedAt), Note, DocumentJson,
+            JudgmentsJson, ConsistencyJson);
+    }
+
+    private sealed class AuditRow
+    {
+        public long Id { get; set; }
+        public string At { get; set; } = "";
+        public string Actor { get; set; } = "";
+        public string Action { get; set; } = "";
+        public int Version { get; set; }
+        public int? PreviousVersion { get; set; }
+        public string Note { get; set; } = "";
+        public string? DetailsJson { get; set; }
+
+        public AuditRecord ToRecord() => new(Id, StoredText.ParseTime(At), Actor, Action, Version, PreviousVersion, Note, DetailsJson);
+    }
+}

@@ -1,0 +1,400 @@
+using Microsoft.Data.Sqlite;
+using Scoring.Storage.Evaluations;
+using Scoring.Storage.Models;
+using Scoring.Storage.Parcels;
+
+namespace Scoring.Storage.Tests;
+
+public sealed class ModelStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero); // TempDatabase's clock
+
+    private readonly TempDatabase _temp = new();
+    private readonly ModelStore _store;
+
+    public ModelStoreTests() => _store = new ModelStore(_temp.Open());
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string Doc(int version) => $$"""{"id":"jiangning","version":"{{version}}"}""";
+
+    private static NewModel Weights(int? parent, string author = "alice", string note = "expert round") =>
+        new(parent, author, note, Doc, null, null, AuditActions.UpdateWeights);
+
+    private long Count(string table) => _temp.Scalar($"SELECT count(*) FROM {table};");
+
+    private async Task<List<AuditRecord>> AllAudit(ModelStore store)
+    {
+        var records = new List<AuditRecord>();
+        string? token = null;
+        do
+        {
+            var page = await store.ListAuditAsync(0, token);
+            records.AddRange(page.Records);
+            token = page.NextPageToken;
+        } while (token is not null);
+        return records;
+    }
+
+    [Fact]
+    public async Task New_database_gets_the_default_model_as_version_1_active_with_two_audit_records()
+    {
+        var stored = await _store.EnsureInitialAsync(Doc, "system");
+
+        Assert.Equal(new StoredModel(1, null, "system", Start, ModelStore.InitialNote, """{"id":"jiangning","version":"1"}""",
+            null, null), stored);
+        Assert.Equal(1, await _store.GetActiveVersionAsync());
+        Assert.Equal(stored, await _store.GetAsync(1));
+        Assert.Equal(
+        [
+            new AuditRecord(2, Start, "system", "activate_model", 1, null, ModelStore.InitialNote, null),
+            new AuditRecord(1, Start, "system", "create_model", 1, null, ModelStore.InitialNote, null),
+        ], (await _store.ListAuditAsync(10, null)).Records);
+    }
+
+    [Fact]
+    public async Task Ensure_initial_again_from_another_database_instance_returns_the_active_version_and_adds_nothing()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        await _store.AddAsync(Weights(1), activate: true, null);
+        var calls = 0;
+        var again = new ModelStore(_temp.Open());
+
+        var stored = await again.EnsureInitialAsync(v => { calls++; return Doc(v); }, "other-replica");
+
+        Assert.Equal(2, stored.Version);
+        Assert.Equal("alice", stored.Author);
+        Assert.Equal(0, calls);
+        Assert.Equal(2, Count("models"));
+        Assert.Equal(4, Count("audit_log"));
+    }
+
+    [Fact]
+    public async Task Two_instances_starting_at_once_store_one_default_model()
+    {
+        var first = new ModelStore(_temp.Open());
+        var second = new ModelStore(_temp.Open());
+
+        var both = await Task.WhenAll(
+            Task.Run(() => first.EnsureInitialAsync(Doc, "replica-a")),
+            Task.Run(() => second.EnsureInitialAsync(Doc, "replica-b")));
+
+        Assert.Equal(both[0], both[1]);
+        Assert.Equal(1, both[0].Version);
+        Assert.Equal(1, Count("models"));
+        Assert.Equal(2, Count("audit_log"));
+    }
+
+    [Fact]
+    public async Task Added_versions_are_numbered_2_and_3_and_keep_parent_author_note_time_and_json()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        var numbers = new List<int>();
+        _temp.Clock.Advance(TimeSpan.FromHours(1));
+
+        var second = await _store.AddAsync(new NewModel(1, "alice", "expert round 2",
+            v => { numbers.Add(v); return Doc(v); }, """[{"group":"elements"}]""", """[{"group":"elements","cr":0.02}]""",
+            AuditActions.UpdateWeights), activate: false, null);
+        _temp.Clock.Advance(TimeSpan.FromMinutes(30));
+        var third = await _store.AddAsync(new NewModel(2, "bob", "Pukou adaptation", Doc, null, null, AuditActions.CreateModel)
+        {
+            DetailsJson = """{"district":"Pukou"}""",
+        }, activate: false, null);
+
+        var nine = new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        var halfPastNine = new DateTimeOffset(2025, 3, 1, 9, 30, 0, TimeSpan.Zero);
+        Assert.Equal([2], numbers);
+        Assert.Equal(new StoredModel(2, 1, "alice", nine, "expert round 2", """{"id":"jiangning","version":"2"}""",
+            """[{"group":"elements"}]""", """[{"group":"elements","cr":0.02}]"""), second);
+        Assert.Equal(new StoredModel(3, 2, "bob", halfPastNine, "Pukou adaptation", """{"id":"jiangning","version":"3"}""",
+            null, null), third);
+        Assert.Equal(second, await _store.GetAsync(2));
+        Assert.Equal(third, await _store.GetAsync(3));
+        Assert.Equal(1, await _store.GetActiveVersionAsync()); // not activated
+        Assert.Equal(
+        [
+            new AuditRecord(4, halfPastNine, "bob", "create_model", 3, null, "Pukou adaptation", """{"district":"Pukou"}"""),
+            new AuditRecord(3, nine, "alice", "update_weights", 2, null, "expert round 2", null),
+        ], (await _store.ListAuditAsync(2, null)).Records);
+    }
+
+    [Fact]
+    public async Task Adding_with_activate_makes_the_new_version_active_and_audits_the_switch_from_the_old_one()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        _temp.Clock.Advance(TimeSpan.FromHours(2));
+
+        var stored = await _store.AddAsync(Weights(1, note: "Table 1 revised"), activate: true, expectedActiveVersion: "1");
+
+        var ten = new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        Assert.Equal(2, stored.Version);
+        Assert.Equal(2, await _store.GetActiveVersionAsync());
+        Assert.Equal(
+        [
+            new AuditRecord(4, ten, "alice", "activate_model", 2, 1, "Table 1 revised", null),
+            new AuditRecord(3, ten, "alice", "update_weights", 2, null, "Table 1 revised", null),
+        ], (await _store.ListAuditAsync(2, null)).Records);
+    }
+
+    [Fact]
+    public async Task Activating_an_earlier_version_rolls_back_and_is_audited_with_the_version_it_replaced()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        await _store.AddAsync(Weights(1), activate: true, null);
+        _temp.Clock.Advance(TimeSpan.FromDays(1));
+
+        var result = await _store.ActivateAsync(1, "carol", "v2 misclassifies Binjiang", expectedActiveVersion: "2");
+
+        Assert.True(result.Changed);
+        Assert.Equal(2, result.PreviousVersion);
+        Assert.Equal(1, result.Model.Version);
+        Assert.Equal("""{"id":"jiangning","version":"1"}""", result.Model.DocumentJson);
+        Assert.Equal(1, await _store.GetActiveVersionAsync());
+        Assert.Equal(new AuditRecord(5, new DateTimeOffset(2025, 3, 2, 8, 0, 0, TimeSpan.Zero), "carol", "activate_model", 1, 2,
+            "v2 misclassifies Binjiang", null), (await _store.ListAuditAsync(1, null)).Records.Single());
+        Assert.Equal(2, Count("models")); // a rollback stores no new version
+    }
+
+    [Fact]
+    public async Task Activating_the_active_version_succeeds_without_writing_anything()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+
+        var result = await _store.ActivateAsync(1, "carol", "again", expectedActiveVersion: "1");
+
+        Assert.False(result.Changed);
+        Assert.Equal(1, result.PreviousVersion);
+        Assert.Equal(1, result.Model.Version);
+        Assert.Equal(2, Count("audit_log"));
+    }
+
+    [Fact]
+    public async Task Add_expecting_another_active_version_is_refused_and_writes_nothing()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        await _store.AddAsync(Weights(1), activate: true, null); // another planner got there first
+        var calls = 0;
+
+        var refused = await Assert.ThrowsAsync<ActiveVersionChangedException>(() => _store.AddAsync(
+            new NewModel(1, "bob", "late", v => { calls++; return Doc(v); }, null, null, AuditActions.UpdateWeights),
+            activate: true, expectedActiveVersion: "1"));
+
+        Assert.Equal("1", refused.ExpectedVersion);
+        Assert.Equal(2, refused.ActiveVersion);
+        Assert.Equal(0, calls);
+        Assert.Equal(2, Count("models"));
+        Assert.Equal(4, Count("audit_log"));
+        Assert.Equal(2, await _store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task Activate_expecting_another_active_version_is_refused_and_writes_nothing()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        await _store.AddAsync(Weights(1), activate: true, null);
+
+        var refused = await Assert.ThrowsAsync<ActiveVersionChangedException>(
+            () => _store.ActivateAsync(1, "carol", "rollback", expectedActiveVersion: "3"));
+
+        Assert.Equal("3", refused.ExpectedVersion);
+        Assert.Equal(2, refused.ActiveVersion);
+        Assert.Equal(2, await _store.GetActiveVersionAsync());
+        Assert.Equal(4, Count("audit_log"));
+    }
+
+    [Fact]
+    public async Task Expecting_a_version_on_a_database_without_an_active_one_is_refused()
+    {
+        var refused = await Assert.ThrowsAsync<ActiveVersionChangedException>(
+            () => _store.AddAsync(Weights(null), activate: true, expectedActiveVersion: "1"));
+
+        Assert.Null(refused.ActiveVersion);
+        Assert.Equal(0, Count("models"));
+    }
+
+    [Fact]
+    public async Task Activating_an_unknown_version_is_refused_naming_it()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+
+        var refused = await Assert.ThrowsAsync<ModelVersionNotFoundException>(() => _store.ActivateAsync(42, "carol", "", null));
+
+        Assert.Equal(42, refused.Version);
+        Assert.Contains("42", refused.Message);
+        Assert.Equal(1, await _store.GetActiveVersionAsync());
+        Assert.Equal(2, Count("audit_log"));
+    }
+
+    [Fact]
+    public async Task Adding_with_an_unknown_parent_is_refused_and_writes_nothing()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+
+        var refused = await Assert.ThrowsAsync<ModelVersionNotFoundException>(() => _store.AddAsync(Weights(7), false, null));
+
+        Assert.Equal(7, refused.Version);
+        Assert.Equal(1, Count("models"));
+        Assert.Equal(2, Count("audit_log"));
+    }
+
+    [Fact]
+    public async Task Document_that_is_not_json_is_refused_and_nothing_is_written()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+
+        await Assert.ThrowsAsync<SqliteException>(() => _store.AddAsync(
+            new NewModel(1, "alice", "", _ => "{not json", null, null, AuditActions.CreateModel), true, null));
+
+        Assert.Equal(1, Count("models"));
+        Assert.Equal(2, Count("audit_log"));
+        Assert.Equal(1, await _store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task New_model_recorded_as_an_activation_is_refused()
+    {
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.AddAsync(
+            new NewModel(null, "alice", "", Doc, null, null, AuditActions.ActivateModel), true, null));
+
+        Assert.Equal("model", refused.ParamName);
+    }
+
+    [Fact]
+    public async Task Unknown_version_reads_as_null()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+
+        Assert.Null(await _store.GetAsync(2));
+    }
+
+    [Fact]
+    public async Task Eight_concurrent_adds_get_distinct_consecutive_versions_and_an_unbroken_activation_chain()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        var other = new ModelStore(_temp.Open()); // half the writers through a second instance on the same file
+
+        var added = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? _store : other).AddAsync(Weights(1, author: $"expert{i}"), activate: true, null))));
+
+        Assert.Equal([2, 3, 4, 5, 6, 7, 8, 9], added.Select(m => m.Version).Order());
+        Assert.All(added, m => Assert.Equal(Doc(m.Version), m.DocumentJson));
+        Assert.Equal(8, added.Select(m => m.Author).Distinct().Count());
+        Assert.Equal(9, Count("models"));
+        Assert.Equal(2 + 8 * 2, Count("audit_log"));
+        Assert.Equal(9, await _store.GetActiveVersionAsync()); // the last one stored was the last one activated
+        // Oldest first, each activation replaced the one before it.
+        var activations = (await AllAudit(_store)).Where(r => r.Action == "activate_model").Reverse().ToList();
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], activations.Select(r => r.Version));
+        Assert.Equal([null, 1, 2, 3, 4, 5, 6, 7, 8], activations.Select(r => r.PreviousVersion));
+    }
+
+    [Fact]
+    public async Task Audit_records_list_newest_first_in_pages()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");                   // 1 create v1, 2 activate v1
+        _temp.Clock.Advance(TimeSpan.FromHours(1));
+        await _store.AddAsync(Weights(1), activate: true, null);           // 3 update_weights v2, 4 activate v2
+        _temp.Clock.Advance(TimeSpan.FromHours(1));
+        await _store.ActivateAsync(1, "carol", "rollback", null);          // 5 activate v1
+
+        var seen = new List<(long, string, int, int?, int)>();
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            var page = await _store.ListAuditAsync(2, token);
+            seen.AddRange(page.Records.Select(r => (r.Id, r.Action, r.Version, r.PreviousVersion, r.At.Hour)));
+            token = page.NextPageToken;
+            pages++;
+        } while (token is not null);
+
+        Assert.Equal(3, pages); // 2 + 2 + 1
+        Assert.Equal(
+        [
+            (5L, "activate_model", 1, (int?)2, 10),
+            (4L, "activate_model", 2, 1, 9),
+            (3L, "update_weights", 2, null, 9),
+            (2L, "activate_model", 1, null, 8),
+            (1L, "create_model", 1, null, 8),
+        ], seen);
+    }
+
+    [Fact]
+    public async Task Models_list_newest_first_in_pages_with_the_active_version()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        for (var parent = 1; parent <= 4; parent++) await _store.AddAsync(Weights(parent), activate: parent == 2, null);
+
+        var first = await _store.ListAsync(2, null);
+        var second = await _store.ListAsync(2, first.NextPageToken);
+        var third = await _store.ListAsync(2, second.NextPageToken);
+
+        Assert.Equal([5, 4], first.Models.Select(m => m.Version));
+        Assert.Equal([3, 2], second.Models.Select(m => m.Version));
+        Assert.Equal([1], third.Models.Select(m => m.Version));
+        Assert.Null(third.NextPageToken);
+        Assert.Equal(3, first.ActiveVersion);
+        Assert.Equal([4, 3, 2, 1, null], first.Models.Concat(second.Models).Concat(third.Models).Select(m => m.ParentVersion));
+    }
+
+    [Fact]
+    public async Task All_versions_list_oldest_first()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        await _store.AddAsync(Weights(1), false, null);
+        await _store.AddAsync(Weights(1), false, null);
+
+        var all = await _store.ListAllAsync();
+
+        Assert.Equal([1, 2, 3], all.Select(m => m.Version));
+        Assert.Equal([Doc(1), Doc(2), Doc(3)], all.Select(m => m.DocumentJson));
+    }
+
+    [Fact]
+    public async Task Empty_store_lists_nothing_and_has_no_active_version()
+    {
+        var page = await _store.ListAsync(0, null);
+
+        Assert.Empty(page.Models);
+        Assert.Null(page.ActiveVersion);
+        Assert.Null(page.NextPageToken);
+        Assert.Empty(await _store.ListAllAsync());
+        Assert.Empty((await _store.ListAuditAsync(0, null)).Records);
+        Assert.Null(await _store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task Page_token_of_the_audit_listing_is_refused_by_the_model_listing()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        var audit = await _store.ListAuditAsync(1, null);
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.ListAsync(1, audit.NextPageToken));
+
+        Assert.Equal("pageToken", refused.ParamName);
+    }
+
+    [Fact]
+    public async Task Database_at_schema_3_keeps_its_parcels_and_evaluations_and_gets_version_1_after_migrating()
+    {
+        using var temp = new TempDatabase();
+        var old = temp.OpenAt(3);
+        await new ParcelStore(old).UpsertAsync("planning-bureau", new DateOnly(2024, 6, 30),
+            [new ParcelWrite("P1") { AreaMu = 12.5, Indicators = new Dictionary<string, double> { ["far"] = 0.8 } }]);
+        await new EvaluationStore(old).AppendAsync(
+            [new EvaluationRecord("P1", "2024.1", 0.42, 1, 1, 1.0, "{}", new DateTimeOffset(2024, 7, 1, 0, 0, 0, TimeSpan.Zero))]);
+        old.Dispose();
+
+        var database = temp.Open();
+        var store = new ModelStore(database);
+
+        Assert.Equal(4, database.SchemaVersion);
+        var parcel = await new ParcelStore(database).GetAsync("P1");
+        Assert.Equal(12.5, parcel!.Attributes.AreaMu);
+        Assert.Equal(0.8, parcel.Indicators["far"].Number);
+        var evaluation = Assert.Single((await new EvaluationStore(database).ListAsync("P1", 10, null)).Evaluations);
+        Assert.Equal("2024.1", evaluation.Evaluation.ModelVersion);
+        Assert.Null(await store.GetActiveVersionAsync());
+        Assert.Equal(1, (await store.EnsureInitialAsync(Doc, "system")).Version);
+    }
+}
