@@ -18,7 +18,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
     public override async Task<EvaluateParcelResponse> EvaluateParcel(EvaluateParcelRequest request, ServerCallContext context)
     {
         var token = context.CancellationToken;
-        var model = ResolveModel(request.ModelVersion, "model_version");
+        var model = ResolveModel(request.ModelVersion);
         if (request.Parcel is null)
             throw RichErrors.InvalidArgument([new FieldViolation("parcel", "is required")], RichErrors.Reasons.InvalidRequest).ToRpcException();
         var parcel = await evaluations.PrepareAsync(model, request.Parcel, token);
@@ -37,6 +37,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
         IServerStreamWriter<BatchEvaluateResponse> responseStream, ServerCallContext context)
     {
         var token = context.CancellationToken;
+        var activeAtOpen = models.Active;
         ScoringModel? model = null;
         var full = false;
         var record = false;
@@ -47,7 +48,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
             if (model is null)
             {
                 // The model, the view and the history flag are fixed by the first chunk for the whole stream.
-                model = ResolveModel(chunk.ModelVersion, "model_version");
+                model = chunk.ModelVersion.Length == 0 ? activeAtOpen : ResolveModel(chunk.ModelVersion);
                 full = chunk.View == EvaluationView.Full;
                 record = chunk.RecordHistory;
             }
@@ -86,7 +87,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
     public override async Task<UpdateWeightsResponse> UpdateWeights(UpdateWeightsRequest request, ServerCallContext context)
     {
         var token = context.CancellationToken;
-        var baseModel = ResolveModel(request.BaseVersion, "base_version");
+        var baseModel = ResolveModel(request.BaseVersion);
         if (request.ExpectedActiveVersion.Length > 0 && request.ExpectedActiveVersion != models.Active.Version)
             throw ModelMapping.ActiveChanged(request.ExpectedActiveVersion, models.Active.Version).ToRpcException();
         var options = new UpdateOptions(request.DryRun, request.Activate, context.CallerName(), request.Note,
@@ -129,7 +130,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
     private static Google.Rpc.Status UnknownParcel(string id) => RichErrors.NotFound("scoring.v1.Parcel", id, RichErrors.Reasons.ParcelNotFound,
         $"parcel '{id}' is not in the indicator cache and the request carries no indicator, category or veto values");
 
-    private ScoringModel ResolveModel(string version, string field)
+    private ScoringModel ResolveModel(string version)
     {
         try
         {
