@@ -39,6 +39,7 @@ public static class ScoringApp
         app.MapGrpcService<ScoringGrpcService>();
         app.MapGrpcService<ParcelGrpcService>();
         app.MapGrpcService<ModelGrpcService>();
+        app.MapGrpcService<ReportGrpcService>();
         app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService. Use a gRPC client (HTTP/2).");
 
         // Open (and migrate) the database and load the models before the first call can arrive.

@@ -27,6 +27,12 @@ internal sealed class PreparedParcel
     /// <summary>The merged data, as the engine reads it.</summary>
     public ParcelFacts Facts { get; }
 
+    /// <summary>The management unit: inline when given, else the cached one.</summary>
+    public string? UnitId => _inline.UnitId.Length > 0 ? _inline.UnitId : _cached?.Attributes.UnitId;
+
+    /// <summary>The street: inline when given, else the cached one.</summary>
+    public string? Street => _inline.Street.Length > 0 ? _inline.Street : _cached?.Attributes.Street;
+
     /// <summary>The parcel's id as given.</summary>
     public string ParcelId => _inline.ParcelId;
 
@@ -88,7 +94,13 @@ internal sealed class PreparedParcel
             ["vetoes"] = Facts.Vetoes.ToDictionary(p => p.Key, p => Origin(p.Key, _inline.Vetoes.ContainsKey(p.Key), _cached?.Vetoes, p.Value)),
         };
         return new EvaluationRecord(result.ParcelId, result.ModelVersion, result.Score, (int)result.Classification,
-            (int)result.Disposition, result.Completeness, JsonSerializer.Serialize(inputs), now);
+            (int)result.Disposition, result.Completeness, JsonSerializer.Serialize(inputs), now)
+        {
+            Level = (int)result.Level,
+            AreaMu = result.AreaMu,
+            UnitId = UnitId,
+            Street = Street,
+        };
     }
 
     private static object Origin(string code, bool inline, IReadOnlyDictionary<string, Storage.Parcels.CachedValue>? cached, object value) =>

@@ -10,7 +10,17 @@ namespace Scoring.Storage.Evaluations;
 /// <param name="InputsJson">The inputs evaluated, as JSON, so the result can be traced and replayed.</param>
 /// <param name="EvaluatedAt">When it was evaluated; the default value means "now" by the database's clock.</param>
 public sealed record EvaluationRecord(string ParcelId, string ModelVersion, double Score, int Classification,
-    int Disposition, double Completeness, string InputsJson, DateTimeOffset EvaluatedAt);
+    int Disposition, double Completeness, string InputsJson, DateTimeOffset EvaluatedAt)
+{
+    /// <summary>The parcel's level as evaluated (0–3); null when not known.</summary>
+    public int? Level { get; init; }
+    /// <summary>The parcel's area in 亩 as evaluated; null when not known.</summary>
+    public double? AreaMu { get; init; }
+    /// <summary>The parcel's management unit as evaluated; null when not known.</summary>
+    public string? UnitId { get; init; }
+    /// <summary>The parcel's street as evaluated; null when not known.</summary>
+    public string? Street { get; init; }
+}
 
 /// <summary>An evaluation as kept: its id in the log and what was recorded.</summary>
 /// <param name="Id">Id in the evaluation log; larger ids were appended later.</param>
@@ -21,3 +31,19 @@ public sealed record StoredEvaluation(long Id, EvaluationRecord Evaluation);
 /// <param name="Evaluations">Newest first.</param>
 /// <param name="NextPageToken">Token for the next page; null on the last page.</param>
 public sealed record EvaluationPage(IReadOnlyList<StoredEvaluation> Evaluations, string? NextPageToken);
+
+/// <summary>One group of a roll-up: the latest evaluation of each of its parcels under one model version.</summary>
+/// <param name="Key">The level (as a number), unit id or street; empty when the evaluations did not say.</param>
+/// <param name="ParcelCount">Parcels.</param>
+/// <param name="AreaMu">Their area in 亩.</param>
+/// <param name="MeanScore">Area-weighted mean score (plain mean when no parcel has an area).</param>
+/// <param name="InefficientCount">Parcels classified INEFFICIENT_SCORE or INEFFICIENT_VETO.</param>
+/// <param name="InefficientAreaMu">Their area in 亩.</param>
+/// <param name="ClassificationCounts">Parcels per classification number (index 0 unused).</param>
+/// <param name="DispositionCounts">Parcels per disposition number (index 0 unused).</param>
+public sealed record EvaluationGroup(string Key, int ParcelCount, double AreaMu, double MeanScore, int InefficientCount,
+    double InefficientAreaMu, IReadOnlyList<int> ClassificationCounts, IReadOnlyList<int> DispositionCounts);
+
+/// <summary>A roll-up of the latest evaluations under one model version, by level, unit and street.</summary>
+public sealed record EvaluationSummary(EvaluationGroup Total, IReadOnlyList<EvaluationGroup> ByLevel,
+    IReadOnlyList<EvaluationGroup> ByUnit, IReadOnlyList<EvaluationGroup> ByStreet);

@@ -9,9 +9,9 @@ public sealed class EvaluationStore(ScoringDatabase database)
 {
     private const string InsertSql = """
         INSERT INTO evaluations (parcel_id, model_version, score, classification, disposition, completeness,
-                                 inputs_json, evaluated_at)
+                                 inputs_json, evaluated_at, level, area_mu, unit_id, street)
         VALUES ($parcel_id, $model_version, $score, $classification, $disposition, $completeness, $inputs_json,
-                $evaluated_at);
+                $evaluated_at, $level, $area_mu, $unit_id, $street);
         """;
 
     private const string Columns = """
@@ -53,6 +53,10 @@ public sealed class EvaluationStore(ScoringDatabase database)
             p.Add("$completeness", SqliteType.Real);
             p.Add("$inputs_json", SqliteType.Text);
             p.Add("$evaluated_at", SqliteType.Text);
+            p.Add("$level", SqliteType.Integer);
+            p.Add("$area_mu", SqliteType.Real);
+            p.Add("$unit_id", SqliteType.Text);
+            p.Add("$street", SqliteType.Text);
             command.Prepare();
             foreach (var e in evaluations)
             {
@@ -65,6 +69,10 @@ public sealed class EvaluationStore(ScoringDatabase database)
                 p[5].Value = e.Completeness;
                 p[6].Value = e.InputsJson;
                 p[7].Value = e.EvaluatedAt == default ? now : StoredText.Time(e.EvaluatedAt);
+                p[8].Value = (object?)e.Level ?? DBNull.Value;
+                p[9].Value = (object?)e.AreaMu ?? DBNull.Value;
+                p[10].Value = (object?)e.UnitId ?? DBNull.Value;
+                p[11].Value = (object?)e.Street ?? DBNull.Value;
                 command.ExecuteNonQuery();
             }
             return evaluations.Count;
@@ -119,6 +127,67 @@ public sealed class EvaluationStore(ScoringDatabase database)
                 rows[size - 1].Id.ToString(CultureInfo.InvariantCulture))
             : null;
         return new EvaluationPage(page, next);
+    }
+
+    /// <summary>
+    /// Rolls up the latest evaluation of each parcel under <paramref name="modelVersion"/>: in total, by level,
+    /// by management unit and by street. One read transaction, so all groupings see the same evaluations.
+    /// </summary>
+    public async Task<EvaluationSummary> SummarizeAsync(string modelVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(modelVersion);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        async Task<List<EvaluationGroup>> Group(string key)
+        {
+            var sql = $"""
+                WITH latest AS (
+                    SELECT e.* FROM evaluations e
+                    JOIN (SELECT MAX(id) AS id FROM evaluations WHERE model_version = @Version GROUP BY parcel_id) m ON e.id = m.id)
+                SELECT {key} AS Key, COUNT(*) AS ParcelCount, TOTAL(area_mu) AS AreaMu,
+                       CASE WHEN TOTAL(area_mu) > 0 THEN TOTAL(area_mu * score) / TOTAL(area_mu) ELSE AVG(score) END AS MeanScore,
+                       TOTAL(classification IN (3, 4)) AS InefficientCount,
+                       TOTAL(CASE WHEN classification IN (3, 4) THEN area_mu END) AS InefficientAreaMu,
+                       TOTAL(classification = 1) AS C1, TOTAL(classification = 2) AS C2, TOTAL(classification = 3) AS C3,
+                       TOTAL(classification = 4) AS C4, TOTAL(classification = 5) AS C5,
+                       TOTAL(disposition = 1) AS D1, TOTAL(disposition = 2) AS D2, TOTAL(disposition = 3) AS D3,
+                       TOTAL(disposition = 4) AS D4, TOTAL(disposition = 5) AS D5
+                FROM latest GROUP BY 1 ORDER BY 1;
+                """;
+            var rows = await connection.QueryAsync<GroupRow>(new CommandDefinition(sql, new { Version = modelVersion },
+                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.Select(r => r.ToGroup()).ToList();
+        }
+
+        var total = await Group("''").ConfigureAwait(false);
+        return new EvaluationSummary(
+            total.Count > 0 ? total[0] : new EvaluationGroup("", 0, 0, 0, 0, 0, new int[6], new int[6]),
+            await Group("COALESCE(CAST(level AS TEXT), '')").ConfigureAwait(false),
+            await Group("COALESCE(unit_id, '')").ConfigureAwait(false),
+            await Group("COALESCE(street, '')").ConfigureAwait(false));
+    }
+
+    private sealed class GroupRow
+    {
+        public string Key { get; set; } = "";
+        public long ParcelCount { get; set; }
+        public double AreaMu { get; set; }
+        public double MeanScore { get; set; }
+        public double InefficientCount { get; set; }
+        public double InefficientAreaMu { get; set; }
+        public double C1 { get; set; }
+        public double C2 { get; set; }
+        public double C3 { get; set; }
+        public double C4 { get; set; }
+        public double C5 { get; set; }
+        public double D1 { get; set; }
+        public double D2 { get; set; }
+        public double D3 { get; set; }
+        public double D4 { get; set; }
+        public double D5 { get; set; }
+
+        public EvaluationGroup ToGroup() => new(Key, (int)ParcelCount, AreaMu, MeanScore, (int)InefficientCount, InefficientAreaMu,
+            [0, (int)C1, (int)C2, (int)C3, (int)C4, (int)C5], [0, (int)D1, (int)D2, (int)D3, (int)D4, (int)D5]);
     }
 
     private sealed class EvaluationRow
