@@ -381,14 +381,22 @@ public sealed class ModelStoreTests : IDisposable
         var old = temp.OpenAt(3);
         await new ParcelStore(old).UpsertAsync("planning-bureau", new DateOnly(2024, 6, 30),
             [new ParcelWrite("P1") { AreaMu = 12.5, Indicators = new Dictionary<string, double> { ["far"] = 0.8 } }]);
-        await new EvaluationStore(old).AppendAsync(
-            [new EvaluationRecord("P1", "2024.1", 0.42, 1, 1, 1.0, "{}", new DateTimeOffset(2024, 7, 1, 0, 0, 0, TimeSpan.Zero))]);
         old.Dispose();
+        // Written as a schema-3 build wrote it: today's store also writes the columns of later migrations.
+        using (var connection = temp.Raw())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                INSERT INTO evaluations (parcel_id, model_version, score, classification, disposition, completeness, inputs_json, evaluated_at)
+                VALUES ('P1', '2024.1', 0.42, 1, 1, 1.0, '{}', '2024-07-01T00:00:00.0000000Z');
+                """;
+            command.ExecuteNonQuery();
+        }
 
         var database = temp.Open();
         var store = new ModelStore(database);
 
-        Assert.Equal(4, database.SchemaVersion);
+        Assert.Equal(ScoringDatabase.LatestSchemaVersion, database.SchemaVersion);
         var parcel = await new ParcelStore(database).GetAsync("P1");
         Assert.Equal(12.5, parcel!.Attributes.AreaMu);
         Assert.Equal(0.8, parcel.Indicators["far"].Number);
