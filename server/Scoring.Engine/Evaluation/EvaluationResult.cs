@@ -50,4 +50,7 @@ public sealed record EvaluationResult
     public required ImmutableArray<string> UnknownVetoes { get; init; }
     /// <summary>Largest weighted gaps first.</summary>
     public required ImmutableArray<Shortfall> TopShortfalls { get; init; }
+
+    /// <summary>The headline figures.</summary>
+    public Verdict Verdict => new(ParcelId, ModelVersion, Score, Classification, Disposition, Completeness, Level, AreaMu);
 }

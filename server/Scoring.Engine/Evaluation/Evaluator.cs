@@ -12,16 +12,35 @@ public static class Evaluator
     /// </summary>
     public const double Tolerance = 1e-9;
 
-    /// <summary>Evaluates a validated parcel with a model.</summary>
+    /// <summary>Evaluates a validated parcel with a model, with the full explanation.</summary>
     public static EvaluationResult Evaluate(ScoringModel model, ParcelVector parcel)
     {
+        var card = new Scorecard(model);
+        Score(parcel, card);
+        return Explain(parcel, card);
+    }
+
+    /// <summary>
+    /// Scores a validated parcel into <paramref name="card"/> (sized for the model): utilities,
+    /// element scores and weights after missing data, score, completeness, vetoes, classification
+    /// and disposition. Allocates nothing.
+    /// </summary>
+    public static void Score(ParcelVector parcel, Scorecard card)
+    {
+        var model = card.Model;
         var indicators = model.Indicators;
-        var utilities = new double[indicators.Length];
-        var present = new bool[indicators.Length];
+        var utilities = card.Utilities;
+        var present = card.Present;
+        var values = parcel.Values;
         for (var i = 0; i < indicators.Length; i++)
         {
-            var raw = parcel.Values[i];
-            if (double.IsNaN(raw)) continue;
+            var raw = values[i];
+            if (double.IsNaN(raw))
+            {
+                present[i] = false;
+                utilities[i] = 0;
+                continue;
+            }
             present[i] = true;
             var ind = indicators[i];
             utilities[i] = ind.IsCategorical
@@ -32,9 +51,6 @@ public static class Evaluator
         // Element scores and the weights that remain after missing data.
         var elements = model.Elements;
         var renormalize = model.MissingData == MissingDataPolicy.Renormalize;
-        var elementScores = new double[elements.Length];
-        var elementMissing = new bool[elements.Length];
-        var presentWeight = new double[elements.Length]; // Σ local weights of present indicators
         var elementWeightSum = 0.0;
         var completeness = 0.0;
         for (var e = 0; e < elements.Length; e++)
@@ -47,40 +63,62 @@ public static class Evaluator
                 weighted += indicators[i].Weight * utilities[i];
                 completeness += indicators[i].GlobalWeight;
             }
-            presentWeight[e] = weights;
-            elementMissing[e] = weights <= 0;
-            elementScores[e] = renormalize ? (weights > 0 ? weighted / weights : 0) : weighted;
-            if (!renormalize || !elementMissing[e]) elementWeightSum += elements[e].Weight;
+            card.PresentWeights[e] = weights;
+            card.ElementMissing[e] = weights <= 0;
+            card.ElementScores[e] = renormalize ? (weights > 0 ? weighted / weights : 0) : weighted;
+            if (!renormalize || !card.ElementMissing[e]) elementWeightSum += elements[e].Weight;
         }
 
         var score = 0.0;
-        var elementResults = ImmutableArray.CreateBuilder<ElementResult>(elements.Length);
-        var elementWeights = new double[elements.Length];
         for (var e = 0; e < elements.Length; e++)
         {
             var w = renormalize
-                ? (elementMissing[e] || elementWeightSum <= 0 ? 0 : elements[e].Weight / elementWeightSum)
+                ? (card.ElementMissing[e] || elementWeightSum <= 0 ? 0 : elements[e].Weight / elementWeightSum)
                 : elements[e].Weight;
-            elementWeights[e] = w;
-            score += w * elementScores[e];
-            elementResults.Add(new ElementResult(elements[e].Code, elements[e].Name, w, elementScores[e], elementMissing[e]));
+            card.ElementWeights[e] = w;
+            score += w * card.ElementScores[e];
         }
-        score = Math.Clamp(score, 0, 1);
-
-        var indicatorResults = ImmutableArray.CreateBuilder<IndicatorResult>(indicators.Length);
         for (var i = 0; i < indicators.Length; i++)
         {
-            var ind = indicators[i];
-            var e = ind.Element;
-            double weight = renormalize
-                ? (present[i] ? elementWeights[e] * ind.Weight / presentWeight[e] : 0)
-                : elementWeights[e] * ind.Weight;
+            var e = indicators[i].Element;
+            card.IndicatorWeights[i] = renormalize
+                ? (present[i] ? card.ElementWeights[e] * indicators[i].Weight / card.PresentWeights[e] : 0)
+                : card.ElementWeights[e] * indicators[i].Weight;
+        }
+
+        bool failed = false, unknown = false;
+        foreach (var answer in parcel.Vetoes)
+        {
+            failed |= answer == VetoAnswer.Failed;
+            unknown |= answer == VetoAnswer.Unknown;
+        }
+        card.Score = Math.Clamp(score, 0, 1);
+        card.Completeness = completeness;
+        card.AnyVetoFailed = failed;
+        card.AnyVetoUnknown = unknown;
+        card.Classification = Classify(model, card.Score, completeness, failed, unknown);
+        card.Disposition = Dispose(card.Classification, parcel);
+    }
+
+    /// <summary>The full explanation of a scored parcel: every element, indicator, veto and the top shortfalls.</summary>
+    public static EvaluationResult Explain(ParcelVector parcel, Scorecard card)
+    {
+        var model = card.Model;
+        var elements = ImmutableArray.CreateBuilder<ElementResult>(model.Elements.Length);
+        foreach (var el in model.Elements)
+            elements.Add(new ElementResult(el.Code, el.Name, card.ElementWeights[el.Index], card.ElementScores[el.Index], card.ElementMissing[el.Index]));
+
+        var indicators = ImmutableArray.CreateBuilder<IndicatorResult>(model.Indicators.Length);
+        foreach (var ind in model.Indicators)
+        {
+            var i = ind.Index;
             var raw = parcel.Values[i];
-            indicatorResults.Add(new IndicatorResult(
+            var weight = card.IndicatorWeights[i];
+            indicators.Add(new IndicatorResult(
                 ind.Code,
-                present[i] && !ind.IsCategorical ? raw : double.NaN,
-                present[i] && ind.IsCategorical ? ind.Categories!.Keys[(int)raw] : null,
-                utilities[i], weight, weight * utilities[i], ind.GlobalWeight, !present[i]));
+                card.Present[i] && !ind.IsCategorical ? raw : double.NaN,
+                card.Present[i] && ind.IsCategorical ? ind.Categories!.Keys[(int)raw] : null,
+                card.Utilities[i], weight, weight * card.Utilities[i], ind.GlobalWeight, !card.Present[i]));
         }
 
         var failed = ImmutableArray.CreateBuilder<string>();
@@ -94,19 +132,18 @@ public static class Evaluator
             }
         }
 
-        var classification = Classify(model, score, completeness, failed.Count > 0, unknown.Count > 0);
-        var indicatorArray = indicatorResults.MoveToImmutable();
+        var indicatorArray = indicators.MoveToImmutable();
         return new EvaluationResult
         {
             ParcelId = parcel.ParcelId,
             ModelVersion = model.Version,
-            Score = score,
-            Classification = classification,
-            Disposition = Dispose(classification, parcel),
-            Completeness = completeness,
+            Score = card.Score,
+            Classification = card.Classification,
+            Disposition = card.Disposition,
+            Completeness = card.Completeness,
             Level = parcel.Level,
             AreaMu = parcel.AreaMu,
-            Elements = elementResults.MoveToImmutable(),
+            Elements = elements.MoveToImmutable(),
             Indicators = indicatorArray,
             FailedVetoes = failed.ToImmutable(),
             UnknownVetoes = unknown.ToImmutable(),

@@ -50,7 +50,7 @@ public sealed class ParcelVector
     }
 
     /// <summary>Cadastral id.</summary>
-    public string ParcelId { get; }
+    public string ParcelId { get; private set; }
     /// <summary>Level.</summary>
     public ParcelLevel Level { get; set; }
     /// <summary>Area in 亩.</summary>
@@ -67,4 +67,19 @@ public sealed class ParcelVector
     public bool RedevelopmentUnderway { get; set; }
     /// <summary>Reported by its park or street.</summary>
     public bool LocallyReported { get; set; }
+
+    /// <summary>Makes this vector describe another parcel: every value missing, every veto unknown.</summary>
+    public void Reset(string parcelId, ParcelLevel level, double areaMu, int division, bool inEcologicalRedLine,
+        bool redevelopmentUnderway, bool locallyReported)
+    {
+        ParcelId = parcelId;
+        Level = level;
+        AreaMu = areaMu;
+        Division = division;
+        InEcologicalRedLine = inEcologicalRedLine;
+        RedevelopmentUnderway = redevelopmentUnderway;
+        LocallyReported = locallyReported;
+        Array.Fill(Values, double.NaN);
+        Array.Clear(Vetoes);
+    }
 }

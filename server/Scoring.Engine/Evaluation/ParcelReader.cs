@@ -15,76 +15,98 @@ public static class ParcelReader
     /// </summary>
     public static ParcelVector? Read(ScoringModel model, ParcelFacts facts, List<FieldViolation> violations, string prefix = "")
     {
+        var vector = new ParcelVector(model, facts.ParcelId);
+        return ReadInto(model, facts, vector, violations, prefix) ? vector : null;
+    }
+
+    /// <summary>
+    /// Reads a parcel into a reused <paramref name="vector"/> (sized for <paramref name="model"/>);
+    /// false, with every problem in <paramref name="violations"/>, when anything was wrong.
+    /// </summary>
+    public static bool ReadInto(ScoringModel model, ParcelFacts facts, ParcelVector vector, List<FieldViolation> violations, string prefix = "")
+    {
         var before = violations.Count;
-        void Bad(string field, string reason) => violations.Add(new FieldViolation(prefix + field, reason));
-
-        CheckParcelId(facts.ParcelId, Bad);
-        if (!Enum.IsDefined(typeof(ParcelLevel), facts.Level))
-            Bad("level", $"{facts.Level} is not a Level value (0 unspecified, 1 park, 2 community, 3 scattered)");
-        if (!double.IsFinite(facts.AreaMu)) Bad("area_mu", "must be a finite number");
-        else if (facts.AreaMu < 0) Bad("area_mu", $"must not be negative, got {F(facts.AreaMu)}");
-        var division = ScoringModel.DivisionOf(facts.IndustryCode);
-        if (!string.IsNullOrEmpty(facts.IndustryCode) && !IsIndustryCode(facts.IndustryCode))
-            Bad("industry_code", $"'{facts.IndustryCode}' is not a GB/T 4754 code (2 to 4 digits, optionally after a section letter, e.g. 3911 or C3911)");
-
-        var vector = new ParcelVector(model, facts.ParcelId)
-        {
-            Level = (ParcelLevel)facts.Level,
-            AreaMu = facts.AreaMu,
-            Division = division,
-            InEcologicalRedLine = facts.InEcologicalRedLine ?? false,
-            RedevelopmentUnderway = facts.RedevelopmentUnderway ?? false,
-            LocallyReported = facts.LocallyReported ?? false,
-        };
+        CheckAttributes(facts.ParcelId, facts.Level, facts.AreaMu, facts.IndustryCode, violations, prefix);
+        vector.Reset(facts.ParcelId, (ParcelLevel)facts.Level, facts.AreaMu, ScoringModel.DivisionOf(facts.IndustryCode),
+            facts.InEcologicalRedLine ?? false, facts.RedevelopmentUnderway ?? false, facts.LocallyReported ?? false);
 
         foreach (var (code, value) in facts.Indicators)
         {
-            var field = $"indicators[\"{code}\"]";
             if (!model.IndicatorsByCode.TryGetValue(code, out var ind))
             {
-                Bad(field, $"unknown indicator '{code}'; valid numeric indicators: {string.Join(", ", model.NumericCodes)}");
+                violations.Add(new(Field(prefix, "indicators", code), $"unknown indicator '{code}'; valid numeric indicators: {string.Join(", ", model.NumericCodes)}"));
                 continue;
             }
-            if (ind.IsCategorical) { Bad(field, $"'{code}' is categorical: send its category key in categories"); continue; }
-            if (!double.IsFinite(value)) { Bad(field, $"must be a finite number, got {F(value)}"); continue; }
-            if (!ind.Range.Contains(value))
+            if (ind.IsCategorical)
             {
-                Bad(field, $"value {F(value)} is outside the valid range {ind.Range} ({ind.Unit})");
+                violations.Add(new(Field(prefix, "indicators", code), $"'{code}' is categorical: send its category key in categories"));
                 continue;
             }
-            vector.Values[ind.Index] = value;
+            if (CheckNumber(ind, value) is { } reason) violations.Add(new(Field(prefix, "indicators", code), reason));
+            else vector.Values[ind.Index] = value;
         }
 
         foreach (var (code, key) in facts.Categories)
         {
-            var field = $"categories[\"{code}\"]";
             if (!model.IndicatorsByCode.TryGetValue(code, out var ind))
             {
-                Bad(field, $"unknown categorical indicator '{code}'; valid: {string.Join(", ", model.CategoricalCodes)}");
+                violations.Add(new(Field(prefix, "categories", code), $"unknown categorical indicator '{code}'; valid: {string.Join(", ", model.CategoricalCodes)}"));
                 continue;
             }
-            if (!ind.IsCategorical) { Bad(field, $"'{code}' is numeric: send its value in indicators"); continue; }
-            var ordinal = ind.Categories!.OrdinalOf(key);
-            if (ordinal < 0)
+            if (!ind.IsCategorical)
             {
-                Bad(field, $"unknown category '{key}' for '{code}'; valid: {string.Join(", ", ind.Categories.Keys)}");
+                violations.Add(new(Field(prefix, "categories", code), $"'{code}' is numeric: send its value in indicators"));
                 continue;
             }
-            vector.Values[ind.Index] = ordinal;
+            if (CheckCategory(ind, key, out var ordinal) is { } reason) violations.Add(new(Field(prefix, "categories", code), reason));
+            else vector.Values[ind.Index] = ordinal;
         }
 
         foreach (var (code, met) in facts.Vetoes)
         {
             if (!model.VetoesByCode.TryGetValue(code, out var veto))
             {
-                Bad($"vetoes[\"{code}\"]", $"unknown veto '{code}'; valid: {string.Join(", ", model.VetoesByCode.Keys.Order(StringComparer.Ordinal))}");
+                violations.Add(new(Field(prefix, "vetoes", code), UnknownVeto(model, code)));
                 continue;
             }
             vector.Vetoes[veto.Index] = met ? VetoAnswer.Met : VetoAnswer.Failed;
         }
 
-        return violations.Count == before ? vector : null;
+        return violations.Count == before;
     }
+
+    /// <summary>Checks the parcel's own fields: id, level, area and industry code.</summary>
+    public static void CheckAttributes(string parcelId, int level, double areaMu, string? industryCode, List<FieldViolation> violations, string prefix)
+    {
+        CheckParcelId(parcelId, (field, reason) => violations.Add(new(prefix + field, reason)));
+        if (!Enum.IsDefined(typeof(ParcelLevel), level))
+            violations.Add(new(prefix + "level", $"{level} is not a Level value (0 unspecified, 1 park, 2 community, 3 scattered)"));
+        if (!double.IsFinite(areaMu)) violations.Add(new(prefix + "area_mu", "must be a finite number"));
+        else if (areaMu < 0) violations.Add(new(prefix + "area_mu", $"must not be negative, got {F(areaMu)}"));
+        if (!string.IsNullOrEmpty(industryCode) && !IsIndustryCode(industryCode))
+            violations.Add(new(prefix + "industry_code", $"'{industryCode}' is not a GB/T 4754 code (2 to 4 digits, optionally after a section letter, e.g. 3911 or C3911)"));
+    }
+
+    /// <summary>Why a raw value is not valid for a numeric indicator, or null when it is.</summary>
+    public static string? CheckNumber(IndicatorDefinition indicator, double value)
+    {
+        if (!double.IsFinite(value)) return $"must be a finite number, got {F(value)}";
+        if (!indicator.Range.Contains(value)) return $"value {F(value)} is outside the valid range {indicator.Range} ({indicator.Unit})";
+        return null;
+    }
+
+    /// <summary>Why a category key is not valid for a categorical indicator (null when it is), and its ordinal.</summary>
+    public static string? CheckCategory(IndicatorDefinition indicator, string key, out int ordinal)
+    {
+        ordinal = indicator.Categories!.OrdinalOf(key);
+        return ordinal >= 0 ? null : $"unknown category '{key}' for '{indicator.Code}'; valid: {string.Join(", ", indicator.Categories.Keys)}";
+    }
+
+    /// <summary>The message for a veto code the model does not know.</summary>
+    public static string UnknownVeto(ScoringModel model, string code) =>
+        $"unknown veto '{code}'; valid: {string.Join(", ", model.VetoesByCode.Keys.Order(StringComparer.Ordinal))}";
+
+    private static string Field(string prefix, string map, string key) => $"{prefix}{map}[\"{key}\"]";
 
     /// <summary>Checks a cadastral id: required, at most <see cref="MaxParcelIdLength"/> characters, no control characters.</summary>
     public static void CheckParcelId(string parcelId, Action<string, string> bad)

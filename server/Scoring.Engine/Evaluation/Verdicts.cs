@@ -1,3 +1,5 @@
+using Scoring.Engine.Model;
+
 namespace Scoring.Engine.Evaluation;
 
 /// <summary>The answer to one veto check.</summary>
@@ -43,3 +45,7 @@ public enum Disposition
 
 /// <summary>One bad input field: its path and the reason, as a client should read it.</summary>
 public sealed record FieldViolation(string Field, string Description);
+
+/// <summary>The headline of an evaluation: what the history keeps and the roll-ups count.</summary>
+public readonly record struct Verdict(string ParcelId, string ModelVersion, double Score, Classification Classification,
+    Disposition Disposition, double Completeness, ParcelLevel Level, double AreaMu);

@@ -27,7 +27,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
             throw RichErrors.InvalidArgument([.. assessment.Violations], RichErrors.Reasons.InvalidParcel).ToRpcException();
         if (!parcel.Known) throw UnknownParcel(parcel.ParcelId).ToRpcException();
         var result = assessment.Result!;
-        if (!request.SkipHistory) await evaluations.RecordAsync([(parcel, result)], token);
+        if (!request.SkipHistory) await evaluations.RecordAsync([(parcel, result.Verdict)], token);
         var staleBefore = evaluations.StaleBefore(model);
         var full = request.View != EvaluationView.Basic;
         return new EvaluateParcelResponse { Evaluation = result.ToProto(model, full, s => parcel.Describe(s, staleBefore)) };
@@ -38,47 +38,40 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
     {
         var token = context.CancellationToken;
         var activeAtOpen = models.Active;
-        ScoringModel? model = null;
-        var full = false;
+        ChunkEvaluator? evaluator = null;
         var record = false;
         var chunkIndex = 0;
         while (await requestStream.MoveNext(token))
         {
             var chunk = requestStream.Current;
-            if (model is null)
+            if (evaluator is null)
             {
                 // The model, the view and the history flag are fixed by the first chunk for the whole stream.
-                model = chunk.ModelVersion.Length == 0 ? activeAtOpen : ResolveModel(chunk.ModelVersion);
-                full = chunk.View == EvaluationView.Full;
+                var model = chunk.ModelVersion.Length == 0 ? activeAtOpen : ResolveModel(chunk.ModelVersion);
+                evaluator = new ChunkEvaluator(model, chunk.View == EvaluationView.Full, evaluations.StaleBefore(model));
                 record = chunk.RecordHistory;
             }
-            if (chunk.Parcels.Count > MaxChunkParcels)
+            var size = chunk.Parcels.Count + (chunk.Columns?.Rows.Count ?? 0);
+            if (size > MaxChunkParcels)
                 throw RichErrors.InvalidArgument(
-                    [new FieldViolation("parcels", $"chunk {chunkIndex} carries {chunk.Parcels.Count} parcels; at most {MaxChunkParcels} are allowed per chunk")],
+                    [new FieldViolation("parcels", $"chunk {chunkIndex} carries {size} parcels; at most {MaxChunkParcels} are allowed per chunk")],
                     RichErrors.Reasons.InvalidRequest).ToRpcException();
 
-            var prepared = await evaluations.PrepareManyAsync(model, chunk.Parcels, token);
-            var staleBefore = evaluations.StaleBefore(model);
             var response = new BatchEvaluateResponse();
-            var evaluated = record ? new List<(PreparedParcel, EvaluationResult)>(prepared.Length) : null;
-            for (var i = 0; i < prepared.Length; i++)
+            if (chunk.Parcels.Count > 0)
             {
-                var parcel = prepared[i];
-                var assessment = ParcelAssessor.Assess(model, parcel.Facts, $"parcels[{i}].");
-                BatchResult result;
-                if (!assessment.Succeeded)
-                    result = new BatchResult { ParcelId = parcel.ParcelId, Error = RichErrors.InvalidArgument([.. assessment.Violations], RichErrors.Reasons.InvalidParcel) };
-                else if (!parcel.Known)
-                    result = new BatchResult { ParcelId = parcel.ParcelId, Error = UnknownParcel(parcel.ParcelId) };
-                else
-                {
-                    result = new BatchResult { ParcelId = parcel.ParcelId, Evaluation = assessment.Result!.ToProto(model, full, s => parcel.Describe(s, staleBefore)) };
-                    evaluated?.Add((parcel, assessment.Result!));
-                }
-                response.Results.Add(result);
+                var prepared = await evaluations.PrepareManyAsync(evaluator.Model, chunk.Parcels, token);
+                var evaluated = record ? new List<(PreparedParcel, Verdict)>(prepared.Length) : null;
+                for (var i = 0; i < prepared.Length; i++) response.Results.Add(evaluator.Evaluate(prepared[i], i, evaluated));
+                // The chunk's history is committed before its results are sent: what a client saw is recorded.
+                if (evaluated is { Count: > 0 }) await evaluations.RecordAsync(evaluated, token);
             }
-            // The chunk's history is committed before its results are sent: what a client saw is recorded.
-            if (evaluated is { Count: > 0 }) await evaluations.RecordAsync(evaluated, token);
+            if (chunk.Columns is { } columns)
+            {
+                var rows = record ? new List<Storage.Evaluations.EvaluationRecord>(columns.Rows.Count) : null;
+                evaluator.EvaluateColumns(columns, response, rows, evaluations.Now);
+                if (rows is { Count: > 0 }) await evaluations.AppendAsync(rows, token);
+            }
             await responseStream.WriteAsync(response, token);
             chunkIndex++;
         }
@@ -127,7 +120,8 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
         return response;
     }
 
-    private static Google.Rpc.Status UnknownParcel(string id) => RichErrors.NotFound("scoring.v1.Parcel", id, RichErrors.Reasons.ParcelNotFound,
+    /// <summary>NOT_FOUND for a parcel given by id that the cache does not hold.</summary>
+    internal static Google.Rpc.Status UnknownParcel(string id) => RichErrors.NotFound("scoring.v1.Parcel", id, RichErrors.Reasons.ParcelNotFound,
         $"parcel '{id}' is not in the indicator cache and the request carries no indicator, category or veto values");
 
     private ScoringModel ResolveModel(string version)

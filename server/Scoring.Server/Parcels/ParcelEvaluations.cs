@@ -34,11 +34,18 @@ internal sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore his
         DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-model.Document.MaxValueAgeDays);
 
     /// <summary>Appends evaluations to the history in one transaction.</summary>
-    public Task RecordAsync(IEnumerable<(PreparedParcel Parcel, EvaluationResult Result)> evaluations, CancellationToken cancellationToken)
+    public Task RecordAsync(IEnumerable<(PreparedParcel Parcel, Verdict Result)> evaluations, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         return history.AppendAsync([.. evaluations.Select(e => e.Parcel.ToRecord(e.Result, now))], cancellationToken);
     }
+
+    /// <summary>Appends ready-made history records in one transaction.</summary>
+    public Task AppendAsync(IReadOnlyList<Storage.Evaluations.EvaluationRecord> records, CancellationToken cancellationToken) =>
+        history.AppendAsync(records, cancellationToken);
+
+    /// <summary>The service's clock.</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
 
     // Ids that fail validation are reported by the parcel reader; they are not looked up.
     private static bool IsLookupId(string id) => id.Length is > 0 and <= ParcelReader.MaxParcelIdLength;

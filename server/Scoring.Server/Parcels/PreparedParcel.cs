@@ -82,7 +82,7 @@ internal sealed class PreparedParcel
     }
 
     /// <summary>The history record of an evaluation of this parcel, with the inputs used and their origins.</summary>
-    public EvaluationRecord ToRecord(EvaluationResult result, DateTimeOffset now)
+    public EvaluationRecord ToRecord(Verdict result, DateTimeOffset now)
     {
         var inputs = new Dictionary<string, object?>
         {
