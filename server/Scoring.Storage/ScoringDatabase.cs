@@ -86,6 +86,15 @@ public sealed class ScoringDatabase : IDisposable
     /// <summary>The schema version the database is at (<c>PRAGMA user_version</c>) after opening.</summary>
     public int SchemaVersion { get; }
 
+    /// <summary>Whether the database answers a trivial query; for readiness checks.</summary>
+    public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1;";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
     /// <summary>The clock used for received and evaluated times.</summary>
     public TimeProvider Time { get; }
 

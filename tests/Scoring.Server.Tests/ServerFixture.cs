@@ -8,7 +8,7 @@ using Scoring.Server.Extensions;
 namespace Scoring.Server.Tests;
 
 /// <summary>A real Kestrel server on 127.0.0.1 with an ephemeral port and its own SQLite file.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -22,14 +22,20 @@ public sealed class ServerFixture : IAsyncLifetime
     public GrpcChannel Channel { get; private set; } = null!;
 
     /// <summary>Extra configuration given as command-line arguments.</summary>
-    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+    protected virtual IEnumerable<string> ExtraArgs => [];
+
+    /// <summary>Where to listen; the default is one HTTP/2 cleartext endpoint on an ephemeral port.</summary>
+    protected virtual IEnumerable<string> EndpointArgs => ["--urls", "http://127.0.0.1:0"];
+
+    /// <summary>The address of the gRPC endpoint among those the server listens on.</summary>
+    protected virtual Uri GrpcAddress(IReadOnlyCollection<string> addresses) => new(addresses.First());
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
         string[] args =
         [
-            "--urls", "http://127.0.0.1:0",
+            .. EndpointArgs,
             "--environment", "Development",
             $"--ConnectionStrings:Scoring=Data Source={Path.Combine(DataDirectory, "scoring.db")}",
             "--Logging:LogLevel:Default=Warning",
@@ -38,11 +44,19 @@ public sealed class ServerFixture : IAsyncLifetime
         _app = ScoringApp.Create(args);
         await _app.StartAsync();
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        Address = new Uri(addresses.Addresses.First());
+        Address = GrpcAddress(addresses.Addresses.ToList());
         Channel = GrpcChannel.ForAddress(Address);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>A free TCP port on the loopback interface.</summary>
+    protected static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public virtual async Task DisposeAsync()
     {
         Channel?.Dispose();
         if (_app is not null)

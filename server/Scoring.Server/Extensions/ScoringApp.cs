@@ -1,7 +1,11 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
 using Scoring.Engine.Model;
 using Scoring.Server.Grpc;
 using Scoring.Server.Models;
+using Scoring.Server.Operations;
 using Scoring.Server.Parcels;
+using Scoring.Server.Security;
 using Scoring.Storage;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Models;
@@ -12,19 +16,39 @@ namespace Scoring.Server.Extensions;
 /// <summary>Builds the service's web application; Program.cs and the integration tests both start it here.</summary>
 public static class ScoringApp
 {
+    /// <summary>gRPC (HTTP/2 cleartext) port when neither --urls nor Kestrel:Endpoints is configured.</summary>
+    public const int DefaultGrpcPort = 5080;
+
+    /// <summary>REST/JSON, OpenAPI and metrics (HTTP/1.1) port when neither --urls nor Kestrel:Endpoints is configured.</summary>
+    public const int DefaultRestPort = 5081;
+
     /// <summary>Creates the application from command-line arguments (standard ASP.NET Core options such as --urls apply).</summary>
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        var configuration = builder.Configuration;
+        ConfigureDefaultEndpoints(builder);
+        var limits = configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+
         builder.Services.AddGrpc(o =>
         {
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
-            o.MaxReceiveMessageSize = 64 * 1024 * 1024;
-        });
+            o.MaxReceiveMessageSize = limits.MaxMessageBytes;
+            o.Interceptors.Add<CallObserver>();
+        }).AddJsonTranscoding();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<ReadinessCheck>("ready");
+        builder.Services.AddGrpcSwagger();
+        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Scoring — inefficient industrial land identification", Version = "v1" }));
+        builder.Services.AddScoringSecurity(configuration);
+        builder.Services.AddScoringLimits(configuration);
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(ScoringMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ScoringDatabase(
-            builder.Configuration.GetConnectionString("Scoring") ?? "Data Source=data/scoring.db",
-            sp.GetRequiredService<TimeProvider>()));
+            configuration.GetConnectionString("Scoring") ?? "Data Source=data/scoring.db", sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ParcelStore>();
         builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddSingleton<ModelStore>();
@@ -33,20 +57,45 @@ public static class ScoringApp
         builder.Services.AddSingleton<ParcelEvaluations>();
         builder.Services.AddSingleton<ImpactAnalysis>();
         builder.Services.AddSingleton<WeightUpdates>();
+        builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddHostedService<ModelRefresh>();
 
         var app = builder.Build();
-        app.MapGrpcService<ScoringGrpcService>();
-        app.MapGrpcService<ParcelGrpcService>();
-        app.MapGrpcService<ModelGrpcService>();
-        app.MapGrpcService<ReportGrpcService>();
-        app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService. Use a gRPC client (HTTP/2).");
+        app.UseMessageSizeDetails(limits.MaxMessageBytes);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseSwagger();
+
+        app.MapGrpcService<ScoringGrpcService>().RequireRateLimiting(Limits.PerCaller);
+        app.MapGrpcService<ParcelGrpcService>().RequireRateLimiting(Limits.PerCaller);
+        app.MapGrpcService<ModelGrpcService>().RequireRateLimiting(Limits.PerCaller);
+        app.MapGrpcService<ReportGrpcService>().RequireRateLimiting(Limits.PerCaller);
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService; REST/JSON under /v1, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
+            .AllowAnonymous();
+        app.WarnIfOpen();
 
         // Open (and migrate) the database and load the models before the first call can arrive.
         var defaultModel = ModelDocument.Parse(File.ReadAllText(
-            builder.Configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
+            configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
         ModelCompiler.Compile(defaultModel); // refuse to start on a broken default model
         app.Services.GetRequiredService<ModelRegistry>().InitializeAsync(defaultModel, CancellationToken.None).GetAwaiter().GetResult();
         return app;
+    }
+
+    // With no --urls and no Kestrel:Endpoints: gRPC over HTTP/2 cleartext on localhost:5080 (prior
+    // knowledge, as grpcio, grpc-js and grpcurl speak it) and REST/JSON over HTTP/1.1 on localhost:5081.
+    // A cleartext port cannot serve both, since only TLS can negotiate the protocol.
+    private static void ConfigureDefaultEndpoints(WebApplicationBuilder builder)
+    {
+        if (!string.IsNullOrEmpty(builder.Configuration["urls"]) || builder.Configuration.GetSection("Kestrel:Endpoints").Exists()) return;
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.ListenLocalhost(DefaultGrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            k.ListenLocalhost(DefaultRestPort, o => o.Protocols = HttpProtocols.Http1);
+        });
     }
 }

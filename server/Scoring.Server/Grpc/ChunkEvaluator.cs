@@ -11,8 +11,9 @@ namespace Scoring.Server.Grpc;
 /// buffers from parcel to parcel, so the basic view allocates little more than the response.
 /// One per stream; not thread-safe.
 /// </summary>
-internal sealed class ChunkEvaluator(ScoringModel model, bool full, DateOnly staleBefore)
+internal sealed class ChunkEvaluator(ScoringModel model, bool full, DateOnly staleBefore, Operations.ScoringMetrics metrics)
 {
+    private readonly int[] _classified = new int[6];
     private readonly Scorecard _card = new(model);
     private readonly ParcelVector _vector = new(model, "");
     private readonly List<FieldViolation> _violations = [];
@@ -30,6 +31,7 @@ internal sealed class ChunkEvaluator(ScoringModel model, bool full, DateOnly sta
         if (!parcel.Known)
             return new BatchResult { ParcelId = parcel.ParcelId, Error = ScoringGrpcService.UnknownParcel(parcel.ParcelId) };
         Evaluator.Score(_vector, _card);
+        _classified[(int)_card.Classification]++;
         record?.Add((parcel, _card.VerdictFor(_vector)));
         return new BatchResult { ParcelId = parcel.ParcelId, Evaluation = ToProto(parcel) };
     }
@@ -48,9 +50,17 @@ internal sealed class ChunkEvaluator(ScoringModel model, bool full, DateOnly sta
                 continue;
             }
             Evaluator.Score(_vector, _card);
+            _classified[(int)_card.Classification]++;
             record?.Add(RowRecord(row, now));
             response.Results.Add(new BatchResult { ParcelId = row.ParcelId, Evaluation = ToProto(null) });
         }
+    }
+
+    /// <summary>Reports the chunk's evaluations to the metrics and starts counting afresh.</summary>
+    public void FlushMetrics()
+    {
+        metrics.Evaluated(_classified);
+        Array.Clear(_classified);
     }
 
     private BatchResult Refused(string parcelId, string list, int index)

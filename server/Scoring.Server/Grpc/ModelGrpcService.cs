@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Scoring.Server.Security;
 using Grpc.Core;
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
@@ -10,18 +12,21 @@ namespace Scoring.Server.Grpc;
 /// <summary>scoring.v1.ModelService: the life cycle of model versions.</summary>
 internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.ModelServiceBase
 {
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context)
     {
         var stored = await Find(request.Version, "version", context.CancellationToken);
         return new GetModelResponse { Model = ToProto(stored) };
     }
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
         var page = await RichErrors.ListPage(() => registry.Store.ListAsync(request.PageSize, Empty(request.PageToken), context.CancellationToken));
         return new ListModelsResponse { Models = { page.Models.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
     }
 
+    [Authorize(Policy = Roles.Admin)]
     public override async Task<ActivateModelResponse> ActivateModel(ActivateModelRequest request, ServerCallContext context)
     {
         var version = ModelRegistry.Number(request.Version) ?? throw RichErrors.UnknownModel(request.Version).ToRpcException();
@@ -40,12 +45,14 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
         }
     }
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<ExportModelResponse> ExportModel(ExportModelRequest request, ServerCallContext context)
     {
         var stored = await Find(request.Version, "version", context.CancellationToken);
         return new ExportModelResponse { DocumentJson = stored.DocumentJson, Version = ModelRegistry.Key(stored.Version) };
     }
 
+    [Authorize(Policy = Roles.Admin)]
     public override async Task<CreateModelResponse> CreateModel(CreateModelRequest request, ServerCallContext context)
     {
         ModelDocument document;
@@ -68,6 +75,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
         return new CreateModelResponse { Model = ToProto(stored) };
     }
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<ListAuditRecordsResponse> ListAuditRecords(ListAuditRecordsRequest request, ServerCallContext context)
     {
         var page = await RichErrors.ListPage(() => registry.Store.ListAuditAsync(request.PageSize, Empty(request.PageToken), context.CancellationToken));

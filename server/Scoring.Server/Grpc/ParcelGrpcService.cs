@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Scoring.Server.Security;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -18,6 +20,7 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
 
     private const int MaxSourceLength = 64;
 
+    [Authorize(Policy = Roles.Writer)]
     public override async Task UpsertParcels(IAsyncStreamReader<UpsertParcelsRequest> requestStream,
         IServerStreamWriter<UpsertParcelsResponse> responseStream, ServerCallContext context)
     {
@@ -79,6 +82,7 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
         return response;
     }
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<GetParcelResponse> GetParcel(GetParcelRequest request, ServerCallContext context)
     {
         RequireId(request.ParcelId, "parcel_id");
@@ -87,6 +91,7 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
         return new GetParcelResponse { Parcel = parcel.ToProto() };
     }
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<ListParcelsResponse> ListParcels(ListParcelsRequest request, ServerCallContext context)
     {
         if (!System.Enum.IsDefined(request.Level))
@@ -96,6 +101,7 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
         return new ListParcelsResponse { Parcels = { page.Parcels.Select(p => p.ToProto()) }, NextPageToken = page.NextPageToken ?? "" };
     }
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<ListEvaluationsResponse> ListEvaluations(ListEvaluationsRequest request, ServerCallContext context)
     {
         RequireId(request.ParcelId, "parcel_id");
@@ -120,6 +126,7 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
         };
     }
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<ListValueHistoryResponse> ListValueHistory(ListValueHistoryRequest request, ServerCallContext context)
     {
         RequireId(request.ParcelId, "parcel_id");
@@ -131,6 +138,7 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
         return new ListValueHistoryResponse { Values = { values.Select(v => v.ToProto(ParcelMapping.KindOf(v))) } };
     }
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<ListUnitsResponse> ListUnits(ListUnitsRequest request, ServerCallContext context)
     {
         if (request.PageSize < 0)

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Scoring.Server.Security;
 using Grpc.Core;
 using Scoring.Server.Models;
 using Scoring.Storage.Evaluations;
@@ -21,6 +23,7 @@ public sealed record LandUseNorms
 internal sealed class ReportGrpcService(ModelCatalog models, EvaluationStore history, ParcelStore parcels, IConfiguration configuration)
     : ReportService.ReportServiceBase
 {
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<SummarizeEvaluationsResponse> SummarizeEvaluations(SummarizeEvaluationsRequest request, ServerCallContext context)
     {
         string version;

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Scoring.Server.Security;
 using Grpc.Core;
 using Scoring.Engine.Ahp;
 using Scoring.Engine.Evaluation;
@@ -9,12 +11,14 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ScoringService: maps messages to the engine and back.</summary>
-internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations evaluations, WeightUpdates updates, ImpactAnalysis impact)
+internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations evaluations, WeightUpdates updates, ImpactAnalysis impact,
+    Operations.ScoringMetrics metrics)
     : ScoringService.ScoringServiceBase
 {
     /// <summary>The most parcels one BatchEvaluate chunk may carry.</summary>
     public const int MaxChunkParcels = 10_000;
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<EvaluateParcelResponse> EvaluateParcel(EvaluateParcelRequest request, ServerCallContext context)
     {
         var token = context.CancellationToken;
@@ -27,12 +31,14 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
             throw RichErrors.InvalidArgument([.. assessment.Violations], RichErrors.Reasons.InvalidParcel).ToRpcException();
         if (!parcel.Known) throw UnknownParcel(parcel.ParcelId).ToRpcException();
         var result = assessment.Result!;
+        metrics.Evaluated(result.Classification);
         if (!request.SkipHistory) await evaluations.RecordAsync([(parcel, result.Verdict)], token);
         var staleBefore = evaluations.StaleBefore(model);
         var full = request.View != EvaluationView.Basic;
         return new EvaluateParcelResponse { Evaluation = result.ToProto(model, full, s => parcel.Describe(s, staleBefore)) };
     }
 
+    [Authorize(Policy = Roles.Reader)]
     public override async Task BatchEvaluate(IAsyncStreamReader<BatchEvaluateRequest> requestStream,
         IServerStreamWriter<BatchEvaluateResponse> responseStream, ServerCallContext context)
     {
@@ -48,7 +54,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
             {
                 // The model, the view and the history flag are fixed by the first chunk for the whole stream.
                 var model = chunk.ModelVersion.Length == 0 ? activeAtOpen : ResolveModel(chunk.ModelVersion);
-                evaluator = new ChunkEvaluator(model, chunk.View == EvaluationView.Full, evaluations.StaleBefore(model));
+                evaluator = new ChunkEvaluator(model, chunk.View == EvaluationView.Full, evaluations.StaleBefore(model), metrics);
                 record = chunk.RecordHistory;
             }
             var size = chunk.Parcels.Count + (chunk.Columns?.Rows.Count ?? 0);
@@ -72,11 +78,13 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
                 evaluator.EvaluateColumns(columns, response, rows, evaluations.Now);
                 if (rows is { Count: > 0 }) await evaluations.AppendAsync(rows, token);
             }
+            evaluator.FlushMetrics();
             await responseStream.WriteAsync(response, token);
             chunkIndex++;
         }
     }
 
+    [Authorize(Policy = Roles.Admin)]
     public override async Task<UpdateWeightsResponse> UpdateWeights(UpdateWeightsRequest request, ServerCallContext context)
     {
         var token = context.CancellationToken;

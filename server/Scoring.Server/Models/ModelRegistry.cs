@@ -12,6 +12,9 @@ public sealed class ModelRegistry(ModelStore store)
 {
     private ModelCatalog? _catalog;
 
+    /// <summary>Whether the models are loaded.</summary>
+    public bool IsInitialized => _catalog is not null;
+
     /// <summary>The compiled models; available once <see cref="InitializeAsync"/> has run.</summary>
     public ModelCatalog Catalog => _catalog ?? throw new InvalidOperationException("the model registry is not initialised");
 

@@ -7,12 +7,13 @@ using Scoring.V1;
 namespace Scoring.Server.Parcels;
 
 /// <summary>Fills parcels from the indicator cache before evaluation and records evaluations in the history.</summary>
-internal sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore history, TimeProvider time)
+internal sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore history, TimeProvider time, Operations.ScoringMetrics metrics)
 {
     /// <summary>One parcel, merged with its cached record when the cache holds it.</summary>
     public async Task<PreparedParcel> PrepareAsync(ScoringModel model, ParcelInput parcel, CancellationToken cancellationToken)
     {
         var cached = IsLookupId(parcel.ParcelId) ? await parcels.GetAsync(parcel.ParcelId, cancellationToken) : null;
+        metrics.CacheLookups(cached is null ? 0 : 1, cached is null ? 1 : 0);
         return PreparedParcel.Merge(model, parcel, cached);
     }
 
@@ -23,6 +24,7 @@ internal sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore his
         foreach (var p in chunk)
             if (IsLookupId(p.ParcelId)) ids.Add(p.ParcelId);
         var cached = await parcels.GetManyAsync(ids, cancellationToken);
+        metrics.CacheLookups(cached.Count, ids.Count - cached.Count);
         var prepared = new PreparedParcel[chunk.Count];
         for (var i = 0; i < chunk.Count; i++)
             prepared[i] = PreparedParcel.Merge(model, chunk[i], cached.GetValueOrDefault(chunk[i].ParcelId));

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Scoring.Server.Grpc;
+
+namespace Scoring.Server.Operations;
+
+/// <summary>
+/// Logs every call with the caller's name (never the key) and its parcel count, and records its
+/// duration. Unary evaluations log at Debug: at thousands a second they would drown the rest.
+/// </summary>
+internal sealed class CallObserver(ILogger<CallObserver> logger, ScoringMetrics metrics) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var status = StatusCode.OK;
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (RpcException e)
+        {
+            status = e.StatusCode;
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            status = context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
+            throw;
+        }
+        finally
+        {
+            Finish(context, ParcelCount(request), status, started);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var counting = new CountingReader<TRequest>(requestStream, metrics, context.Method);
+        var status = StatusCode.OK;
+        try
+        {
+            await continuation(counting, responseStream, context);
+        }
+        catch (RpcException e)
+        {
+            status = e.StatusCode;
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            status = context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
+            throw;
+        }
+        finally
+        {
+            Finish(context, counting.Parcels, status, started);
+        }
+    }
+
+    private void Finish(ServerCallContext context, int parcels, StatusCode status, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        metrics.Rpc(context.Method, status.ToString(), elapsed);
+        var level = context.Method.EndsWith("/EvaluateParcel", StringComparison.Ordinal) && status == StatusCode.OK ? LogLevel.Debug : LogLevel.Information;
+        if (!logger.IsEnabled(level)) return;
+        logger.Log(level, "{Method} by {Caller}: {Parcels} parcels, {Status} in {ElapsedMs:0.0} ms",
+            context.Method, context.CallerName(), parcels, status, elapsed.TotalMilliseconds);
+    }
+
+    private static int ParcelCount(object request) => request switch
+    {
+        V1.EvaluateParcelRequest => 1,
+        _ => 0,
+    };
+
+    private sealed class CountingReader<T>(IAsyncStreamReader<T> inner, ScoringMetrics metrics, string method) : IAsyncStreamReader<T>
+    {
+        public int Parcels { get; private set; }
+        public T Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            if (!await inner.MoveNext(cancellationToken)) return false;
+            var count = inner.Current switch
+            {
+                V1.BatchEvaluateRequest b => b.Parcels.Count + (b.Columns?.Rows.Count ?? 0),
+                V1.UpsertParcelsRequest u => u.Parcels.Count,
+                _ => 0,
+            };
+            Parcels += count;
+            if (method.EndsWith("/BatchEvaluate", StringComparison.Ordinal)) metrics.BatchParcels(count);
+            return true;
+        }
+    }
+}

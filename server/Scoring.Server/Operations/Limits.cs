@@ -1,0 +1,90 @@
+using System.Threading.RateLimiting;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Microsoft.AspNetCore.RateLimiting;
+using Scoring.Server.Grpc;
+
+namespace Scoring.Server.Operations;
+
+/// <summary>The <c>Scoring:Limits</c> configuration section.</summary>
+public sealed class LimitOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Scoring:Limits";
+    /// <summary>The largest message a call may send, in bytes.</summary>
+    public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+    /// <summary>Calls one caller may have running at once.</summary>
+    public int MaxConcurrentCallsPerCaller { get; set; } = 64;
+    /// <summary>Calls of one caller that may wait for a slot before being refused.</summary>
+    public int QueuedCallsPerCaller { get; set; } = 256;
+}
+
+/// <summary>Per-caller concurrency limits, and RESOURCE_EXHAUSTED errors with details for every limit.</summary>
+internal static class Limits
+{
+    /// <summary>The rate-limiting policy applied to the gRPC services.</summary>
+    public const string PerCaller = "per-caller";
+
+    private const string ReasonTooMany = "TOO_MANY_CONCURRENT_CALLS";
+    private const string ReasonTooLarge = "MESSAGE_TOO_LARGE";
+
+    public static IServiceCollection AddScoringLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(PerCaller, context => RateLimitPartition.GetConcurrencyLimiter(
+                context.User.Identity?.Name ?? "anonymous",
+                _ => new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConcurrentCallsPerCaller, QueueLimit = limits.QueuedCallsPerCaller }));
+            o.OnRejected = (context, _) =>
+            {
+                var caller = context.HttpContext.User.Identity?.Name ?? "anonymous";
+                return WriteTrailersOnly(context.HttpContext.Response, Exhausted(ReasonTooMany,
+                    $"caller '{caller}' has {limits.MaxConcurrentCallsPerCaller} calls running and {limits.QueuedCallsPerCaller} waiting; retry later",
+                    "concurrent calls of " + caller, $"at most {limits.MaxConcurrentCallsPerCaller} running, {limits.QueuedCallsPerCaller} queued"));
+            };
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// grpc-dotnet refuses an over-size message with RESOURCE_EXHAUSTED but no details; this adds a
+    /// QuotaFailure and an ErrorInfo naming the limit, so clients can tell it from other quotas.
+    /// </summary>
+    public static IApplicationBuilder UseMessageSizeDetails(this IApplicationBuilder app, int maxMessageBytes) => app.Use(async (context, next) =>
+    {
+        await next();
+        if (!context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) ?? true) return;
+        var trailers = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseTrailersFeature>()?.Trailers;
+        var headers = context.Response.HasStarted ? null : context.Response.Headers;
+        var target = headers is not null && headers.ContainsKey("grpc-status") ? headers : trailers;
+        if (target is null || target["grpc-status"] != "8" || target.ContainsKey("grpc-status-details-bin")) return;
+        var message = Uri.UnescapeDataString(target["grpc-message"].ToString());
+        if (!message.Contains("message size", StringComparison.OrdinalIgnoreCase) && !message.Contains("exceeds the maximum", StringComparison.OrdinalIgnoreCase)) return;
+        var status = Exhausted(ReasonTooLarge, message, "message size", $"at most {maxMessageBytes} bytes per message (Scoring:Limits:MaxMessageBytes)");
+        target["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
+    });
+
+    private static Google.Rpc.Status Exhausted(string reason, string message, string subject, string description) => new()
+    {
+        Code = (int)Code.ResourceExhausted,
+        Message = message,
+        Details =
+        {
+            Any.Pack(new QuotaFailure { Violations = { new QuotaFailure.Types.Violation { Subject = subject, Description = description } } }),
+            Any.Pack(new ErrorInfo { Reason = reason, Domain = RichErrors.Domain }),
+        },
+    };
+
+    private static ValueTask WriteTrailersOnly(Microsoft.AspNetCore.Http.HttpResponse response, Google.Rpc.Status status)
+    {
+        // A gRPC "trailers-only" response: HTTP 200 with the status in the headers.
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
+        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
+        return ValueTask.CompletedTask;
+    }
+}
