@@ -25,7 +25,8 @@ public static class ScoringApp
     /// <summary>Creates the application from command-line arguments (standard ASP.NET Core options such as --urls apply).</summary>
     public static WebApplication Create(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json is read from beside the program, whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
         ConfigureDefaultEndpoints(builder);
         var limits = configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
@@ -91,6 +92,8 @@ public static class ScoringApp
     // A cleartext port cannot serve both, since only TLS can negotiate the protocol.
     private static void ConfigureDefaultEndpoints(WebApplicationBuilder builder)
     {
+        // Plain-text endpoints speak HTTP/2 with prior knowledge unless configured otherwise (Kestrel:EndpointDefaults).
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(o => o.Protocols = HttpProtocols.Http2));
         if (!string.IsNullOrEmpty(builder.Configuration["urls"]) || builder.Configuration.GetSection("Kestrel:Endpoints").Exists()) return;
         builder.WebHost.ConfigureKestrel(k =>
         {
