@@ -193,4 +193,19 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
         var e = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("AFTER-CANCEL") })).Evaluation;
         Assert.Equal(0.7363, e.Score, 9);
     }
+
+    [Fact]
+    public async Task Batch_results_in_the_basic_view_equal_EvaluateParcel_in_the_basic_view()
+    {
+        var parcel = Parcels.OnCurvePoints("P-basic");
+        parcel.Vetoes.Remove("nimby");
+        var single = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcel, View = EvaluationView.Basic, SkipHistory = true })).Evaluation;
+
+        using var call = Client.BatchEvaluate();
+        await call.RequestStream.WriteAsync(new BatchEvaluateRequest { Parcels = { parcel } });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Equal(single, call.ResponseStream.Current.Results.Single().Evaluation);
+        Assert.Equal(Classification.Review, single.Classification); // an unanswered veto: at best REVIEW
+    }
 }

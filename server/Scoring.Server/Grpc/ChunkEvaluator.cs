@@ -17,7 +17,6 @@ internal sealed class ChunkEvaluator(ScoringModel model, bool full, DateOnly sta
     private readonly Scorecard _card = new(model);
     private readonly ParcelVector _vector = new(model, "");
     private readonly List<FieldViolation> _violations = [];
-    private readonly V1.Level[] _levels = [V1.Level.Unspecified, V1.Level.Park, V1.Level.Community, V1.Level.Scattered];
 
     /// <summary>The model of the stream.</summary>
     public ScoringModel Model => model;
@@ -96,17 +95,7 @@ internal sealed class ChunkEvaluator(ScoringModel model, bool full, DateOnly sta
     private Evaluation ToProto(PreparedParcel? parcel)
     {
         if (full) return Evaluator.Explain(_vector, _card).ToProto(model, full: true, parcel is null ? null : e => parcel.Describe(e, staleBefore));
-        var e = new Evaluation
-        {
-            ParcelId = _vector.ParcelId,
-            ModelVersion = model.Version,
-            Score = _card.Score,
-            Classification = (V1.Classification)(int)_card.Classification,
-            Disposition = (V1.Disposition)(int)_card.Disposition,
-            Completeness = _card.Completeness,
-            Level = _levels[(int)_vector.Level],
-            AreaMu = _vector.AreaMu,
-        };
+        var e = ProtoMapping.Header(_card.VerdictFor(_vector));
         foreach (var el in model.Elements)
             e.Elements.Add(new ElementScore { Code = el.Code, Weight = _card.ElementWeights[el.Index], Score = _card.ElementScores[el.Index], Missing = _card.ElementMissing[el.Index] });
         if (_card.AnyVetoFailed || _card.AnyVetoUnknown)

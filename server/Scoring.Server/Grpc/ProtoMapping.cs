@@ -28,21 +28,12 @@ internal static class ProtoMapping
     /// <summary>The contract's Evaluation; <paramref name="full"/> adds indicators and shortfalls.</summary>
     public static Evaluation ToProto(this EvaluationResult r, ScoringModel model, bool full, Action<IndicatorScore>? describe = null)
     {
-        var e = new Evaluation
-        {
-            ParcelId = r.ParcelId,
-            ModelVersion = r.ModelVersion,
-            Score = r.Score,
-            Classification = (V1.Classification)(int)r.Classification,
-            Disposition = (V1.Disposition)(int)r.Disposition,
-            Completeness = r.Completeness,
-            Level = (Level)(int)r.Level,
-            AreaMu = r.AreaMu,
-            FailedVetoes = { r.FailedVetoes },
-            UnknownVetoes = { r.UnknownVetoes },
-        };
+        var e = Header(r.Verdict);
+        e.FailedVetoes.Add(r.FailedVetoes);
+        e.UnknownVetoes.Add(r.UnknownVetoes);
+        // The basic view leaves names out (they are in the model): it is the bulk of a batch's bytes otherwise.
         foreach (var el in r.Elements)
-            e.Elements.Add(new ElementScore { Code = el.Code, Name = el.Name, Weight = el.Weight, Score = el.Score, Missing = el.Missing });
+            e.Elements.Add(new ElementScore { Code = el.Code, Name = full ? el.Name : "", Weight = el.Weight, Score = el.Score, Missing = el.Missing });
         if (!full) return e;
 
         AddIndicators(e, r, model, describe);
@@ -50,6 +41,19 @@ internal static class ProtoMapping
             e.TopShortfalls.Add(new V1.Shortfall { Code = s.Code, Name = s.Name, Gap = s.Gap, Utility = s.Utility });
         return e;
     }
+
+    /// <summary>The headline fields of an Evaluation: who, which model, score, classes, completeness, level, area.</summary>
+    public static Evaluation Header(Verdict v) => new()
+    {
+        ParcelId = v.ParcelId,
+        ModelVersion = v.ModelVersion,
+        Score = v.Score,
+        Classification = (V1.Classification)(int)v.Classification,
+        Disposition = (V1.Disposition)(int)v.Disposition,
+        Completeness = v.Completeness,
+        Level = (Level)(int)v.Level,
+        AreaMu = v.AreaMu,
+    };
 
     private static void AddIndicators(Evaluation e, EvaluationResult r, ScoringModel model, Action<IndicatorScore>? describe)
     {

@@ -14,37 +14,25 @@ internal sealed class CallObserver(ILogger<CallObserver> logger, ScoringMetrics 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        var started = Stopwatch.GetTimestamp();
-        var status = StatusCode.OK;
-        try
-        {
-            return await continuation(request, context);
-        }
-        catch (RpcException e)
-        {
-            status = e.StatusCode;
-            throw;
-        }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
-        {
-            status = context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
-            throw;
-        }
-        finally
-        {
-            Finish(context, ParcelCount(request), status, started);
-        }
+        TResponse response = default!;
+        await Observe(context, async () => response = await continuation(request, context), () => ParcelCount(request));
+        return response;
     }
 
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
         IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        var started = Stopwatch.GetTimestamp();
         var counting = new CountingReader<TRequest>(requestStream, metrics, context.Method);
+        return Observe(context, () => continuation(counting, responseStream, context), () => counting.Parcels);
+    }
+
+    private async Task Observe(ServerCallContext context, Func<Task> call, Func<int> parcels)
+    {
+        var started = Stopwatch.GetTimestamp();
         var status = StatusCode.OK;
         try
         {
-            await continuation(counting, responseStream, context);
+            await call();
         }
         catch (RpcException e)
         {
@@ -56,9 +44,14 @@ internal sealed class CallObserver(ILogger<CallObserver> logger, ScoringMetrics 
             status = context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             throw;
         }
+        catch
+        {
+            status = StatusCode.Unknown;
+            throw;
+        }
         finally
         {
-            Finish(context, counting.Parcels, status, started);
+            Finish(context, parcels(), status, started);
         }
     }
 

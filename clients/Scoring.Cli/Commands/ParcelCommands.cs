@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Globalization;
+using Google.Protobuf;
+using Scoring.Cli.Output;
+using Scoring.Cli.Terminal;
+using Scoring.V1;
+using Spectre.Console;
+
+namespace Scoring.Cli.Commands;
+
+/// <summary><c>scoring parcel show</c>: one cached parcel's evaluation, explained.</summary>
+internal static class ParcelCommands
+{
+    public static Command Build(CliContext ctx, Option<Uri> server)
+    {
+        var id = new Argument<string>("parcel-id") { Description = "The parcel's cadastral id." };
+        var modelVersion = new Option<string?>("--model-version") { Description = "Evaluate with this model version (default: the active one).", HelpName = "version" };
+        var json = new Option<bool>("--json") { Description = "Print the evaluation as protobuf JSON instead of tables." };
+        var show = new Command("show", "Evaluates a parcel from the indicator cache and explains it: element scores, each indicator's value, " +
+                                       "utility and contribution, failed vetoes, top shortfalls. Nothing is written to its history.")
+        {
+            id, modelVersion, json,
+        };
+        show.SetAction((parse, token) => Program.CallAsync(ctx, parse.GetValue(server)!, "GetParcel / EvaluateParcel", async client =>
+        {
+            var parcelId = parse.GetValue(id)!;
+            var parcel = (await client.Parcels.GetParcelAsync(new GetParcelRequest { ParcelId = parcelId }, cancellationToken: token)).Parcel;
+            var evaluation = await client.EvaluateAsync(new EvaluateParcelRequest
+            {
+                Parcel = new ParcelInput { ParcelId = parcelId },
+                ModelVersion = parse.GetValue(modelVersion) ?? "",
+                View = EvaluationView.Full,
+                SkipHistory = true,
+            }, token);
+            if (parse.GetValue(json))
+            {
+                ctx.Out.WriteLine(JsonFormatter.Default.Format(evaluation));
+                return ExitCodes.Ok;
+            }
+            Render(ctx.Console, parcel, evaluation);
+            return ExitCodes.Ok;
+        }));
+
+        return new Command("parcel", "Parcels in the indicator cache.") { show };
+    }
+
+    /// <summary>Writes the explanation of one evaluation.</summary>
+    public static void Render(IAnsiConsole console, Parcel? parcel, Evaluation e)
+    {
+        var p = parcel?.Attributes ?? new ParcelInput { ParcelId = e.ParcelId };
+        var head = new Grid().AddColumn().AddColumn();
+        void Line(string k, string v) => head.AddRow(Markup.Escape(k), Markup.Escape(v));
+        Line("parcel", $"{e.ParcelId} {p.Name}".Trim());
+        if (p.EnterpriseName.Length > 0) Line("enterprise", p.EnterpriseName);
+        Line("level", $"{Verdicts.Short(e.Level)} {Verdicts.Chinese(e.Level)}");
+        if (p.UnitId.Length > 0) Line("unit", p.UnitId);
+        if (p.Street.Length > 0) Line("street", p.Street);
+        Line("area", $"{F(e.AreaMu, "0.##")} 亩");
+        Line("model", e.ModelVersion);
+        Line("score", F(e.Score, "0.0000"));
+        Line("classification", $"{Verdicts.Short(e.Classification)} {Verdicts.Chinese(e.Classification)}");
+        Line("disposition", $"{Verdicts.Short(e.Disposition)} {Verdicts.Chinese(e.Disposition)}");
+        Line("completeness", F(e.Completeness, "0.###"));
+        Line("failed vetoes", e.FailedVetoes.Count == 0 ? "none" : string.Join(", ", e.FailedVetoes));
+        Line("unknown vetoes", e.UnknownVetoes.Count == 0 ? "none" : string.Join(", ", e.UnknownVetoes));
+        console.Write(head);
+
+        var elements = new Table().Title("Elements").AddColumns("element", "", "weight", "score");
+        foreach (var el in e.Elements)
+            elements.AddRow(Esc(el.Code, el.Name, F(el.Weight, "0.####"), el.Missing ? "missing" : F(el.Score, "0.###")));
+        console.Write(elements);
+
+        var indicators = new Table().Title("Indicators").AddColumns("element", "indicator", "", "value", "utility", "weight", "contribution", "origin");
+        var lastElement = "";
+        foreach (var i in e.Indicators)
+        {
+            var element = i.Element == lastElement ? "" : i.Element;
+            lastElement = i.Element;
+            var value = i.Missing ? "—" : i.HasValue ? F(i.Value, "0.####") : i.Category;
+            var origin = i.Origin switch
+            {
+                ValueOrigin.Cache => $"{i.Source} {i.AsOf}{(i.Stale ? " (stale)" : "")}".Trim(),
+                ValueOrigin.Inline => "inline",
+                _ => "",
+            };
+            indicators.AddRow(Esc(element, i.Code, i.Name, value, i.Missing ? "" : F(i.Utility, "0.###"), F(i.Weight, "0.####"),
+                F(i.Contribution, "0.####"), origin));
+        }
+        console.Write(indicators);
+
+        if (e.TopShortfalls.Count > 0)
+        {
+            var shortfalls = new Table().Title("Top shortfalls").AddColumns("indicator", "", "utility", "gap");
+            foreach (var s in e.TopShortfalls) shortfalls.AddRow(Esc(s.Code, s.Name, F(s.Utility, "0.###"), F(s.Gap, "0.####")));
+            console.Write(shortfalls);
+        }
+    }
+
+    private static string[] Esc(params string[] cells) => [.. cells.Select(Markup.Escape)];
+
+    private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,179 @@
+using System.Text.Json;
+
+namespace Scoring.Cli.Input;
+
+/// <summary>What a column of the input holds.</summary>
+internal enum ColumnKind
+{
+    /// <summary>A ParcelInput field such as parcel_id or level.</summary>
+    Attribute,
+    /// <summary>A numeric indicator's raw value.</summary>
+    Indicator,
+    /// <summary>A categorical indicator's category key (or its Chinese name).</summary>
+    Category,
+    /// <summary>A veto check's answer.</summary>
+    Veto,
+}
+
+/// <summary>One known column: its kind and the code it stands for (a ParcelInput field name for attributes).</summary>
+internal sealed record ColumnRole(ColumnKind Kind, string Code, string? Name = null)
+{
+    /// <summary>Category key by key or by Chinese name, for categorical indicators.</summary>
+    public IReadOnlyDictionary<string, string>? Categories { get; init; }
+
+    /// <summary>How a problem with this column is named: the code, and the header when it differs.</summary>
+    public string Describe(string header) =>
+        string.Equals(header, Code, StringComparison.OrdinalIgnoreCase) ? Code : $"{header} ({Code})";
+}
+
+/// <summary>An element of the model: its code and Chinese name, in model order.</summary>
+internal sealed record ModelElement(string Code, string Name);
+
+/// <summary>
+/// Which input columns are indicators, categories and vetoes, taken from a model document; codes and
+/// the model's Chinese names are both accepted as headers.
+/// </summary>
+internal sealed class ModelColumns
+{
+    /// <summary>The ParcelInput fields an input row may carry, besides the model's codes.</summary>
+    public static readonly IReadOnlyList<string> AttributeFields =
+    [
+        "parcel_id", "level", "area_mu", "industry_code", "unit_id", "street", "name", "enterprise_name", "geometry",
+        "inside_development_boundary", "in_ecological_red_line", "redevelopment_underway", "locally_reported",
+    ];
+
+    private static readonly IReadOnlyDictionary<string, string> AttributeAliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["宗地编号"] = "parcel_id", ["地块编号"] = "parcel_id", ["层级"] = "level", ["面积"] = "area_mu", ["面积_亩"] = "area_mu",
+        ["行业代码"] = "industry_code", ["片区"] = "unit_id", ["街道"] = "street", ["地块名称"] = "name", ["企业名称"] = "enterprise_name",
+    };
+
+    private readonly Dictionary<string, ColumnRole> _byHeader = new(StringComparer.OrdinalIgnoreCase);
+
+    private ModelColumns(string version, string source, IReadOnlyList<ModelElement> elements)
+    {
+        Version = version;
+        Source = source;
+        Elements = elements;
+    }
+
+    /// <summary>The model version the classification comes from.</summary>
+    public string Version { get; }
+
+    /// <summary>Where the model came from, for the run's header line.</summary>
+    public string Source { get; private set; }
+
+    /// <summary>The model's elements in model order (the output's element columns).</summary>
+    public IReadOnlyList<ModelElement> Elements { get; }
+
+    /// <summary>
+    /// The role of a header, or null when the model does not know it. Besides codes and names, an
+    /// indicator may be named under its element, as a two-level (Table 1) header flattens:
+    /// "土地利用/容积率", "land.far", "经济效益：地均税收".
+    /// </summary>
+    public ColumnRole? Find(string header)
+    {
+        var key = header.Trim().TrimStart('\uFEFF');
+        if (_byHeader.TryGetValue(key, out var role)) return role;
+        var cut = key.IndexOfAny(ElementSeparators);
+        if (cut <= 0 || cut == key.Length - 1) return null;
+        var element = key[..cut].Trim();
+        if (!_byHeader.TryGetValue(key[(cut + 1)..].Trim(), out role) || role.Kind is not (ColumnKind.Indicator or ColumnKind.Category)) return null;
+        return _elementOf.TryGetValue(role.Code, out var owner) && (string.Equals(owner.Code, element, StringComparison.OrdinalIgnoreCase) || owner.Name == element)
+            ? role
+            : null;
+    }
+
+    private static readonly char[] ElementSeparators = ['/', '.', ':', '：', '·', '|'];
+
+    private readonly Dictionary<string, ModelElement> _elementOf = new(StringComparer.Ordinal);
+
+    /// <summary>The default model shipped inside the CLI (the server's default-model.json); {0} in <paramref name="source"/> is its version.</summary>
+    public static ModelColumns Embedded(string source = "the built-in default model, version {0}")
+    {
+        using var stream = typeof(ModelColumns).Assembly.GetManifestResourceStream("Scoring.Cli.default-model.json")
+            ?? throw new InvalidOperationException("the embedded default model is missing");
+        using var reader = new StreamReader(stream);
+        var text = reader.ReadToEnd();
+        var columns = Parse(text, "");
+        columns.Source = string.Format(System.Globalization.CultureInfo.InvariantCulture, source, columns.Version);
+        return columns;
+    }
+
+    /// <summary>Reads a model document (the JSON of ModelService.ExportModel or default-model.json).</summary>
+    public static ModelColumns Parse(string documentJson, string source)
+    {
+        using var doc = JsonDocument.Parse(documentJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var root = doc.RootElement;
+        var elements = new List<ModelElement>();
+        var columns = new ModelColumns(Text(root, "version"), source, elements);
+
+        foreach (var field in AttributeFields)
+        {
+            var role = new ColumnRole(ColumnKind.Attribute, field);
+            columns.Add(field, role);
+            var camel = Camel(field);
+            if (camel != field) columns.Add(camel, role);
+        }
+        foreach (var (alias, field) in AttributeAliases) columns.Add(alias, new ColumnRole(ColumnKind.Attribute, field));
+
+        if (root.TryGetProperty("elements", out var els))
+        {
+            foreach (var el in els.EnumerateArray())
+            {
+                var element = new ModelElement(Text(el, "code"), Text(el, "name"));
+                elements.Add(element);
+                if (!el.TryGetProperty("indicators", out var inds)) continue;
+                foreach (var ind in inds.EnumerateArray())
+                {
+                    var code = Text(ind, "code");
+                    var name = Text(ind, "name");
+                    ColumnRole role;
+                    if (ind.TryGetProperty("categories", out var cats) && cats.ValueKind == JsonValueKind.Array)
+                    {
+                        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                        foreach (var c in cats.EnumerateArray())
+                        {
+                            var key = Text(c, "key");
+                            map.TryAdd(key, key);
+                            var cname = Text(c, "name");
+                            if (cname.Length > 0) map.TryAdd(cname, key);
+                        }
+                        role = new ColumnRole(ColumnKind.Category, code, name) { Categories = map };
+                    }
+                    else
+                    {
+                        role = new ColumnRole(ColumnKind.Indicator, code, name);
+                    }
+                    columns.Add(code, role);
+                    if (name.Length > 0) columns.Add(name, role);
+                    columns._elementOf[code] = element;
+                }
+            }
+        }
+        if (root.TryGetProperty("vetoes", out var vetoes))
+        {
+            foreach (var v in vetoes.EnumerateArray())
+            {
+                var role = new ColumnRole(ColumnKind.Veto, Text(v, "code"), Text(v, "name"));
+                columns.Add(role.Code, role);
+                if (role.Name!.Length > 0) columns.Add(role.Name, role);
+            }
+        }
+        return columns;
+    }
+
+    private void Add(string header, ColumnRole role)
+    {
+        if (header.Length > 0) _byHeader.TryAdd(header, role);
+    }
+
+    private static string Text(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
+
+    private static string Camel(string snake)
+    {
+        var parts = snake.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+}

@@ -1,0 +1,311 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using CsvHelper;
+using Google.Protobuf;
+using Scoring.V1;
+
+namespace Scoring.Cli.Input;
+
+/// <summary>A problem with how the command was called or with its files as a whole: exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>An input file of parcels, one per row: CSV (with a header) or JSON Lines, chosen by extension.</summary>
+internal abstract class ParcelSource : IAsyncDisposable
+{
+    /// <summary>The extensions understood, for messages.</summary>
+    public const string Extensions = ".csv, .jsonl or .ndjson";
+
+    protected ParcelSource(string path, ModelColumns columns)
+    {
+        Path = path;
+        Columns = columns;
+        Length = new FileInfo(path).Length;
+    }
+
+    /// <summary>The file read.</summary>
+    public string Path { get; }
+
+    /// <summary>The column classification in use.</summary>
+    protected ModelColumns Columns { get; }
+
+    /// <summary>Size of the file in bytes.</summary>
+    public long Length { get; }
+
+    /// <summary>Bytes read so far (approximate), for progress.</summary>
+    public abstract long BytesRead { get; }
+
+    /// <summary>Whether rows carry geometry (a geometry column / key).</summary>
+    public abstract bool HasGeometry { get; }
+
+    /// <summary>Headers that are neither ParcelInput fields nor codes or names of the model.</summary>
+    public IReadOnlyList<string> UnknownColumns { get; protected set; } = [];
+
+    /// <summary>Opens a CSV or JSON Lines file by its extension; throws <see cref="UsageException"/> when that is impossible.</summary>
+    public static ParcelSource Open(string path, ModelColumns columns, bool keepGeometryInParcel, string? encodingName = null)
+    {
+        if (!File.Exists(path)) throw new UsageException($"input file '{path}' does not exist");
+        var encoding = EncodingOf(encodingName);
+        return System.IO.Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".csv" => new CsvParcelSource(path, columns, keepGeometryInParcel, encoding),
+            ".jsonl" or ".ndjson" => new JsonLinesParcelSource(path, columns, keepGeometryInParcel, encoding),
+            var ext => throw new UsageException($"input '{path}': cannot tell the format from '{ext}'; use {Extensions}"),
+        };
+    }
+
+    /// <summary>
+    /// The input's text encoding: UTF-8 (with or without BOM) unless named, e.g. gbk or gb18030 for a CSV
+    /// saved by a Chinese-locale spreadsheet.
+    /// </summary>
+    public static Encoding? EncodingOf(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        try
+        {
+            return Encoding.GetEncoding(name);
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException($"unknown encoding '{name}' (try utf-8, gbk or gb18030)");
+        }
+    }
+
+    /// <summary>Reads the header (or first record) and checks it; throws <see cref="UsageException"/> when unusable.</summary>
+    public abstract Task OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every row, in file order.</summary>
+    public abstract IAsyncEnumerable<InputRow> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Closes the file.</summary>
+    public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>A CSV file with a header row, read with CsvHelper.</summary>
+internal sealed class CsvParcelSource : ParcelSource
+{
+    private readonly CsvReader _reader;
+    private readonly ParcelRowBuilder _builder;
+    private string[] _headers = [];
+    private ColumnRole?[] _roles = [];
+
+    public CsvParcelSource(string path, ModelColumns columns, bool keepGeometryInParcel, Encoding? encoding) : base(path, columns)
+    {
+        _builder = new ParcelRowBuilder(columns, keepGeometryInParcel);
+        _reader = CsvReader.Create(File.OpenRead(path), new CsvReaderOptions
+        {
+            HasHeader = true,
+            Separator = ',',
+            TrimWhitespace = true,
+            Encoding = encoding,
+        }, leaveOpen: false);
+    }
+
+    public override long BytesRead => _reader.ByteOffset;
+
+    public override bool HasGeometry => _roles.Any(r => r is { Kind: ColumnKind.Attribute, Code: "geometry" });
+
+    public override async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        await _reader.ReadHeaderAsync(cancellationToken);
+        _headers = [.. _reader.Headers];
+        if (_headers.Length == 0 || _headers.All(string.IsNullOrWhiteSpace))
+            throw new UsageException($"input '{Path}' has no header row");
+        _roles = [.. _headers.Select(Columns.Find)];
+        UnknownColumns = [.. _headers.Where((_, i) => _roles[i] is null)];
+
+        var seen = new Dictionary<(ColumnKind, string), string>();
+        for (var i = 0; i < _headers.Length; i++)
+        {
+            if (_roles[i] is not { } role) continue;
+            if (!seen.TryAdd((role.Kind, role.Code), _headers[i]))
+                throw new UsageException($"input '{Path}': columns '{seen[(role.Kind, role.Code)]}' and '{_headers[i]}' both hold {role.Code}");
+        }
+        if (!seen.ContainsKey((ColumnKind.Attribute, "parcel_id")))
+            throw new UsageException($"input '{Path}' has no parcel_id column (header: {string.Join(", ", _headers)})");
+    }
+
+    public override async IAsyncEnumerable<InputRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (await _reader.ReadAsync(cancellationToken))
+        {
+            _builder.Reset();
+            for (var i = 0; i < _headers.Length; i++)
+                _builder.Set(_headers[i], _roles[i], _reader.GetString(i));
+            var row = _builder.Build(_reader.RowNumber);
+            if (_reader.FieldCount > _headers.Length && row.IsReadable)
+            {
+                for (var i = _headers.Length; i < _reader.FieldCount; i++)
+                {
+                    if (_reader.GetString(i).Trim().Length == 0) continue;
+                    row = ParcelRowBuilder.Unreadable(row.Number, row.ParcelId,
+                        $"the row has {_reader.FieldCount} fields but the header only {_headers.Length}");
+                    break;
+                }
+            }
+            yield return row;
+        }
+    }
+
+    public override ValueTask DisposeAsync() => _reader.DisposeAsync();
+}
+
+/// <summary>
+/// A JSON Lines file: one object per line, either flat (keys as CSV headers) or the protobuf JSON of
+/// a ParcelInput (with indicators / categories / vetoes maps). Blank lines are skipped.
+/// </summary>
+internal sealed class JsonLinesParcelSource : ParcelSource
+{
+    private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
+    private readonly StreamReader _reader;
+    private readonly ParcelRowBuilder _builder;
+    private readonly bool _keepGeometryInParcel;
+    private (long Number, string Text)? _first;
+    private long _lineNumber;
+    private long _bytesRead;
+
+    public JsonLinesParcelSource(string path, ModelColumns columns, bool keepGeometryInParcel, Encoding? encoding) : base(path, columns)
+    {
+        _builder = new ParcelRowBuilder(columns, keepGeometryInParcel);
+        _keepGeometryInParcel = keepGeometryInParcel;
+        _reader = new StreamReader(File.OpenRead(path), encoding ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+    }
+
+    public override long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    public override bool HasGeometry => _first is { } first && FirstHasGeometry(first.Text);
+
+    public override async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        _first = await NextLineAsync(cancellationToken);
+        var unknown = new List<string>();
+        if (_first is { } first)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(first.Text);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && !IsProtobufForm(doc.RootElement))
+                    unknown.AddRange(doc.RootElement.EnumerateObject().Select(p => p.Name).Where(n => Columns.Find(n) is null));
+            }
+            catch (JsonException)
+            {
+                // Reported as that row's error.
+            }
+        }
+        UnknownColumns = unknown;
+    }
+
+    public override async IAsyncEnumerable<InputRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_first is { } first)
+        {
+            _first = null;
+            yield return ReadRow(first.Number, first.Text);
+        }
+        while (await NextLineAsync(cancellationToken) is { } line)
+            yield return ReadRow(line.Number, line.Text);
+    }
+
+    private async Task<(long Number, string Text)?> NextLineAsync(CancellationToken cancellationToken)
+    {
+        while (await _reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            _lineNumber++;
+            Interlocked.Add(ref _bytesRead, Encoding.UTF8.GetByteCount(line) + 1);
+            if (!string.IsNullOrWhiteSpace(line)) return (_lineNumber, line);
+        }
+        return null;
+    }
+
+    private InputRow ReadRow(long number, string text)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            return ParcelRowBuilder.Unreadable(number, "", $"not valid JSON: {e.Message}");
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return ParcelRowBuilder.Unreadable(number, "", "the line is not a JSON object");
+            return IsProtobufForm(root) ? ReadProtobufForm(number, text, root) : ReadFlat(number, root);
+        }
+    }
+
+    private InputRow ReadFlat(long number, JsonElement root)
+    {
+        _builder.Reset();
+        foreach (var property in root.EnumerateObject())
+        {
+            var role = Columns.Find(property.Name);
+            var v = property.Value;
+            string? cell = v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Number => v.GetRawText(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                JsonValueKind.Null or JsonValueKind.Undefined => "",
+                _ when role is { Kind: ColumnKind.Attribute, Code: "geometry" } => v.GetRawText(),
+                _ => null,
+            };
+            if (cell is null)
+            {
+                var id = root.TryGetProperty("parcel_id", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() ?? "" : "";
+                return ParcelRowBuilder.Unreadable(number, id, $"{property.Name}: a {v.ValueKind.ToString().ToLowerInvariant()} is not a cell value");
+            }
+            _builder.Set(property.Name, role, cell);
+        }
+        return _builder.Build(number);
+    }
+
+    private InputRow ReadProtobufForm(long number, string text, JsonElement root)
+    {
+        var id = root.TryGetProperty("parcelId", out var p) || root.TryGetProperty("parcel_id", out p)
+            ? p.ValueKind == JsonValueKind.String ? p.GetString() ?? "" : ""
+            : "";
+        try
+        {
+            var parcel = Parser.Parse<ParcelInput>(text);
+            var geometry = parcel.Geometry.Length > 0 ? parcel.Geometry : null;
+            if (!_keepGeometryInParcel) parcel.Geometry = "";
+            return new InputRow(number, parcel.ParcelId, parcel, null, geometry);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            return ParcelRowBuilder.Unreadable(number, id, $"not a ParcelInput: {e.Message}");
+        }
+        catch (InvalidJsonException e)
+        {
+            return ParcelRowBuilder.Unreadable(number, id, $"not a ParcelInput: {e.Message}");
+        }
+    }
+
+    private static bool IsProtobufForm(JsonElement root) =>
+        root.TryGetProperty("indicators", out _) || root.TryGetProperty("categories", out _) ||
+        root.TryGetProperty("vetoes", out _);
+
+    private static bool FirstHasGeometry(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("geometry", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _reader.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text;
+using Grpc.Core;
+using Scoring.Cli.Commands;
+using Scoring.Cli.Input;
+using Scoring.Cli.Terminal;
+using Scoring.Client;
+using Scoring.V1;
+
+namespace Scoring.Cli;
+
+/// <summary>The <c>scoring</c> console client.</summary>
+public static class Program
+{
+    /// <summary>Environment variable naming the server when --server is not given.</summary>
+    public const string ServerVariable = "SCORING_SERVER";
+
+    /// <summary>Environment variable holding the API key when --api-key is not given.</summary>
+    public const string ApiKeyVariable = "SCORING_API_KEY";
+
+    /// <summary>Runs the command line against the real console; Ctrl+C cancels.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        Console.OutputEncoding = Encoding.UTF8;
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        return await RunAsync(args, Console.Out, Console.Error, !Console.IsOutputRedirected, cts.Token);
+    }
+
+    /// <summary>Runs the command line with its output captured (no terminal: plain progress lines on <paramref name="error"/>).</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, isTerminal: false, cancellationToken);
+
+    private static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool isTerminal, CancellationToken cancellationToken)
+    {
+        var ctx = new CliContext(output, error, isTerminal);
+        var (root, apiKey) = BuildCommands(ctx);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
+            var path = string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Reverse().Select(c => c.Name)
+                .Append(parse.CommandResult.Command.Name).Where(n => n != root.Name).Prepend("scoring"));
+            error.WriteLine($"Run '{path} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        ctx.ApiKey = parse.GetValue(apiKey) is { Length: > 0 } key ? key : Environment.GetEnvironmentVariable(ApiKeyVariable);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
+        }
+        catch (UsageException e)
+        {
+            return ctx.Fail(e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.ServerError;
+        }
+    }
+
+    private static (RootCommand Root, Option<string?> ApiKey) BuildCommands(CliContext ctx)
+    {
+        var apiKey = new Option<string?>("--api-key")
+        {
+            Description = $"API key for a server that requires one (default: ${ApiKeyVariable}); sent as x-api-key.",
+            Recursive = true,
+            HelpName = "key",
+        };
+        var server = new Option<Uri>("--server")
+        {
+            Description = $"The Scoring server's address (default: ${ServerVariable}, else {ScoringClientOptions.DefaultAddress}).",
+            Recursive = true,
+            HelpName = "url",
+            CustomParser = r => ParseServer(r),
+            DefaultValueFactory = r => ParseServer(r),
+        };
+
+        var root = new RootCommand(
+            "scoring — identifies inefficient industrial land (低效工业用地) parcel by parcel through the Scoring gRPC service.\n" +
+            "Exit codes: 0 all good; 1 some rows (or the request) refused; 2 usage error; 3 server unreachable; " +
+            "4 any other failure (the server failed the call, or does not offer it); 130 interrupted.")
+        {
+            server, apiKey,
+        };
+        root.Subcommands.Add(Evaluate(ctx, server));
+        root.Subcommands.Add(IngestCommand.Build(ctx, server));
+        root.Subcommands.Add(ParcelCommands.Build(ctx, server));
+        root.Subcommands.Add(ModelCommands.Build(ctx, server));
+        root.Subcommands.Add(WeightsCommands.Build(ctx, server));
+        root.Subcommands.Add(UnitsCommands.Build(ctx, server));
+        return (root, apiKey);
+    }
+
+    private static Command Evaluate(CliContext ctx, Option<Uri> server)
+    {
+        var input = new Argument<string>("input") { Description = "Parcels, one per row: a .csv file with a header, or .jsonl / .ndjson." };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Where the evaluations go; the format follows the extension: .csv, .jsonl (or .ndjson), .geojson (needs a geometry column).",
+            Required = true,
+            HelpName = "file",
+        };
+        var errors = new Option<string?>("--errors")
+        {
+            Description = "Where unreadable and refused rows go (row, parcel_id, reason); default <output name>.errors.csv beside the output.",
+            HelpName = "file",
+        };
+        var modelVersion = new Option<string?>("--model-version") { Description = "Evaluate with this model version (default: the active one).", HelpName = "version" };
+        var chunkSize = new Option<int>("--chunk-size")
+        {
+            Description = $"Parcels per BatchEvaluate chunk (1 to {BatchOptions.MaxChunkSize}).",
+            DefaultValueFactory = _ => 1000,
+            HelpName = "n",
+        };
+        chunkSize.Validators.Add(r =>
+        {
+            var n = r.GetValueOrDefault<int>();
+            if (n is < 1 or > BatchOptions.MaxChunkSize) r.AddError($"--chunk-size must be between 1 and {BatchOptions.MaxChunkSize}, got {n}");
+        });
+        var view = new Option<string>("--view")
+        {
+            Description = "basic (scores, verdicts, element scores) or full (every indicator and the top shortfalls; useful with .jsonl).",
+            DefaultValueFactory = _ => "basic",
+        };
+        view.AcceptOnlyFromAmong("basic", "full");
+        var encoding = EncodingOption();
+        var recordHistory = new Option<bool>("--record-history")
+        {
+            Description = "Write each evaluation to its parcel's history (what units summary and ListEvaluations report).",
+        };
+
+        var command = new Command("evaluate", "Evaluates every parcel of a file through BatchEvaluate and writes the verdicts, a summary and the refused rows.")
+        {
+            input, output, errors, modelVersion, chunkSize, view, encoding, recordHistory,
+        };
+        command.SetAction((parse, token) => EvaluateCommand.RunAsync(new EvaluateSettings(
+            parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(errors), parse.GetValue(server)!,
+            parse.GetValue(modelVersion), parse.GetValue(chunkSize),
+            parse.GetValue(view) == "full" ? EvaluationView.Full : EvaluationView.Basic, parse.GetValue(encoding),
+            parse.GetValue(recordHistory)), ctx, token));
+        return command;
+    }
+
+    /// <summary>--encoding: the input's text encoding when it is not UTF-8.</summary>
+    internal static Option<string?> EncodingOption() => new("--encoding")
+    {
+        Description = "The input's text encoding when it is not UTF-8, e.g. gbk or gb18030 (a CSV saved by a Chinese-locale spreadsheet).",
+        HelpName = "name",
+    };
+
+    private static Uri ParseServer(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : Environment.GetEnvironmentVariable(ServerVariable);
+        if (string.IsNullOrWhiteSpace(text)) return ScoringClientOptions.DefaultAddress;
+        if (!text.Contains("://", StringComparison.Ordinal)) text = "http://" + text;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return uri;
+        result.AddError($"'{text}' is not a server address such as http://localhost:5080");
+        return ScoringClientOptions.DefaultAddress;
+    }
+
+    /// <summary>Maps a failed call to an exit code, reporting it; shared by the commands.</summary>
+    internal static async Task<int> CallAsync(CliContext ctx, Uri server, string what, Func<ScoringClient, Task<int>> call)
+    {
+        using var client = ctx.Connect(server);
+        try
+        {
+            return await call(client);
+        }
+        catch (RpcException e)
+        {
+            return ctx.Fail(e, server, what);
+        }
+    }
+}

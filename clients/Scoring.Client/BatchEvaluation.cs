@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Google.Protobuf.Collections;
+using Grpc.Core;
+using Scoring.V1;
+
+namespace Scoring.Client;
+
+/// <summary>
+/// One BatchEvaluate stream: a sender that chunks the input and waits while
+/// <see cref="BatchOptions.MaxChunksInFlight"/> chunks are unanswered, and a receiver (the caller's
+/// enumeration) that checks each answer against the chunk it answers and frees its slot.
+/// </summary>
+internal sealed class BatchEvaluation(ScoringService.ScoringServiceClient client, IAsyncEnumerable<ParcelInput> parcels, BatchOptions options)
+{
+    // Chunks sent and not yet answered, oldest first; the server answers them in order.
+    private readonly ConcurrentQueue<RepeatedField<ParcelInput>> _unanswered = new();
+    private readonly SemaphoreSlim _window = new(options.MaxChunksInFlight, options.MaxChunksInFlight);
+    // Why the sender stopped early, other than cancellation: the input threw, or a write failed.
+    private volatile Exception? _senderFailure;
+
+    public async IAsyncEnumerable<BatchResult> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var call = client.BatchEvaluate(cancellationToken: stop.Token);
+        var sending = SendAsync(call.RequestStream, stop);
+        var completed = false;
+        try
+        {
+            while (await ReceiveAsync(call.ResponseStream, cancellationToken, stop.Token).ConfigureAwait(false))
+            {
+                var response = call.ResponseStream.Current;
+                CheckAnswer(response);
+                _window.Release();
+                foreach (var result in response.Results)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return result;
+                }
+            }
+            await sending.ConfigureAwait(false);
+            if (_senderFailure is { } failure) ExceptionDispatchInfo.Throw(failure);
+            if (!_unanswered.IsEmpty)
+                throw new InvalidOperationException($"the server ended the batch with {_unanswered.Count} chunk(s) unanswered");
+            completed = true;
+        }
+        finally
+        {
+            if (!completed)
+            {
+                // The caller stopped early, cancelled, or something failed: end the call and the sender.
+                await stop.CancelAsync().ConfigureAwait(false);
+                await sending.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> ReceiveAsync(IAsyncStreamReader<BatchEvaluateResponse> responses, CancellationToken caller, CancellationToken stop)
+    {
+        try
+        {
+            return await responses.MoveNext(stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException || e is RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            if (caller.IsCancellationRequested) throw new OperationCanceledException("the batch was cancelled", e, caller);
+            if (_senderFailure is { } failure) ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+    }
+
+    private void CheckAnswer(BatchEvaluateResponse response)
+    {
+        if (!_unanswered.TryDequeue(out var sent))
+            throw new InvalidOperationException("the server answered more chunks than were sent");
+        var results = response.Results;
+        if (results.Count != sent.Count)
+            throw new InvalidOperationException($"the server answered a chunk of {sent.Count} parcels with {results.Count} results");
+        for (var i = 0; i < results.Count; i++)
+        {
+            if (!string.Equals(results[i].ParcelId, sent[i].ParcelId, StringComparison.Ordinal))
+                throw new InvalidOperationException(
+                    $"result {i} of a chunk is for parcel '{results[i].ParcelId}', but parcel '{sent[i].ParcelId}' was sent there");
+        }
+    }
+
+    // Never throws: a failure is kept for the receiver, and the call is cancelled so the receiver wakes.
+    private async Task SendAsync(IClientStreamWriter<BatchEvaluateRequest> requests, CancellationTokenSource stop)
+    {
+        var token = stop.Token;
+        try
+        {
+            var chunk = FirstChunk();
+            await foreach (var parcel in parcels.WithCancellation(token).ConfigureAwait(false))
+            {
+                if (parcel is null) throw new ArgumentException("the parcels contain null", nameof(parcels));
+                chunk.Parcels.Add(parcel);
+                if (chunk.Parcels.Count < options.ChunkSize) continue;
+                await SendChunkAsync(requests, chunk, token).ConfigureAwait(false);
+                chunk = new BatchEvaluateRequest();
+            }
+            if (chunk.Parcels.Count > 0) await SendChunkAsync(requests, chunk, token).ConfigureAwait(false);
+            await requests.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception) when (token.IsCancellationRequested)
+        {
+            // Stopped by the caller or the receiver; nothing to report.
+        }
+        catch (Exception e)
+        {
+            _senderFailure = e;
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private BatchEvaluateRequest FirstChunk() => new()
+    {
+        // Read from the first chunk only, and fixed for the whole stream.
+        ModelVersion = options.ModelVersion ?? "",
+        View = options.View,
+        RecordHistory = options.RecordHistory,
+    };
+
+    private async Task SendChunkAsync(IClientStreamWriter<BatchEvaluateRequest> requests, BatchEvaluateRequest chunk, CancellationToken token)
+    {
+        await _window.WaitAsync(token).ConfigureAwait(false);
+        _unanswered.Enqueue(chunk.Parcels);
+        await requests.WriteAsync(chunk, token).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Scoring.V1;
+
+namespace Scoring.Client;
+
+/// <summary>
+/// The Scoring service's client: one parcel at a time, or a whole district streamed in chunks.
+/// The generated clients of every service are exposed too, with the same default deadlines.
+/// </summary>
+public sealed class ScoringClient : IDisposable
+{
+    private readonly GrpcChannel? _ownedChannel;
+
+    /// <summary>A client over an existing channel; its service config (retries) is the channel's own.</summary>
+    public ScoringClient(GrpcChannel channel, ScoringClientOptions? options = null)
+        : this(Intercepted(channel, options ?? new ScoringClientOptions()))
+    {
+    }
+
+    /// <summary>A client that creates and owns a channel to <paramref name="address"/>, with the retry policy.</summary>
+    public ScoringClient(Uri address, ScoringClientOptions? options = null)
+        : this(ScoringChannel.Create(address, options), options, owned: true)
+    {
+    }
+
+    /// <summary>A client that creates and owns a channel to <paramref name="address"/> (e.g. "http://localhost:5080").</summary>
+    public ScoringClient(string address, ScoringClientOptions? options = null)
+        : this(new Uri(address ?? throw new ArgumentNullException(nameof(address))), options)
+    {
+    }
+
+    /// <summary>A client over generated clients made elsewhere, e.g. by Grpc.Net.ClientFactory.</summary>
+    public ScoringClient(ScoringService.ScoringServiceClient scoring, ParcelService.ParcelServiceClient parcels,
+        ModelService.ModelServiceClient models, ReportService.ReportServiceClient reports)
+    {
+        Scoring = scoring ?? throw new ArgumentNullException(nameof(scoring));
+        Parcels = parcels ?? throw new ArgumentNullException(nameof(parcels));
+        Models = models ?? throw new ArgumentNullException(nameof(models));
+        Reports = reports ?? throw new ArgumentNullException(nameof(reports));
+    }
+
+    private ScoringClient(GrpcChannel channel, ScoringClientOptions? options, bool owned)
+        : this(channel, options)
+    {
+        if (owned) _ownedChannel = channel;
+    }
+
+    private ScoringClient(CallInvoker invoker)
+        : this(new ScoringService.ScoringServiceClient(invoker), new ParcelService.ParcelServiceClient(invoker),
+            new ModelService.ModelServiceClient(invoker), new ReportService.ReportServiceClient(invoker))
+    {
+    }
+
+    /// <summary>The generated client of scoring.v1.ScoringService (EvaluateParcel, BatchEvaluate, UpdateWeights).</summary>
+    public ScoringService.ScoringServiceClient Scoring { get; }
+
+    /// <summary>The generated client of scoring.v1.ParcelService (the indicator cache and parcel history).</summary>
+    public ParcelService.ParcelServiceClient Parcels { get; }
+
+    /// <summary>The generated client of scoring.v1.ModelService (model versions, export, audit).</summary>
+    public ModelService.ModelServiceClient Models { get; }
+
+    /// <summary>The generated client of scoring.v1.ReportService (roll-ups by level, unit and street).</summary>
+    public ReportService.ReportServiceClient Reports { get; }
+
+    /// <summary>Evaluates one parcel with the active model (or <paramref name="modelVersion"/>); inline values win over cached ones.</summary>
+    public async Task<Evaluation> EvaluateAsync(ParcelInput parcel, string? modelVersion = null,
+        EvaluationView view = EvaluationView.Unspecified, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parcel);
+        var request = new EvaluateParcelRequest { Parcel = parcel, ModelVersion = modelVersion ?? "", View = view };
+        return await EvaluateAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Evaluates one parcel as the request says (model version, view, history).</summary>
+    public async Task<Evaluation> EvaluateAsync(EvaluateParcelRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await Scoring.EvaluateParcelAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.Evaluation;
+    }
+
+    /// <summary>
+    /// Evaluates parcels through one BatchEvaluate stream: chunks them, keeps at most
+    /// <see cref="BatchOptions.MaxChunksInFlight"/> chunks unanswered, and yields exactly one result
+    /// per parcel in input order. A parcel the server refuses comes back as a result carrying its
+    /// error; the stream goes on. Cancelling ends the stream with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public IAsyncEnumerable<BatchResult> EvaluateManyAsync(IAsyncEnumerable<ParcelInput> parcels, BatchOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parcels);
+        options ??= new BatchOptions();
+        options.Validate();
+        return new BatchEvaluation(Scoring, parcels, options).RunAsync(cancellationToken);
+    }
+
+    /// <summary>Evaluates parcels from a sequence; see the asynchronous overload.</summary>
+    public IAsyncEnumerable<BatchResult> EvaluateManyAsync(IEnumerable<ParcelInput> parcels, BatchOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parcels);
+        return EvaluateManyAsync(ToAsync(parcels), options, cancellationToken);
+    }
+
+    /// <summary>Disposes the channel when this client created it.</summary>
+    public void Dispose() => _ownedChannel?.Dispose();
+
+    private static CallInvoker Intercepted(GrpcChannel channel, ScoringClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        return channel.Intercept(new CallDefaultsInterceptor(options));
+    }
+
+    private static async IAsyncEnumerable<ParcelInput> ToAsync(IEnumerable<ParcelInput> parcels,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var parcel in parcels)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return parcel;
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}

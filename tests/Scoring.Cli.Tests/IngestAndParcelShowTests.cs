@@ -1,0 +1,88 @@
+using Google.Protobuf;
+using Scoring.V1;
+
+namespace Scoring.Cli.Tests;
+
+/// <summary><c>scoring ingest</c> feeds the indicator cache; <c>scoring parcel show</c> evaluates from it.</summary>
+public sealed class IngestAndParcelShowTests(ServerFixture server) : IClassFixture<ServerFixture>, IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    private string Server => server.Address.ToString();
+
+    [Fact]
+    public async Task Ingested_parcels_are_evaluated_from_the_cache_by_parcel_show()
+    {
+        var input = Rows.WriteCsv(_cli.PathOf("feed.csv"), Rows.Header(),
+        [
+            Rows.OnCurvePoints("I1"),
+            Rows.OnCurvePoints("I2").With(("far", "1,5")),            // row 2: unreadable
+            Rows.OnCurvePoints("I3").With(("green_ratio", "-5")),     // row 3: refused by the server
+            Rows.OnCurvePoints("I4").With(("construction", "no")),
+        ]);
+        var errors = _cli.PathOf("feed-errors.csv");
+
+        var ingest = await CliRunner.RunAsync("ingest", input, "--source", "planning-bureau", "--as-of", "2024-12-31",
+            "--errors", errors, "--chunk-size", "2", "--server", Server);
+
+        Assert.True(ingest.ExitCode == 1, ingest.ToString());
+        Assert.Contains("rows in 4 = rows stored 2 + rows in errors 2 (1 unreadable, 1 refused by the server)", ingest.Out);
+        Assert.Equal(["2", "3"], Rows.ReadCsv(errors).Select(r => r["row"]));
+        Assert.Equal("indicators[\"green_ratio\"]: value -5 is outside the valid range [0, 100] (%)", Rows.ReadCsv(errors)[1]["reason"]);
+
+        // The cached values are those of the worked example: 0.7363, every value from planning-bureau.
+        var json = await CliRunner.RunAsync("parcel", "show", "I1", "--json", "--server", Server);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var evaluation = JsonParser.Default.Parse<Evaluation>(json.Out.Trim());
+        Assert.Equal(0.7363, evaluation.Score, 6);
+        Assert.Equal(Classification.Efficient, evaluation.Classification);
+        Assert.All(evaluation.Indicators, i =>
+        {
+            Assert.Equal(ValueOrigin.Cache, i.Origin);
+            Assert.Equal("planning-bureau", i.Source);
+            Assert.Equal("2024-12-31", i.AsOf);
+        });
+
+        var table = await CliRunner.RunAsync("parcel", "show", "I4", "--server", Server);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Matches(@"score\s+0\.7363", table.Out);
+        Assert.Contains("INEFFICIENT_VETO 低效(否决)", table.Out);
+        Assert.Matches(@"failed vetoes\s+construction", table.Out);
+        Assert.Contains("Top shortfalls", table.Out);
+        // The worked example's largest gap: tax_per_mu, (1 − 0.3)·0.32·0.20 = 0.0448.
+        Assert.Matches(@"tax_per_mu\s+│\s+地均税收\s+│\s+0\.3\s+│\s+0\.0448", table.Out);
+    }
+
+    [Fact]
+    public async Task Showing_a_parcel_that_is_not_cached_is_refused()
+    {
+        var run = await CliRunner.RunAsync("parcel", "show", "NOT-THERE", "--server", Server);
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("NOT-THERE", run.Err);
+    }
+
+    [Fact]
+    public async Task A_chunk_the_server_refuses_as_a_whole_refuses_every_row_of_it()
+    {
+        var input = Rows.WriteCsv(_cli.PathOf("future.csv"), Rows.Header(), [Rows.OnCurvePoints("F1"), Rows.OnCurvePoints("F2")]);
+
+        var errorsFile = _cli.PathOf("future-errors.csv");
+        var run = await CliRunner.RunAsync("ingest", input, "--source", "tax-bureau", "--as-of", "2999-01-01", "--errors", errorsFile, "--server", Server);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("rows in 2 = rows stored 0 + rows in errors 2 (0 unreadable, 2 refused by the server)", run.Out);
+        var errors = Rows.ReadCsv(errorsFile);
+        Assert.Equal(["1", "2"], errors.Select(r => r["row"]));
+        Assert.All(errors, e => Assert.StartsWith("as_of: 2999-01-01 is in the future", e["reason"]));
+    }
+
+    [Fact]
+    public async Task A_bad_as_of_date_is_a_usage_error()
+    {
+        var input = Rows.WriteCsv(_cli.PathOf("any.csv"), Rows.Header(), [Rows.OnCurvePoints("A1")]);
+        var run = await CliRunner.RunAsync("ingest", input, "--source", "tax-bureau", "--as-of", "31/12/2024", "--server", Server);
+        Assert.True(run.ExitCode == 2, run.ToString());
+    }
+}
