@@ -57,6 +57,22 @@ public sealed class OperationsTests(SecuredServerFixture server) : IClassFixture
     }
 
     [Fact]
+    public async Task Bad_input_over_REST_is_400_with_the_field_named_in_the_details()
+    {
+        using var http = new HttpClient { BaseAddress = server.RestAddress };
+        http.DefaultRequestHeaders.Add("x-api-key", ReaderKey);
+        using var response = await http.PostAsync("/v1/parcels:evaluate",
+            new StringContent("""{"parcel":{"parcelId":"REST-BAD","areaMu":-1,"indicators":{"building_density":120}}}""", System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("google.rpc.BadRequest", body);
+        Assert.Contains("parcel.indicators[\\\"building_density\\\"]", body);
+        Assert.Contains("parcel.area_mu", body);
+        Assert.Contains("INVALID_PARCEL", body);
+    }
+
+    [Fact]
     public async Task REST_without_a_key_is_401_and_reads_map_to_GET_paths()
     {
         using var http = new HttpClient { BaseAddress = server.RestAddress };

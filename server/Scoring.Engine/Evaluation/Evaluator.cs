@@ -53,37 +53,43 @@ public static class Evaluator
         var renormalize = model.MissingData == MissingDataPolicy.Renormalize;
         var elementWeightSum = 0.0;
         var completeness = 0.0;
+        var anyElementMissing = false;
         for (var e = 0; e < elements.Length; e++)
         {
             double weighted = 0, weights = 0;
+            var presentCount = 0;
             foreach (var i in elements[e].Indicators)
             {
                 if (!present[i]) continue;
+                presentCount++;
                 weights += indicators[i].Weight;
                 weighted += indicators[i].Weight * utilities[i];
                 completeness += indicators[i].GlobalWeight;
             }
             card.PresentWeights[e] = weights;
             card.ElementMissing[e] = weights <= 0;
-            card.ElementScores[e] = renormalize ? (weights > 0 ? weighted / weights : 0) : weighted;
+            card.ElementComplete[e] = presentCount == elements[e].Indicators.Length;
+            // Rescale only when something is missing: a complete element keeps the model's weights exactly.
+            card.ElementScores[e] = renormalize && !card.ElementComplete[e] ? (weights > 0 ? weighted / weights : 0) : weighted;
             if (!renormalize || !card.ElementMissing[e]) elementWeightSum += elements[e].Weight;
+            else anyElementMissing = true;
         }
 
         var score = 0.0;
         for (var e = 0; e < elements.Length; e++)
         {
-            var w = renormalize
-                ? (card.ElementMissing[e] || elementWeightSum <= 0 ? 0 : elements[e].Weight / elementWeightSum)
-                : elements[e].Weight;
+            var w = !renormalize || !anyElementMissing
+                ? elements[e].Weight
+                : card.ElementMissing[e] || elementWeightSum <= 0 ? 0 : elements[e].Weight / elementWeightSum;
             card.ElementWeights[e] = w;
             score += w * card.ElementScores[e];
         }
         for (var i = 0; i < indicators.Length; i++)
         {
             var e = indicators[i].Element;
-            card.IndicatorWeights[i] = renormalize
-                ? (present[i] ? card.ElementWeights[e] * indicators[i].Weight / card.PresentWeights[e] : 0)
-                : card.ElementWeights[e] * indicators[i].Weight;
+            card.IndicatorWeights[i] = !renormalize || card.ElementComplete[e]
+                ? card.ElementWeights[e] * indicators[i].Weight
+                : present[i] ? card.ElementWeights[e] * indicators[i].Weight / card.PresentWeights[e] : 0;
         }
 
         bool failed = false, unknown = false;
@@ -93,7 +99,7 @@ public static class Evaluator
             unknown |= answer == VetoAnswer.Unknown;
         }
         card.Score = Math.Clamp(score, 0, 1);
-        card.Completeness = completeness;
+        card.Completeness = Math.Min(completeness, 1); // a full parcel's sum of weights may round a hair above 1
         card.AnyVetoFailed = failed;
         card.AnyVetoUnknown = unknown;
         card.Classification = Classify(model, card.Score, completeness, failed, unknown);

@@ -18,6 +18,7 @@ public sealed class Scorecard
         ElementScores = new double[model.Elements.Length];
         ElementWeights = new double[model.Elements.Length];
         ElementMissing = new bool[model.Elements.Length];
+        ElementComplete = new bool[model.Elements.Length];
         PresentWeights = new double[model.Elements.Length];
     }
 
@@ -35,6 +36,8 @@ public sealed class Scorecard
     public double[] ElementWeights { get; }
     /// <summary>Per element: whether none of its indicators had a value.</summary>
     public bool[] ElementMissing { get; }
+    /// <summary>Per element: whether every one of its indicators had a value.</summary>
+    public bool[] ElementComplete { get; }
     /// <summary>Per element: the sum of the local weights of its present indicators.</summary>
     internal double[] PresentWeights { get; }
     /// <summary>The composite score.</summary>

@@ -36,7 +36,9 @@ public static class ScoringApp
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = limits.MaxMessageBytes;
             o.Interceptors.Add<CallObserver>();
-        }).AddJsonTranscoding();
+        }).AddJsonTranscoding(o =>
+            // Error details (google.rpc.BadRequest, ErrorInfo, …) are Any-packed: REST clients get them as JSON too.
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<ReadinessCheck>("ready");
         builder.Services.AddGrpcSwagger();
