@@ -155,6 +155,20 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Unknown_id_with_attributes_but_no_values_is_INSUFFICIENT_DATA()
+    {
+        // Nothing measured: completeness 0 < 0.7; the score of no data is 0.
+        var e = (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest
+        {
+            Parcel = new ParcelInput { ParcelId = "NO-DATA-1", Level = Level.Scattered, AreaMu = 12 },
+        })).Evaluation;
+        Assert.Equal(Classification.InsufficientData, e.Classification);
+        Assert.Equal(0.0, e.Completeness);
+        Assert.Equal(0.0, e.Score);
+        Assert.Equal(8, e.UnknownVetoes.Count);
+    }
+
+    [Fact]
     public async Task A_value_older_than_the_maximum_age_is_flagged_stale()
     {
         var full = Parcels.OnCurvePoints("CACHE-STALE-1");

@@ -130,7 +130,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
 
     /// <summary>NOT_FOUND for a parcel given by id that the cache does not hold.</summary>
     internal static Google.Rpc.Status UnknownParcel(string id) => RichErrors.NotFound("scoring.v1.Parcel", id, RichErrors.Reasons.ParcelNotFound,
-        $"parcel '{id}' is not in the indicator cache and the request carries no indicator, category or veto values");
+        $"parcel '{id}' is not in the indicator cache and the request carries nothing but its id");
 
     private ScoringModel ResolveModel(string version)
     {

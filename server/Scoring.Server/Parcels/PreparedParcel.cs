@@ -36,11 +36,17 @@ internal sealed class PreparedParcel
     /// <summary>The parcel's id as given.</summary>
     public string ParcelId => _inline.ParcelId;
 
-    /// <summary>Whether there is anything to evaluate: the cache knows the parcel, or values came inline.</summary>
-    public bool Known => _cached is not null || HasInlineValues(_inline);
+    /// <summary>
+    /// Whether there is anything to evaluate: the cache knows the parcel, or the request carries more
+    /// than its id (a parcel given inline with no values at all is evaluated: INSUFFICIENT_DATA).
+    /// </summary>
+    public bool Known => _cached is not null || CarriesData(_inline);
 
-    /// <summary>Whether the request carries indicator, category or veto values of its own.</summary>
-    public static bool HasInlineValues(ParcelInput p) => p.Indicators.Count > 0 || p.Categories.Count > 0 || p.Vetoes.Count > 0;
+    /// <summary>Whether the request carries anything besides the parcel id.</summary>
+    public static bool CarriesData(ParcelInput p) =>
+        p.Indicators.Count > 0 || p.Categories.Count > 0 || p.Vetoes.Count > 0 || p.Level != Level.Unspecified || p.AreaMu != 0 ||
+        p.IndustryCode.Length > 0 || p.UnitId.Length > 0 || p.Street.Length > 0 || p.Name.Length > 0 || p.EnterpriseName.Length > 0 ||
+        p.Geometry.Length > 0 || p.HasInsideDevelopmentBoundary || p.HasInEcologicalRedLine || p.HasRedevelopmentUnderway || p.HasLocallyReported;
 
     /// <summary>Lays <paramref name="inline"/> over <paramref name="cached"/> (which may be null).</summary>
     /// <remarks>Cached codes the model does not know (left from another model) are left out.</remarks>
