@@ -30,7 +30,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>The address of the gRPC endpoint among those the server listens on.</summary>
     protected virtual Uri GrpcAddress(IReadOnlyCollection<string> addresses) => new(addresses.First());
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
         string[] args =

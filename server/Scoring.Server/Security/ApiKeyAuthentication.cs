@@ -31,6 +31,8 @@ public sealed class AuthOptions
     public string JwtAuthority { get; set; } = "";
     /// <summary>JWT bearer tokens: the expected audience.</summary>
     public string JwtAudience { get; set; } = "";
+    /// <summary>JWT bearer tokens: require the authority's metadata over HTTPS (turn off only for a local test authority).</summary>
+    public bool JwtRequireHttpsMetadata { get; set; } = true;
 
     /// <summary>Whether any credential scheme is configured; otherwise the service runs open.</summary>
     public bool IsOpen => ApiKeys.Count == 0 && string.IsNullOrEmpty(JwtAuthority);

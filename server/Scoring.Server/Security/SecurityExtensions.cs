@@ -23,6 +23,7 @@ internal static class SecurityExtensions
             {
                 o.Authority = auth.JwtAuthority;
                 o.Audience = string.IsNullOrEmpty(auth.JwtAudience) ? null : auth.JwtAudience;
+                o.RequireHttpsMetadata = auth.JwtRequireHttpsMetadata;
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters.RoleClaimType = "roles";
                 o.TokenValidationParameters.NameClaimType = "sub";
