@@ -57,6 +57,7 @@ public static class ScoringApp
         builder.Services.AddSingleton<ModelStore>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ModelRegistry>().Catalog);
+        builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddSingleton<ParcelEvaluations>();
         builder.Services.AddSingleton<ImpactAnalysis>();
         builder.Services.AddSingleton<WeightUpdates>();

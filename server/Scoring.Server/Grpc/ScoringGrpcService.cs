@@ -32,7 +32,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
         if (!parcel.Known) throw UnknownParcel(parcel.ParcelId).ToRpcException();
         var result = assessment.Result!;
         metrics.Evaluated(result.Classification);
-        if (!request.SkipHistory) await evaluations.RecordAsync([(parcel, result.Verdict)], token);
+        if (!request.SkipHistory) await evaluations.RecordAsync(parcel, result.Verdict, token);
         var staleBefore = evaluations.StaleBefore(model);
         var full = request.View != EvaluationView.Basic;
         return new EvaluateParcelResponse { Evaluation = result.ToProto(model, full, s => parcel.Describe(s, staleBefore)) };

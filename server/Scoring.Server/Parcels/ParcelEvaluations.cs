@@ -7,7 +7,8 @@ using Scoring.V1;
 namespace Scoring.Server.Parcels;
 
 /// <summary>Fills parcels from the indicator cache before evaluation and records evaluations in the history.</summary>
-internal sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore history, TimeProvider time, Operations.ScoringMetrics metrics)
+internal sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore history, HistoryWriter single, TimeProvider time,
+    Operations.ScoringMetrics metrics)
 {
     /// <summary>One parcel, merged with its cached record when the cache holds it.</summary>
     public async Task<PreparedParcel> PrepareAsync(ScoringModel model, ParcelInput parcel, CancellationToken cancellationToken)
@@ -34,6 +35,10 @@ internal sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore his
     /// <summary>Cached values dated before this day are stale under <paramref name="model"/>.</summary>
     public DateOnly StaleBefore(ScoringModel model) =>
         DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-model.Document.MaxValueAgeDays);
+
+    /// <summary>Appends one evaluation to the history, committed together with concurrent ones.</summary>
+    public Task RecordAsync(PreparedParcel parcel, Verdict result, CancellationToken cancellationToken) =>
+        single.AppendAsync(parcel.ToRecord(result, time.GetUtcNow()), cancellationToken);
 
     /// <summary>Appends evaluations to the history in one transaction.</summary>
     public Task RecordAsync(IEnumerable<(PreparedParcel Parcel, Verdict Result)> evaluations, CancellationToken cancellationToken)
