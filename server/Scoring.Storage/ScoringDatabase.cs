@@ -19,6 +19,10 @@ public sealed class ScoringDatabase : IDisposable
     // meeting SQLITE_BUSY. Other processes are covered by busy_timeout and BEGIN IMMEDIATE.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteLocks = new(StringComparer.Ordinal);
 
+    // Physical connections (SQLite handles) whose pragmas are set; a handle lives as long as its pooled connection.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+    private static readonly object Marker = new();
+
     private readonly string _connectionString;
     private readonly string _writerConnectionString;
     private readonly string _dataSource;
@@ -143,14 +147,19 @@ public sealed class ScoringDatabase : IDisposable
         try
         {
             connection.Open();
-            // Per connection (pooled connections keep them; setting again is cheap):
+            // Per physical connection (a pooled one keeps them, so they are set once, not on every open):
             // - foreign_keys: values must belong to a cached parcel.
             // - busy_timeout: another process holding the write lock makes us wait, not fail.
             // - synchronous = NORMAL: in WAL mode a commit has reached the OS (write() of the WAL frames) before
             //   it returns, so an acknowledged write survives kill -9 of this process; only an OS crash or power
             //   loss can lose the last commits (never corrupt the file). FULL would fsync the WAL on every commit
             //   for power-loss durability at a large cost to chunked ingest; the feeds can be replayed, so NORMAL.
-            Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
+            var handle = connection.Handle!;
+            if (!Configured.TryGetValue(handle, out _))
+            {
+                Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
+                Configured.AddOrUpdate(handle, Marker);
+            }
             return connection;
         }
         catch

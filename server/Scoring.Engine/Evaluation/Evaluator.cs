@@ -32,6 +32,7 @@ public static class Evaluator
         var utilities = card.Utilities;
         var present = card.Present;
         var values = parcel.Values;
+        var curves = model.CurvesFor(parcel.Level, parcel.Division);
         for (var i = 0; i < indicators.Length; i++)
         {
             var raw = values[i];
@@ -45,7 +46,7 @@ public static class Evaluator
             var ind = indicators[i];
             utilities[i] = ind.IsCategorical
                 ? ind.Categories!.UtilityOf((int)raw)
-                : model.CurveFor(ind, parcel.Level, parcel.Division).Evaluate(raw);
+                : curves[i]!.Evaluate(raw);
         }
 
         // Element scores and the weights that remain after missing data.
@@ -181,11 +182,17 @@ public static class Evaluator
     {
         var count = model.Document.TopShortfalls;
         if (count == 0) return [];
-        return [.. results
-            .Select((r, i) => (r, i, gap: (1 - r.Utility) * r.Weight))
-            .Where(x => x.gap > Tolerance)
-            .OrderByDescending(x => x.gap).ThenBy(x => x.i)
-            .Take(count)
-            .Select(x => new Shortfall(x.r.Code, model.Indicators[x.i].Name, x.gap, x.r.Utility))];
+        // Keep the largest gaps in a small sorted buffer: ties keep model order.
+        var top = new List<(double Gap, int Index)>(count + 1);
+        for (var i = 0; i < results.Length; i++)
+        {
+            var gap = (1 - results[i].Utility) * results[i].Weight;
+            if (gap <= Tolerance || (top.Count == count && gap <= top[^1].Gap)) continue;
+            var at = top.Count;
+            while (at > 0 && top[at - 1].Gap < gap) at--;
+            top.Insert(at, (gap, i));
+            if (top.Count > count) top.RemoveAt(count);
+        }
+        return [.. top.Select(t => new Shortfall(results[t.Index].Code, model.Indicators[t.Index].Name, t.Gap, results[t.Index].Utility))];
     }
 }

@@ -78,8 +78,8 @@ public static class ParcelReader
     /// <summary>Checks the parcel's own fields: id, level, area and industry code.</summary>
     public static void CheckAttributes(string parcelId, int level, double areaMu, string? industryCode, List<FieldViolation> violations, string prefix)
     {
-        CheckParcelId(parcelId, (field, reason) => violations.Add(new(prefix + field, reason)));
-        if (!Enum.IsDefined(typeof(ParcelLevel), level))
+        if (ParcelIdProblem(parcelId) is { } idProblem) violations.Add(new(prefix + "parcel_id", idProblem));
+        if (level is < (int)ParcelLevel.Unspecified or > (int)ParcelLevel.Scattered)
             violations.Add(new(prefix + "level", $"{level} is not a Level value (0 unspecified, 1 park, 2 community, 3 scattered)"));
         if (!double.IsFinite(areaMu)) violations.Add(new(prefix + "area_mu", "must be a finite number"));
         else if (areaMu < 0) violations.Add(new(prefix + "area_mu", $"must not be negative, got {F(areaMu)}"));
@@ -111,9 +111,17 @@ public static class ParcelReader
     /// <summary>Checks a cadastral id: required, at most <see cref="MaxParcelIdLength"/> characters, no control characters.</summary>
     public static void CheckParcelId(string parcelId, Action<string, string> bad)
     {
-        if (string.IsNullOrWhiteSpace(parcelId)) bad("parcel_id", "is required");
-        else if (parcelId.Length > MaxParcelIdLength) bad("parcel_id", $"is {parcelId.Length} characters long; at most {MaxParcelIdLength} are allowed");
-        else if (parcelId.Any(char.IsControl)) bad("parcel_id", "must not contain control characters");
+        if (ParcelIdProblem(parcelId) is { } reason) bad("parcel_id", reason);
+    }
+
+    /// <summary>What is wrong with a cadastral id, or null when nothing is.</summary>
+    public static string? ParcelIdProblem(string parcelId)
+    {
+        if (string.IsNullOrWhiteSpace(parcelId)) return "is required";
+        if (parcelId.Length > MaxParcelIdLength) return $"is {parcelId.Length} characters long; at most {MaxParcelIdLength} are allowed";
+        if (parcelId.AsSpan().ContainsAnyInRange('\0', '\u001f') || parcelId.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
+            return "must not contain control characters";
+        return null;
     }
 
     // GB/T 4754: 2 (division) to 4 (class) digits, optionally after the section letter.

@@ -104,6 +104,7 @@ public sealed class ScoringModel
         IndicatorsByCode = indicators.ToFrozenDictionary(i => i.Code, StringComparer.Ordinal);
         VetoesByCode = vetoes.ToFrozenDictionary(v => v.Code, StringComparer.Ordinal);
         NumericCodes = [.. indicators.Where(i => !i.IsCategorical).Select(i => i.Code)];
+        _curveSets = ResolveCurveSets(indicators);
         CategoricalCodes = [.. indicators.Where(i => i.IsCategorical).Select(i => i.Code)];
     }
 
@@ -133,6 +134,28 @@ public sealed class ScoringModel
     public ImmutableArray<string> NumericCodes { get; }
     /// <summary>Codes of the categorical indicators.</summary>
     public ImmutableArray<string> CategoricalCodes { get; }
+
+    // Per (level, division): every indicator's curve, resolved once here so scoring does no lookups.
+    private readonly UtilityCurve?[][] _curveSets;
+    private const int DivisionSlots = 101; // no division (-1), then 00..99
+
+    /// <summary>The curves of every indicator (null for categorical ones) for a parcel's level and industry division (-1 = none).</summary>
+    public UtilityCurve?[] CurvesFor(ParcelLevel level, int division) => _curveSets[(int)level * DivisionSlots + division + 1];
+
+    private UtilityCurve?[][] ResolveCurveSets(ImmutableArray<IndicatorDefinition> indicators)
+    {
+        var sets = new UtilityCurve?[4 * DivisionSlots][];
+        for (var level = 0; level < 4; level++)
+        {
+            UtilityCurve?[] Resolve(int division) =>
+                [.. indicators.Select(i => i.IsCategorical ? null : CurveFor(i, (ParcelLevel)level, division))];
+            var common = Resolve(-1);
+            sets[level * DivisionSlots] = common;
+            for (var d = 0; d < 100; d++)
+                sets[level * DivisionSlots + d + 1] = indicators.Any(i => i.DivisionCurves?[d] is not null) ? Resolve(d) : common;
+        }
+        return sets;
+    }
 
     /// <summary>The curve that applies to a numeric indicator for a parcel's level and industry division (-1 = none).</summary>
     public UtilityCurve CurveFor(IndicatorDefinition indicator, ParcelLevel level, int division)
