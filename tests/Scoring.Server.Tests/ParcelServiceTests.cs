@@ -207,7 +207,13 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
         Assert.Equal(0.7363, record.Score, 9);
         Assert.Equal("1", record.ModelVersion);
         Assert.Equal(Classification.Efficient, record.Classification);
-        Assert.Contains("\"tax-bureau\"", record.InputsJson);
+        using var inputs = System.Text.Json.JsonDocument.Parse(record.InputsJson);
+        var tax = inputs.RootElement.GetProperty("indicators").GetProperty("total_tax");
+        Assert.Equal(2000, tax.GetProperty("value").GetDouble());
+        Assert.Equal("cache", tax.GetProperty("origin").GetString());
+        Assert.Equal("tax-bureau", tax.GetProperty("source").GetString());
+        Assert.Equal(RecentDate(), tax.GetProperty("as_of").GetString());
+        Assert.True(inputs.RootElement.GetProperty("vetoes").GetProperty("safety").GetProperty("value").GetBoolean());
     }
 
     [Fact]

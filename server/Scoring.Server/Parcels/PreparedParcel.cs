@@ -88,31 +88,72 @@ internal sealed class PreparedParcel
     }
 
     /// <summary>The history record of an evaluation of this parcel, with the inputs used and their origins.</summary>
-    public EvaluationRecord ToRecord(Verdict result, DateTimeOffset now)
-    {
-        var inputs = new Dictionary<string, object?>
-        {
-            ["level"] = Facts.Level,
-            ["area_mu"] = Facts.AreaMu,
-            ["industry_code"] = Facts.IndustryCode,
-            ["indicators"] = Facts.Indicators.ToDictionary(p => p.Key, p => Origin(p.Key, _inline.Indicators.ContainsKey(p.Key), _cached?.Indicators, p.Value)),
-            ["categories"] = Facts.Categories.ToDictionary(p => p.Key, p => Origin(p.Key, _inline.Categories.ContainsKey(p.Key), _cached?.Categories, p.Value)),
-            ["vetoes"] = Facts.Vetoes.ToDictionary(p => p.Key, p => Origin(p.Key, _inline.Vetoes.ContainsKey(p.Key), _cached?.Vetoes, p.Value)),
-        };
-        return new EvaluationRecord(result.ParcelId, result.ModelVersion, result.Score, (int)result.Classification,
-            (int)result.Disposition, result.Completeness, JsonSerializer.Serialize(inputs), now)
+    public EvaluationRecord ToRecord(Verdict result, DateTimeOffset now) =>
+        new(result.ParcelId, result.ModelVersion, result.Score, (int)result.Classification,
+            (int)result.Disposition, result.Completeness, InputsJson(), now)
         {
             Level = (int)result.Level,
             AreaMu = result.AreaMu,
             UnitId = UnitId,
             Street = Street,
         };
+
+    // {"level":1,"area_mu":120,"industry_code":"3911","indicators":{"far":{"value":1.5,"origin":"inline"},…},
+    //  "categories":{…},"vetoes":{"safety":{"value":true,"origin":"cache","source":"…","as_of":"2025-06-30"},…}}
+    // Written directly: it is on the path of every recorded evaluation.
+    private string InputsJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("level", Facts.Level);
+            w.WriteNumber("area_mu", Facts.AreaMu);
+            if (Facts.IndustryCode is { Length: > 0 } industry) w.WriteString("industry_code", industry);
+            w.WriteStartObject("indicators");
+            foreach (var (code, value) in Facts.Indicators)
+            {
+                w.WriteStartObject(code);
+                w.WriteNumber("value", value);
+                WriteOrigin(w, code, _inline.Indicators.ContainsKey(code), _cached?.Indicators);
+            }
+            w.WriteEndObject();
+            w.WriteStartObject("categories");
+            foreach (var (code, key) in Facts.Categories)
+            {
+                w.WriteStartObject(code);
+                w.WriteString("value", key);
+                WriteOrigin(w, code, _inline.Categories.ContainsKey(code), _cached?.Categories);
+            }
+            w.WriteEndObject();
+            w.WriteStartObject("vetoes");
+            foreach (var (code, met) in Facts.Vetoes)
+            {
+                w.WriteStartObject(code);
+                w.WriteBoolean("value", met);
+                WriteOrigin(w, code, _inline.Vetoes.ContainsKey(code), _cached?.Vetoes);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static object Origin(string code, bool inline, IReadOnlyDictionary<string, Storage.Parcels.CachedValue>? cached, object value) =>
-        inline || cached is null || !cached.TryGetValue(code, out var c)
-            ? new { value, origin = "inline" }
-            : new { value, origin = "cache", source = c.Source, as_of = c.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) };
+    // Ends the value's object with where it came from.
+    private static void WriteOrigin(Utf8JsonWriter w, string code, bool inline, IReadOnlyDictionary<string, Storage.Parcels.CachedValue>? cached)
+    {
+        if (inline || cached is null || !cached.TryGetValue(code, out var c))
+        {
+            w.WriteString("origin", "inline");
+        }
+        else
+        {
+            w.WriteString("origin", "cache");
+            w.WriteString("source", c.Source);
+            w.WriteString("as_of", c.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        w.WriteEndObject();
+    }
 
     private static Dictionary<string, T> Overlay<T>(IReadOnlyDictionary<string, T> inline,
         IReadOnlyDictionary<string, Storage.Parcels.CachedValue> cached, Func<Storage.Parcels.CachedValue, T> read, Func<string, bool> known)
