@@ -108,13 +108,10 @@ public static class ParcelReader
 
     private static string Field(string prefix, string map, string key) => $"{prefix}{map}[\"{key}\"]";
 
-    /// <summary>Checks a cadastral id: required, at most <see cref="MaxParcelIdLength"/> characters, no control characters.</summary>
-    public static void CheckParcelId(string parcelId, Action<string, string> bad)
-    {
-        if (ParcelIdProblem(parcelId) is { } reason) bad("parcel_id", reason);
-    }
-
-    /// <summary>What is wrong with a cadastral id, or null when nothing is.</summary>
+    /// <summary>
+    /// What is wrong with a cadastral id (required, at most <see cref="MaxParcelIdLength"/> characters, no
+    /// control characters), or null when nothing is.
+    /// </summary>
     public static string? ParcelIdProblem(string parcelId)
     {
         if (string.IsNullOrWhiteSpace(parcelId)) return "is required";

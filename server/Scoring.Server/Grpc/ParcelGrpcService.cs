@@ -171,9 +171,8 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
 
     private static void RequireId(string id, string field)
     {
-        var violations = new List<FieldViolation>();
-        ParcelReader.CheckParcelId(id, (_, reason) => violations.Add(new(field, reason)));
-        if (violations.Count > 0) throw RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest).ToRpcException();
+        if (ParcelReader.ParcelIdProblem(id) is { } reason)
+            throw RichErrors.InvalidArgument([new(field, reason)], RichErrors.Reasons.InvalidRequest).ToRpcException();
     }
 
     private static RpcException NotFound(string id) =>

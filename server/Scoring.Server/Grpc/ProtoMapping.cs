@@ -1,8 +1,6 @@
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
 using Scoring.V1;
-using EngineClassification = Scoring.Engine.Evaluation.Classification;
-using EngineDisposition = Scoring.Engine.Evaluation.Disposition;
 
 namespace Scoring.Server.Grpc;
 
@@ -82,10 +80,4 @@ internal static class ProtoMapping
             e.Indicators.Add(s);
         }
     }
-
-    /// <summary>The engine's classification of a contract value.</summary>
-    public static EngineClassification ToEngine(this V1.Classification c) => (EngineClassification)(int)c;
-
-    /// <summary>The engine's disposition of a contract value.</summary>
-    public static EngineDisposition ToEngine(this V1.Disposition d) => (EngineDisposition)(int)d;
 }

@@ -110,47 +110,34 @@ internal sealed class PreparedParcel
             w.WriteNumber("level", Facts.Level);
             w.WriteNumber("area_mu", Facts.AreaMu);
             if (Facts.IndustryCode is { Length: > 0 } industry) w.WriteString("industry_code", industry);
-            w.WriteStartObject("indicators");
-            foreach (var (code, value) in Facts.Indicators)
-            {
-                w.WriteStartObject(code);
-                w.WriteNumber("value", value);
-                WriteOrigin(w, code, _inline.Indicators.ContainsKey(code), _cached?.Indicators);
-            }
-            w.WriteEndObject();
-            w.WriteStartObject("categories");
-            foreach (var (code, key) in Facts.Categories)
-            {
-                w.WriteStartObject(code);
-                w.WriteString("value", key);
-                WriteOrigin(w, code, _inline.Categories.ContainsKey(code), _cached?.Categories);
-            }
-            w.WriteEndObject();
-            w.WriteStartObject("vetoes");
-            foreach (var (code, met) in Facts.Vetoes)
-            {
-                w.WriteStartObject(code);
-                w.WriteBoolean("value", met);
-                WriteOrigin(w, code, _inline.Vetoes.ContainsKey(code), _cached?.Vetoes);
-            }
-            w.WriteEndObject();
+            WriteValues(w, "indicators", Facts.Indicators, _inline.Indicators, _cached?.Indicators, (w, v) => w.WriteNumber("value", v));
+            WriteValues(w, "categories", Facts.Categories, _inline.Categories, _cached?.Categories, (w, v) => w.WriteString("value", v));
+            WriteValues(w, "vetoes", Facts.Vetoes, _inline.Vetoes, _cached?.Vetoes, (w, v) => w.WriteBoolean("value", v));
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    // Ends the value's object with where it came from.
-    private static void WriteOrigin(Utf8JsonWriter w, string code, bool inline, IReadOnlyDictionary<string, Storage.Parcels.CachedValue>? cached)
+    // "name": { code: { "value": …, "origin": "inline" | "cache", "source": …, "as_of": … }, … }
+    private static void WriteValues<T>(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, T> values, IReadOnlyDictionary<string, T> inline,
+        IReadOnlyDictionary<string, Storage.Parcels.CachedValue>? cached, Action<Utf8JsonWriter, T> writeValue)
     {
-        if (inline || cached is null || !cached.TryGetValue(code, out var c))
+        w.WriteStartObject(name);
+        foreach (var (code, value) in values)
         {
-            w.WriteString("origin", "inline");
-        }
-        else
-        {
-            w.WriteString("origin", "cache");
-            w.WriteString("source", c.Source);
-            w.WriteString("as_of", c.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteStartObject(code);
+            writeValue(w, value);
+            if (inline.ContainsKey(code) || cached is null || !cached.TryGetValue(code, out var c))
+            {
+                w.WriteString("origin", "inline");
+            }
+            else
+            {
+                w.WriteString("origin", "cache");
+                w.WriteString("source", c.Source);
+                w.WriteString("as_of", c.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            w.WriteEndObject();
         }
         w.WriteEndObject();
     }
