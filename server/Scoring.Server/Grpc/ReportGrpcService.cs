@@ -20,7 +20,7 @@ public sealed record LandUseNorms
 }
 
 /// <summary>scoring.v1.ReportService: roll-ups by level, unit and street.</summary>
-internal sealed class ReportGrpcService(ModelCatalog models, EvaluationStore history, ParcelStore parcels, IConfiguration configuration)
+internal sealed class ReportGrpcService(ModelRegistry registry, EvaluationStore history, ParcelStore parcels, IConfiguration configuration)
     : ReportService.ReportServiceBase
 {
     [Authorize(Policy = Roles.Reader)]
@@ -29,7 +29,7 @@ internal sealed class ReportGrpcService(ModelCatalog models, EvaluationStore his
         string version;
         try
         {
-            version = models.Resolve(request.ModelVersion).Version;
+            version = (await registry.ResolveAsync(request.ModelVersion, context.CancellationToken)).Version;
         }
         catch (ModelNotFoundException)
         {

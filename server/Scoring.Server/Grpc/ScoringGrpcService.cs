@@ -11,7 +11,7 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ScoringService: maps messages to the engine and back.</summary>
-internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations evaluations, WeightUpdates updates, ImpactAnalysis impact,
+internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry registry, ParcelEvaluations evaluations, WeightUpdates updates, ImpactAnalysis impact,
     Operations.ScoringMetrics metrics)
     : ScoringService.ScoringServiceBase
 {
@@ -22,7 +22,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
     public override async Task<EvaluateParcelResponse> EvaluateParcel(EvaluateParcelRequest request, ServerCallContext context)
     {
         var token = context.CancellationToken;
-        var model = ResolveModel(request.ModelVersion);
+        var model = await ResolveModelAsync(request.ModelVersion, token);
         if (request.Parcel is null)
             throw RichErrors.InvalidArgument([new FieldViolation("parcel", "is required")], RichErrors.Reasons.InvalidRequest).ToRpcException();
         var parcel = await evaluations.PrepareAsync(model, request.Parcel, token);
@@ -53,7 +53,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
             if (evaluator is null)
             {
                 // The model, the view and the history flag are fixed by the first chunk for the whole stream.
-                var model = chunk.ModelVersion.Length == 0 ? activeAtOpen : ResolveModel(chunk.ModelVersion);
+                var model = chunk.ModelVersion.Length == 0 ? activeAtOpen : await ResolveModelAsync(chunk.ModelVersion, token);
                 evaluator = new ChunkEvaluator(model, chunk.View == EvaluationView.Full, evaluations.StaleBefore(model), metrics);
                 record = chunk.RecordHistory;
             }
@@ -88,7 +88,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
     public override async Task<UpdateWeightsResponse> UpdateWeights(UpdateWeightsRequest request, ServerCallContext context)
     {
         var token = context.CancellationToken;
-        var baseModel = ResolveModel(request.BaseVersion);
+        var baseModel = await ResolveModelAsync(request.BaseVersion, token);
         if (request.ExpectedActiveVersion.Length > 0 && request.ExpectedActiveVersion != models.Active.Version)
             throw ModelMapping.ActiveChanged(request.ExpectedActiveVersion, models.Active.Version).ToRpcException();
         var options = new UpdateOptions(request.DryRun, request.Activate, context.CallerName(), request.Note,
@@ -132,11 +132,11 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ParcelEvaluations 
     internal static Google.Rpc.Status UnknownParcel(string id) => RichErrors.NotFound("scoring.v1.Parcel", id, RichErrors.Reasons.ParcelNotFound,
         $"parcel '{id}' is not in the indicator cache and the request carries nothing but its id");
 
-    private ScoringModel ResolveModel(string version)
+    private async ValueTask<ScoringModel> ResolveModelAsync(string version, CancellationToken token)
     {
         try
         {
-            return models.Resolve(version);
+            return await registry.ResolveAsync(version, token);
         }
         catch (ModelNotFoundException)
         {

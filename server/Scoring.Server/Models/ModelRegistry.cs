@@ -43,6 +43,21 @@ public sealed class ModelRegistry(ModelStore store)
         if (Catalog.Active.Version != key) Catalog.Activate(key);
     }
 
+    /// <summary>
+    /// The model of <paramref name="version"/> (the active one when empty); a version stored by another
+    /// replica since the last refresh is loaded from the database.
+    /// </summary>
+    /// <exception cref="ModelNotFoundException">No such version.</exception>
+    public async ValueTask<ScoringModel> ResolveAsync(string version, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(version) || Catalog.Contains(version)) return Catalog.Resolve(version);
+        var stored = Number(version) is { } n ? await store.GetAsync(n, cancellationToken) : null;
+        if (stored is null) throw new ModelNotFoundException(version);
+        var model = ModelCompiler.Compile(stored.DocumentJson);
+        Catalog.Add(model, activate: false);
+        return model;
+    }
+
     /// <summary>Stores a new version derived from <paramref name="document"/> and loads it (active when asked).</summary>
     /// <exception cref="ActiveVersionChangedException">The active version is no longer <paramref name="expectedActive"/>.</exception>
     public async Task<(ScoringModel Model, StoredModel Stored)> AddAsync(ModelDocument document, int? parent, string author, string note,
