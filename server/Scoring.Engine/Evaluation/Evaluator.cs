@@ -28,28 +28,16 @@ public static class Evaluator
     public static void Score(ParcelVector parcel, Scorecard card)
     {
         var model = card.Model;
-        var indicators = model.Indicators;
         var utilities = card.Utilities;
         var present = card.Present;
         var values = parcel.Values;
         var curves = model.CurvesFor(parcel.Level, parcel.Division);
-        for (var i = 0; i < indicators.Length; i++)
-        {
-            var raw = values[i];
-            if (double.IsNaN(raw))
-            {
-                present[i] = false;
-                utilities[i] = 0;
-                continue;
-            }
-            present[i] = true;
-            var ind = indicators[i];
-            utilities[i] = ind.IsCategorical
-                ? ind.Categories!.UtilityOf((int)raw)
-                : curves[i]!.Evaluate(raw);
-        }
+        var localWeights = model.LocalWeights;
+        var globalWeights = model.GlobalWeights;
+        var categories = model.CategoryUtilities;
+        var starts = model.ElementStarts;
 
-        // Element scores and the weights that remain after missing data.
+        // One pass: utilities, element scores, and the weight that had data.
         var elements = model.Elements;
         var renormalize = model.MissingData == MissingDataPolicy.Renormalize;
         var elementWeightSum = 0.0;
@@ -58,20 +46,29 @@ public static class Evaluator
         for (var e = 0; e < elements.Length; e++)
         {
             double weighted = 0, weights = 0;
-            var presentCount = 0;
-            foreach (var i in elements[e].Indicators)
+            var complete = true;
+            for (var i = starts[e]; i < starts[e + 1]; i++)
             {
-                if (!present[i]) continue;
-                presentCount++;
-                weights += indicators[i].Weight;
-                weighted += indicators[i].Weight * utilities[i];
-                completeness += indicators[i].GlobalWeight;
+                var raw = values[i];
+                if (double.IsNaN(raw))
+                {
+                    present[i] = false;
+                    utilities[i] = 0;
+                    complete = false;
+                    continue;
+                }
+                var u = categories[i] is { } table ? table[(int)raw] : curves[i]!.Evaluate(raw);
+                present[i] = true;
+                utilities[i] = u;
+                weights += localWeights[i];
+                weighted += localWeights[i] * u;
+                completeness += globalWeights[i];
             }
             card.PresentWeights[e] = weights;
             card.ElementMissing[e] = weights <= 0;
-            card.ElementComplete[e] = presentCount == elements[e].Indicators.Length;
+            card.ElementComplete[e] = complete;
             // Rescale only when something is missing: a complete element keeps the model's weights exactly.
-            card.ElementScores[e] = renormalize && !card.ElementComplete[e] ? (weights > 0 ? weighted / weights : 0) : weighted;
+            card.ElementScores[e] = renormalize && !complete ? (weights > 0 ? weighted / weights : 0) : weighted;
             if (!renormalize || !card.ElementMissing[e]) elementWeightSum += elements[e].Weight;
             else anyElementMissing = true;
         }
@@ -84,13 +81,6 @@ public static class Evaluator
                 : card.ElementMissing[e] || elementWeightSum <= 0 ? 0 : elements[e].Weight / elementWeightSum;
             card.ElementWeights[e] = w;
             score += w * card.ElementScores[e];
-        }
-        for (var i = 0; i < indicators.Length; i++)
-        {
-            var e = indicators[i].Element;
-            card.IndicatorWeights[i] = !renormalize || card.ElementComplete[e]
-                ? card.ElementWeights[e] * indicators[i].Weight
-                : present[i] ? card.ElementWeights[e] * indicators[i].Weight / card.PresentWeights[e] : 0;
         }
 
         bool failed = false, unknown = false;
@@ -111,6 +101,7 @@ public static class Evaluator
     public static EvaluationResult Explain(ParcelVector parcel, Scorecard card)
     {
         var model = card.Model;
+        WeighIndicators(card);
         var elements = ImmutableArray.CreateBuilder<ElementResult>(model.Elements.Length);
         foreach (var el in model.Elements)
             elements.Add(new ElementResult(el.Code, el.Name, card.ElementWeights[el.Index], card.ElementScores[el.Index], card.ElementMissing[el.Index]));
@@ -156,6 +147,20 @@ public static class Evaluator
             UnknownVetoes = unknown.ToImmutable(),
             TopShortfalls = Shortfalls(model, indicatorArray),
         };
+    }
+
+    // Each indicator's global weight after renormalisation; only explanations need it.
+    private static void WeighIndicators(Scorecard card)
+    {
+        var model = card.Model;
+        var renormalize = model.MissingData == MissingDataPolicy.Renormalize;
+        foreach (var ind in model.Indicators)
+        {
+            var (i, e) = (ind.Index, ind.Element);
+            card.IndicatorWeights[i] = !renormalize || card.ElementComplete[e]
+                ? card.ElementWeights[e] * ind.Weight
+                : card.Present[i] ? card.ElementWeights[e] * ind.Weight / card.PresentWeights[e] : 0;
+        }
     }
 
     /// <summary>The classification rules of domain.md, first match wins.</summary>

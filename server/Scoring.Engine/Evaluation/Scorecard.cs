@@ -28,7 +28,7 @@ public sealed class Scorecard
     public double[] Utilities { get; }
     /// <summary>Per indicator: whether it had a value.</summary>
     public bool[] Present { get; }
-    /// <summary>Per indicator: global weight after renormalisation.</summary>
+    /// <summary>Per indicator: global weight after renormalisation (filled by <see cref="Evaluator.Explain"/>).</summary>
     public double[] IndicatorWeights { get; }
     /// <summary>Per element: score in [0, 1].</summary>
     public double[] ElementScores { get; }

@@ -105,6 +105,12 @@ public sealed class ScoringModel
         VetoesByCode = vetoes.ToFrozenDictionary(v => v.Code, StringComparer.Ordinal);
         NumericCodes = [.. indicators.Where(i => !i.IsCategorical).Select(i => i.Code)];
         _curveSets = ResolveCurveSets(indicators);
+        LocalWeights = [.. indicators.Select(i => i.Weight)];
+        GlobalWeights = [.. indicators.Select(i => i.GlobalWeight)];
+        CategoryUtilities = [.. indicators.Select(i => i.Categories?.Utilities.ToArray())];
+        // Indicators are laid out element by element, so each element is a contiguous range.
+        ElementStarts = new int[elements.Length + 1];
+        for (var e = 0; e < elements.Length; e++) ElementStarts[e + 1] = ElementStarts[e] + elements[e].Indicators.Length;
         CategoricalCodes = [.. indicators.Where(i => i.IsCategorical).Select(i => i.Code)];
     }
 
@@ -134,6 +140,12 @@ public sealed class ScoringModel
     public ImmutableArray<string> NumericCodes { get; }
     /// <summary>Codes of the categorical indicators.</summary>
     public ImmutableArray<string> CategoricalCodes { get; }
+
+    // Flat copies of the per-indicator figures scoring reads for every parcel.
+    internal double[] LocalWeights { get; }
+    internal double[] GlobalWeights { get; }
+    internal double[]?[] CategoryUtilities { get; }
+    internal int[] ElementStarts { get; }
 
     // Per (level, division): every indicator's curve, resolved once here so scoring does no lookups.
     private readonly UtilityCurve?[][] _curveSets;
