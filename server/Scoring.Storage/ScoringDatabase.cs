@@ -32,6 +32,10 @@ public sealed class ScoringDatabase : IDisposable
     // The one connection writes go through, kept open so its page cache stays warm from chunk to chunk (no other
     // connection of this process writes, so the cache stays valid). Used only under the write lock.
     private SqliteConnection? _writer;
+    // Background WAL checkpoints (file databases only) and the connection they run on.
+    private readonly Timer? _checkpoints;
+    private SqliteConnection? _checkpointer;
+    private int _checkpointing;
 
     /// <summary>Opens (creating if needed) the database and migrates it to <see cref="LatestSchemaVersion"/>.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=data/scoring.db</c>.</param>
@@ -82,6 +86,7 @@ public sealed class ScoringDatabase : IDisposable
         {
             _writeLock.Release();
         }
+        if (!inMemory) _checkpoints = new Timer(Checkpoint, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     /// <summary>The newest schema version this build knows: the number of its migrations.</summary>
@@ -174,7 +179,29 @@ public sealed class ScoringDatabase : IDisposable
         var connection = Open(pooled: false); // its large cache should not be handed to readers
         // Up to 64 MiB of page cache (allocated as used) for the indexes the ingest path updates.
         Execute(connection, "PRAGMA cache_size = -65536;");
+        // Checkpoints (copying the WAL back into the database, with an fsync) run in the background, not in
+        // whichever write's commit crosses the threshold: that write would wait for the disk.
+        if (_checkpoints is not null) Execute(connection, "PRAGMA wal_autocheckpoint = 0;");
         return connection;
+    }
+
+    // Every second, a PASSIVE checkpoint on its own connection: it never blocks readers or the writer.
+    private void Checkpoint(object? _)
+    {
+        if (Interlocked.Exchange(ref _checkpointing, 1) == 1) return;
+        try
+        {
+            _checkpointer ??= Open(pooled: false);
+            Execute(_checkpointer, "PRAGMA wal_checkpoint(PASSIVE);");
+        }
+        catch (SqliteException)
+        {
+            // Busy or interrupted: the next tick tries again.
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -187,6 +214,9 @@ public sealed class ScoringDatabase : IDisposable
     /// <summary>Closes the pooled connections to this database.</summary>
     public void Dispose()
     {
+        _checkpoints?.Dispose();
+        while (Volatile.Read(ref _checkpointing) == 1) Thread.Sleep(1);
+        _checkpointer?.Dispose();
         _writer?.Dispose();
         _keepAlive?.Dispose();
         using var connection = new SqliteConnection(_connectionString);
