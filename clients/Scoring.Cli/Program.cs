@@ -152,15 +152,21 @@ public static class Program
             Description = "Write each evaluation to its parcel's history (what units summary and ListEvaluations report).",
         };
 
+        var columnar = new Option<bool>("--columnar")
+        {
+            Description = "Send the parcels in columnar form: far less work for the server and the network, though reading the file still bounds the run. " +
+                          "Each row is evaluated from its own cells only, never merged with the server's indicator cache, so use it when the file carries every parcel's data.",
+        };
+
         var command = new Command("evaluate", "Evaluates every parcel of a file through BatchEvaluate and writes the verdicts, a summary and the refused rows.")
         {
-            input, output, errors, modelVersion, chunkSize, view, encoding, recordHistory,
+            input, output, errors, modelVersion, chunkSize, view, encoding, recordHistory, columnar,
         };
         command.SetAction((parse, token) => EvaluateCommand.RunAsync(new EvaluateSettings(
             parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(errors), parse.GetValue(server)!,
             parse.GetValue(modelVersion), parse.GetValue(chunkSize),
             parse.GetValue(view) == "full" ? EvaluationView.Full : EvaluationView.Basic, parse.GetValue(encoding),
-            parse.GetValue(recordHistory)), ctx, token));
+            parse.GetValue(recordHistory), parse.GetValue(columnar)), ctx, token));
         return command;
     }
 

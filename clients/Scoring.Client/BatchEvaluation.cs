@@ -1,21 +1,23 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using Google.Protobuf.Collections;
 using Grpc.Core;
 using Scoring.V1;
 
 namespace Scoring.Client;
 
 /// <summary>
-/// One BatchEvaluate stream: a sender that chunks the input and waits while
+/// One BatchEvaluate stream: a sender that chunks the input (in map or, with
+/// <see cref="BatchOptions.Columnar"/>, columnar form) and waits while
 /// <see cref="BatchOptions.MaxChunksInFlight"/> chunks are unanswered, and a receiver (the caller's
-/// enumeration) that checks each answer against the chunk it answers and frees its slot.
+/// enumeration) that puts each answer in input order, checks it against the chunk it answers and frees its slot.
 /// </summary>
 internal sealed class BatchEvaluation(ScoringService.ScoringServiceClient client, IAsyncEnumerable<ParcelInput> parcels, BatchOptions options)
 {
     // Chunks sent and not yet answered, oldest first; the server answers them in order.
-    private readonly ConcurrentQueue<RepeatedField<ParcelInput>> _unanswered = new();
+    private readonly ConcurrentQueue<SentChunk> _unanswered = new();
+    // Used by the sender only.
+    private readonly ColumnarChunkEncoder? _encoder = options.Columnar ? new ColumnarChunkEncoder() : null;
     private readonly SemaphoreSlim _window = new(options.MaxChunksInFlight, options.MaxChunksInFlight);
     // Why the sender stopped early, other than cancellation: the input threw, or a write failed.
     private volatile Exception? _senderFailure;
@@ -31,13 +33,12 @@ internal sealed class BatchEvaluation(ScoringService.ScoringServiceClient client
         {
             while (await ReceiveAsync(call.ResponseStream, cancellationToken, stop.Token).ConfigureAwait(false))
             {
-                var response = call.ResponseStream.Current;
-                CheckAnswer(response);
+                var results = InInputOrder(call.ResponseStream.Current);
                 _window.Release();
-                foreach (var result in response.Results)
+                for (var i = 0; i < results.Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    yield return result;
+                    yield return results[i];
                 }
             }
             await sending.ConfigureAwait(false);
@@ -71,19 +72,28 @@ internal sealed class BatchEvaluation(ScoringService.ScoringServiceClient client
         }
     }
 
-    private void CheckAnswer(BatchEvaluateResponse response)
+    // The answer's results in the order of the chunk's input, checked against the parcels sent.
+    private IReadOnlyList<BatchResult> InInputOrder(BatchEvaluateResponse response)
     {
-        if (!_unanswered.TryDequeue(out var sent))
+        if (!_unanswered.TryDequeue(out var chunk))
             throw new InvalidOperationException("the server answered more chunks than were sent");
-        var results = response.Results;
+        var sent = chunk.Parcels;
+        IReadOnlyList<BatchResult> results = response.Results;
         if (results.Count != sent.Count)
             throw new InvalidOperationException($"the server answered a chunk of {sent.Count} parcels with {results.Count} results");
+        if (chunk.AnswerOrder is { } order)
+        {
+            var reordered = new BatchResult[order.Length];
+            for (var i = 0; i < order.Length; i++) reordered[order[i]] = results[i];
+            results = reordered;
+        }
         for (var i = 0; i < results.Count; i++)
         {
             if (!string.Equals(results[i].ParcelId, sent[i].ParcelId, StringComparison.Ordinal))
                 throw new InvalidOperationException(
                     $"result {i} of a chunk is for parcel '{results[i].ParcelId}', but parcel '{sent[i].ParcelId}' was sent there");
         }
+        return results;
     }
 
     // Never throws: a failure is kept for the receiver, and the call is cancelled so the receiver wakes.
@@ -125,8 +135,22 @@ internal sealed class BatchEvaluation(ScoringService.ScoringServiceClient client
 
     private async Task SendChunkAsync(IClientStreamWriter<BatchEvaluateRequest> requests, BatchEvaluateRequest chunk, CancellationToken token)
     {
+        var sent = new SentChunk(chunk.Parcels, null);
+        if (_encoder is not null)
+        {
+            // The parcels were gathered in the chunk's map form; send them as columns instead.
+            var columnar = new BatchEvaluateRequest { ModelVersion = chunk.ModelVersion, View = chunk.View, RecordHistory = chunk.RecordHistory };
+            sent = sent with { AnswerOrder = _encoder.Encode(chunk.Parcels, columnar) };
+            chunk = columnar;
+        }
         await _window.WaitAsync(token).ConfigureAwait(false);
-        _unanswered.Enqueue(chunk.Parcels);
+        _unanswered.Enqueue(sent);
         await requests.WriteAsync(chunk, token).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A chunk sent: its parcels in input order and, when the server answers them in another order
+    /// (a columnar chunk with some parcels left in map form), the input index of each answer.
+    /// </summary>
+    private sealed record SentChunk(IReadOnlyList<ParcelInput> Parcels, int[]? AnswerOrder);
 }

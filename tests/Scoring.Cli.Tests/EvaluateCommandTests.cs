@@ -77,6 +77,54 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         Assert.Equal("level: 'INDUSTRIAL' is not a level (PARK, COMMUNITY or SCATTERED)", errors[2]["reason"]);
     }
 
+    [Theory]
+    [InlineData("csv", "basic")]
+    [InlineData("jsonl", "full")]
+    public async Task Columnar_gives_the_same_output_rows_as_map_form(string extension, string view)
+    {
+        var input = Rows.WriteCsv(_cli.PathOf("columnar.csv"), Rows.Header("in_ecological_red_line", "redevelopment_underway", "locally_reported"),
+        [
+            Rows.OnCurvePoints("Q1"),
+            Rows.OnCurvePoints("Q2").With(("construction", "否")),                         // fails a veto
+            Rows.OnCurvePoints("Q3").With(("far", "abc")),                                 // unreadable number
+            Rows.OnCurvePoints("Q4").With([.. Rows.EnergyIndicators.Select(c => (c, ""))]), // no energy data
+            Rows.OnCurvePoints("Q5").With(("green_ratio", "-5")),                          // refused by the server
+            Rows.OnCurvePoints("Q6").With(("in_ecological_red_line", "是")),
+            Rows.AtMinimum("Q7").With(("registration_status", "revoked"), ("redevelopment_underway", "yes")),
+            Rows.OnCurvePoints("Q8").With(("construction", ""), ("safety", ""), ("enterprise_type", "")), // unanswered vetoes, a category missing
+            Rows.AtMinimum("Q9").With(("registration_status", "revoked"), ("locally_reported", "1"), ("unit_id", ""), ("street", "")),
+            Rows.AtMinimum("Q10").With(("talent_count", ""), ("far", ""), ("idle_ratio", ""), ("level", "")),
+            Rows.AtMinimum("Q11").With(("area_mu", "-3")),                                 // refused by the server
+        ]);
+        var maps = _cli.PathOf($"maps.{extension}");
+        var columns = _cli.PathOf($"columns.{extension}");
+
+        var mapRun = await CliRunner.RunAsync("evaluate", input, "-o", maps, "--view", view, "--chunk-size", "4", "--server", Server);
+        var columnarRun = await CliRunner.RunAsync("evaluate", input, "-o", columns, "--view", view, "--chunk-size", "4", "--columnar", "--server", Server);
+
+        Assert.True(mapRun.ExitCode == 1, mapRun.ToString());
+        Assert.True(columnarRun.ExitCode == 1, columnarRun.ToString());
+        Assert.Contains("chunks of 4, columnar)", columnarRun.Err);
+        const string accounting = "rows in 11 = rows out 8 + rows in errors 3 (1 unreadable, 2 refused by the server)";
+        Assert.Contains(accounting, mapRun.Out);
+        Assert.Contains(accounting, columnarRun.Out);
+        var output = await File.ReadAllLinesAsync(columns);
+        Assert.Equal(await File.ReadAllLinesAsync(maps), output);
+        Assert.Equal(extension == "csv" ? 9 : 8, output.Length); // a header, then one line per evaluated row
+        // The summary tables are made of the same evaluations.
+        Assert.Equal(mapRun.Out.Replace(_cli.PathOf("maps."), _cli.PathOf("columns.")), columnarRun.Out);
+
+        // The same rows refused, each reason naming the value (in columnar form by its code).
+        var mapErrors = Rows.ReadCsv(_cli.PathOf("maps.errors.csv"));
+        var columnarErrors = Rows.ReadCsv(_cli.PathOf("columns.errors.csv"));
+        Assert.Equal(["3", "5", "11"], columnarErrors.Select(e => e["row"]));
+        Assert.Equal(mapErrors.Select(e => (e["row"], e["parcel_id"])), columnarErrors.Select(e => (e["row"], e["parcel_id"])));
+        Assert.Equal("indicators[\"green_ratio\"]: value -5 is outside the valid range [0, 100] (%)", mapErrors[1]["reason"]);
+        Assert.Equal("green_ratio: value -5 is outside the valid range [0, 100] (%)", columnarErrors[1]["reason"]);
+        Assert.Equal("area_mu: must not be negative, got -3", columnarErrors[2]["reason"]);
+        Assert.Equal(mapErrors[2]["reason"], columnarErrors[2]["reason"]);
+    }
+
     [Fact]
     public async Task All_rows_evaluated_is_exit_code_0_with_an_empty_errors_file()
     {
@@ -328,6 +376,16 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Usage:", run.Out);
         Assert.Contains("--server", run.Out);
+    }
+
+    [Fact]
+    public async Task Evaluate_help_explains_columnar()
+    {
+        var run = await CliRunner.RunAsync("evaluate", "--help");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("--columnar", run.Out);
+        Assert.Contains("never merged with the server's indicator cache", run.Out);
     }
 
     [Fact]

@@ -12,7 +12,8 @@ namespace Scoring.Cli.Commands;
 
 /// <summary>What <c>scoring evaluate</c> was asked to do.</summary>
 internal sealed record EvaluateSettings(
-    string Input, string Output, string? Errors, Uri Server, string? ModelVersion, int ChunkSize, EvaluationView View, string? Encoding = null, bool RecordHistory = false);
+    string Input, string Output, string? Errors, Uri Server, string? ModelVersion, int ChunkSize, EvaluationView View, string? Encoding = null, bool RecordHistory = false,
+    bool Columnar = false);
 
 /// <summary>
 /// <c>scoring evaluate</c>: streams a CSV / JSON Lines file of parcels through BatchEvaluate and writes
@@ -69,7 +70,7 @@ internal static class EvaluateCommand
             ctx.Err.WriteLine($"warning: unknown columns {string.Join(", ", source.UnknownColumns.Select(c => $"'{c}'"))}: " +
                               "a row with a value in one of them goes to the errors file");
         ctx.Err.WriteLine($"evaluating {settings.Input} → {settings.Output} with {settings.Server} " +
-                          $"(columns from {columns.Source}; chunks of {settings.ChunkSize})");
+                          $"(columns from {columns.Source}; chunks of {settings.ChunkSize}{(settings.Columnar ? ", columnar" : "")})");
 
         var partialOutput = settings.Output + ".partial";
         var partialErrors = errorsPath + ".partial";
@@ -164,6 +165,7 @@ internal static class EvaluateCommand
         var options = new BatchOptions
         {
             ChunkSize = settings.ChunkSize, ModelVersion = settings.ModelVersion, View = settings.View, RecordHistory = settings.RecordHistory,
+            Columnar = settings.Columnar,
         };
         await foreach (var result in client.EvaluateManyAsync(Readable(), options, cancellationToken))
         {

@@ -111,10 +111,18 @@ internal sealed partial class CliContext
     {
         var badRequest = status.GetDetail<BadRequest>();
         if (badRequest is { FieldViolations.Count: > 0 })
-            return string.Join("; ", badRequest.FieldViolations.Select(v => $"{ChunkPrefix().Replace(v.Field, "")}: {v.Description}"));
+            return string.Join("; ", badRequest.FieldViolations.Select(Describe));
         return status.Message;
     }
 
-    [GeneratedRegex(@"^parcels\[\d+\]\.")]
+    // A columnar row's value is named by its position among the chunk's codes, which says nothing to the
+    // reader of the file; the description names the code, so it stands alone.
+    private static string Describe(BadRequest.Types.FieldViolation v)
+    {
+        var field = ChunkPrefix().Replace(v.Field, "");
+        return field.Length == 0 ? v.Description : $"{field}: {v.Description}";
+    }
+
+    [GeneratedRegex(@"^(parcels\[\d+\]\.|columns\.rows\[\d+\]\.((values|categories|vetoes)\[\d+\]$)?)")]
     private static partial Regex ChunkPrefix();
 }
