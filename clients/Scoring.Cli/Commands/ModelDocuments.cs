@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Scoring.Cli.Input;
 using Scoring.Client;
 using Scoring.V1;
@@ -8,21 +7,11 @@ namespace Scoring.Cli.Commands;
 /// <summary>Where the CLI learns which columns are indicators, categories and vetoes.</summary>
 internal static class ModelDocuments
 {
-    /// <summary>
-    /// The server's model (the active one, or <paramref name="version"/>) through ModelService.ExportModel;
-    /// the built-in default model when the server does not offer that RPC. Other failures propagate.
-    /// </summary>
+    /// <summary>The server's model (the active one, or <paramref name="version"/>) through ModelService.ExportModel; failures propagate.</summary>
     public static async Task<ModelColumns> ColumnsAsync(ScoringClient client, string? version, CancellationToken cancellationToken)
     {
-        try
-        {
-            var response = await client.Models.ExportModelAsync(new ExportModelRequest { Version = version ?? "" },
-                deadline: DateTime.UtcNow.AddSeconds(15), cancellationToken: cancellationToken);
-            return ModelColumns.Parse(response.DocumentJson, $"the server's model {response.Version}");
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
-        {
-            return ModelColumns.Embedded("the built-in default model, version {0} (the server offers no ModelService)");
-        }
+        var response = await client.Models.ExportModelAsync(new ExportModelRequest { Version = version ?? "" },
+            deadline: DateTime.UtcNow.AddSeconds(15), cancellationToken: cancellationToken);
+        return ModelColumns.Parse(response.DocumentJson, $"the server's model {response.Version}");
     }
 }

@@ -88,18 +88,6 @@ internal sealed class ModelColumns
 
     private readonly Dictionary<string, ModelElement> _elementOf = new(StringComparer.Ordinal);
 
-    /// <summary>The default model shipped inside the CLI (the server's default-model.json); {0} in <paramref name="source"/> is its version.</summary>
-    public static ModelColumns Embedded(string source = "the built-in default model, version {0}")
-    {
-        using var stream = typeof(ModelColumns).Assembly.GetManifestResourceStream("Scoring.Cli.default-model.json")
-            ?? throw new InvalidOperationException("the embedded default model is missing");
-        using var reader = new StreamReader(stream);
-        var text = reader.ReadToEnd();
-        var columns = Parse(text, "");
-        columns.Source = string.Format(System.Globalization.CultureInfo.InvariantCulture, source, columns.Version);
-        return columns;
-    }
-
     /// <summary>Reads a model document (the JSON of ModelService.ExportModel or default-model.json).</summary>
     public static ModelColumns Parse(string documentJson, string source)
     {
