@@ -53,6 +53,9 @@ internal sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions>
     private readonly Dictionary<string, ApiKeyEntry> _byDigest = auth.Value.ApiKeys
         .ToDictionary(k => k.KeySha256.Trim().ToLowerInvariant(), StringComparer.Ordinal);
 
+    // Tickets are immutable once made: one per caller, not one per call.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, string Roles), AuthenticateResult> Tickets = new();
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (auth.Value.IsOpen)
@@ -67,10 +70,11 @@ internal sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions>
         return Task.FromResult(AuthenticateResult.Fail("the API key is not valid"));
     }
 
-    private AuthenticateResult Success(string name, IEnumerable<string> roles)
-    {
-        var claims = new List<Claim> { new(ClaimTypes.Name, name) };
-        claims.AddRange(roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
-    }
+    private static AuthenticateResult Success(string name, IReadOnlyList<string> roles) =>
+        Tickets.GetOrAdd((name, string.Join(',', roles)), _ =>
+        {
+            var claims = new List<Claim> { new(ClaimTypes.Name, name) };
+            claims.AddRange(roles.Select(r => new Claim(ClaimTypes.Role, r)));
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+        });
 }
