@@ -30,6 +30,10 @@ public static class ScoringApp
         var configuration = builder.Configuration;
         ConfigureDefaultEndpoints(builder);
         var limits = configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+        var defaultModel = ModelDocument.Parse(File.ReadAllText(
+            configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
+        ModelCompiler.Compile(defaultModel); // refuse to start on a broken default model
+        var loadInBackground = configuration.GetValue("Scoring:LoadModelsInBackground", false);
 
         builder.Services.AddGrpc(o =>
         {
@@ -63,8 +67,12 @@ public static class ScoringApp
         builder.Services.AddSingleton<WeightUpdates>();
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddHostedService<ModelRefresh>();
+        builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddSingleton(defaultModel);
+        if (loadInBackground) builder.Services.AddHostedService<ModelLoader>();
 
         var app = builder.Build();
+        app.UseStartingGate();
         app.UseMessageSizeDetails(limits.MaxMessageBytes);
         app.UseAuthentication();
         app.UseAuthorization();
@@ -82,11 +90,12 @@ public static class ScoringApp
             .AllowAnonymous();
         app.WarnIfOpen();
 
-        // Open (and migrate) the database and load the models before the first call can arrive.
-        var defaultModel = ModelDocument.Parse(File.ReadAllText(
-            configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
-        ModelCompiler.Compile(defaultModel); // refuse to start on a broken default model
-        app.Services.GetRequiredService<ModelRegistry>().InitializeAsync(defaultModel, CancellationToken.None).GetAwaiter().GetResult();
+        if (!loadInBackground)
+        {
+            // Open (and migrate) the database and load the models before the first call can arrive.
+            app.Services.GetRequiredService<ModelRegistry>().InitializeAsync(defaultModel, CancellationToken.None).GetAwaiter().GetResult();
+            app.Services.GetRequiredService<Readiness>().MarkReady();
+        }
         return app;
     }
 

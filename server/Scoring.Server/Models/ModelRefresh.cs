@@ -4,7 +4,7 @@ namespace Scoring.Server.Models;
 /// Keeps this replica's active model in step with the database, so an activation made through
 /// another replica reaches this one within the refresh interval.
 /// </summary>
-internal sealed class ModelRefresh(ModelRegistry registry, IConfiguration configuration, ILogger<ModelRefresh> logger) : BackgroundService
+internal sealed class ModelRefresh(IServiceProvider services, Readiness readiness, IConfiguration configuration, ILogger<ModelRefresh> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -12,9 +12,10 @@ internal sealed class ModelRefresh(ModelRegistry registry, IConfiguration config
         using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (!readiness.IsReady) continue;
             try
             {
-                await registry.RefreshAsync(stoppingToken);
+                await services.GetRequiredService<ModelRegistry>().RefreshAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

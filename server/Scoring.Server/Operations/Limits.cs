@@ -77,6 +77,37 @@ internal static class Limits
         },
     };
 
+    /// <summary>
+    /// Until the models are loaded, every call but health, reflection and metrics is answered UNAVAILABLE
+    /// (a status clients retry), REST calls with 503.
+    /// </summary>
+    public static IApplicationBuilder UseStartingGate(this IApplicationBuilder app)
+    {
+        var readiness = app.ApplicationServices.GetRequiredService<Models.Readiness>();
+        return app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path.Value ?? "";
+            if (readiness.IsReady || path.StartsWith("/grpc.", StringComparison.Ordinal) || path.StartsWith("/swagger", StringComparison.Ordinal) || path == "/metrics" || path == "/")
+            {
+                await next();
+                return;
+            }
+            var status = new Google.Rpc.Status
+            {
+                Code = (int)Code.Unavailable,
+                Message = "the service is starting: the database is being opened and the models loaded; retry shortly",
+                Details = { Any.Pack(new ErrorInfo { Reason = "STARTING", Domain = RichErrors.Domain }) },
+            };
+            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) ?? false)
+            {
+                await WriteTrailersOnly(context.Response, status);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsJsonAsync(new { code = status.Code, message = status.Message });
+        });
+    }
+
     private static ValueTask WriteTrailersOnly(Microsoft.AspNetCore.Http.HttpResponse response, Google.Rpc.Status status)
     {
         // A gRPC "trailers-only" response: HTTP 200 with the status in the headers.

@@ -5,11 +5,14 @@ using Scoring.Storage;
 namespace Scoring.Server.Operations;
 
 /// <summary>Ready when the database answers and the active model is loaded (grpc.health.v1 reports SERVING).</summary>
-internal sealed class ReadinessCheck(ScoringDatabase database, ModelRegistry registry) : IHealthCheck
+internal sealed class ReadinessCheck(Readiness readiness, IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!registry.IsInitialized) return HealthCheckResult.Unhealthy("the active model is not loaded yet");
+        // The database and the registry are resolved only once ready: resolving them earlier would open the database here.
+        if (!readiness.IsReady) return HealthCheckResult.Unhealthy("the database is being opened and the models loaded");
+        var database = services.GetRequiredService<ScoringDatabase>();
+        var registry = services.GetRequiredService<ModelRegistry>();
         try
         {
             if (!await database.PingAsync(cancellationToken)) return HealthCheckResult.Unhealthy("the database does not answer");
