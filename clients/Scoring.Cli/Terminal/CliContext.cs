@@ -72,9 +72,6 @@ internal sealed partial class CliContext
             case StatusCode.DeadlineExceeded:
                 Err.WriteLine($"error: the server at {server} did not answer {what} in time.");
                 return ExitCodes.Unreachable;
-            case StatusCode.Unimplemented:
-                Err.WriteLine($"error: the server at {server} does not offer {what} yet ({e.Status.Detail}).");
-                return ExitCodes.ServerError;
             case StatusCode.Unauthenticated or StatusCode.PermissionDenied:
                 Err.WriteLine($"error: {what} refused: {e.StatusCode}: {e.Status.Detail}");
                 Err.WriteLine("       The server wants an API key with the right role: --api-key or SCORING_API_KEY.");
