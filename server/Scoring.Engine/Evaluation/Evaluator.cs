@@ -179,7 +179,7 @@ public static class Evaluator
         if (parcel.RedevelopmentUnderway) return Disposition.RedevelopmentUnderway;
         if (parcel.InEcologicalRedLine) return Disposition.EcologicalClearance;
         if (parcel.LocallyReported) return Disposition.LocallyReported;
-        if (classification is Classification.InefficientVeto or Classification.InefficientScore) return Disposition.IdentifiedInefficient;
+        if (classification.IsInefficient()) return Disposition.IdentifiedInefficient;
         return Disposition.Retained;
     }
 

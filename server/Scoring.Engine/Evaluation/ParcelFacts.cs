@@ -31,6 +31,56 @@ public sealed record ParcelFacts
     public bool? RedevelopmentUnderway { get; init; }
     /// <summary>Reported by its park or street.</summary>
     public bool? LocallyReported { get; init; }
+    /// <summary>Management unit (管理片区); not scored, kept with the evaluation.</summary>
+    public string? UnitId { get; init; }
+    /// <summary>Street (街道); not scored, kept with the evaluation.</summary>
+    public string? Street { get; init; }
+    /// <summary>Values given as one row of a columnar block (besides or instead of the maps); null when none.</summary>
+    public ParcelRowValues? Row { get; init; }
+
+    /// <summary>
+    /// Whether the parcel carries anything besides its id: an id alone asks for the cached parcel, while a
+    /// parcel given with no values at all is still evaluated (INSUFFICIENT_DATA).
+    /// </summary>
+    public bool CarriesData =>
+        Indicators.Count > 0 || Categories.Count > 0 || Vetoes.Count > 0 || Level != 0 || AreaMu != 0 ||
+        !string.IsNullOrEmpty(IndustryCode) || !string.IsNullOrEmpty(UnitId) || !string.IsNullOrEmpty(Street) ||
+        InsideDevelopmentBoundary.HasValue || InEcologicalRedLine.HasValue || RedevelopmentUnderway.HasValue || LocallyReported.HasValue ||
+        (Row?.CarriesValues ?? false);
+}
+
+/// <summary>
+/// The values of one row of a columnar block, aligned to the block's <see cref="ColumnLayout"/>: NaN, "" and
+/// <see cref="VetoAnswer.Unknown"/> mean "no value"; an empty list means no values of that kind at all.
+/// </summary>
+/// <param name="Layout">The block's codes, resolved against the model.</param>
+/// <param name="Values">Raw values in the order of the layout's numeric codes.</param>
+/// <param name="Categories">Category keys in the order of the layout's category codes.</param>
+/// <param name="Vetoes">Answers in the order of the layout's veto codes.</param>
+public sealed record ParcelRowValues(ColumnLayout Layout, IReadOnlyList<double> Values, IReadOnlyList<string> Categories, IReadOnlyList<VetoAnswer> Vetoes)
+{
+    /// <summary>Whether the row holds at least one value or answer.</summary>
+    public bool CarriesValues
+    {
+        get
+        {
+            for (var i = 0; i < Values.Count; i++) if (!double.IsNaN(Values[i])) return true;
+            for (var i = 0; i < Categories.Count; i++) if (Categories[i].Length > 0) return true;
+            for (var i = 0; i < Vetoes.Count; i++) if (Vetoes[i] != VetoAnswer.Unknown) return true;
+            return false;
+        }
+    }
+}
+
+/// <summary>Where a value the evaluator read came from.</summary>
+public enum ValueOrigin : byte
+{
+    /// <summary>No value.</summary>
+    None = 0,
+    /// <summary>Given with the parcel.</summary>
+    Inline = 1,
+    /// <summary>Taken from the cached parcel laid under it.</summary>
+    Cache = 2,
 }
 
 /// <summary>
@@ -47,6 +97,8 @@ public sealed class ParcelVector
         Values = new double[model.Indicators.Length];
         Array.Fill(Values, double.NaN);
         Vetoes = new VetoAnswer[model.Vetoes.Length];
+        ValueOrigins = new ValueOrigin[model.Indicators.Length];
+        VetoOrigins = new ValueOrigin[model.Vetoes.Length];
     }
 
     /// <summary>Cadastral id.</summary>
@@ -61,6 +113,10 @@ public sealed class ParcelVector
     public double[] Values { get; }
     /// <summary>Per veto check.</summary>
     public VetoAnswer[] Vetoes { get; }
+    /// <summary>Per indicator: where its value came from.</summary>
+    public ValueOrigin[] ValueOrigins { get; }
+    /// <summary>Per veto check: where its answer came from.</summary>
+    public ValueOrigin[] VetoOrigins { get; }
     /// <summary>Inside the ecological protection red line.</summary>
     public bool InEcologicalRedLine { get; set; }
     /// <summary>Redevelopment already under way.</summary>
@@ -81,5 +137,7 @@ public sealed class ParcelVector
         LocallyReported = locallyReported;
         Array.Fill(Values, double.NaN);
         Array.Clear(Vetoes);
+        Array.Clear(ValueOrigins);
+        Array.Clear(VetoOrigins);
     }
 }

@@ -3,7 +3,10 @@ using Scoring.Engine.Model;
 
 namespace Scoring.Engine.Evaluation;
 
-/// <summary>Validates <see cref="ParcelFacts"/> against a model and lays them out as a <see cref="ParcelVector"/>.</summary>
+/// <summary>
+/// Validates <see cref="ParcelFacts"/> against a model and lays them out as a <see cref="ParcelVector"/>:
+/// the one reader of every input form (maps, a columnar row, a cached parcel laid under either).
+/// </summary>
 public static class ParcelReader
 {
     /// <summary>Longest accepted cadastral id.</summary>
@@ -23,56 +26,131 @@ public static class ParcelReader
     /// Reads a parcel into a reused <paramref name="vector"/> (sized for <paramref name="model"/>);
     /// false, with every problem in <paramref name="violations"/>, when anything was wrong.
     /// </summary>
-    public static bool ReadInto(ScoringModel model, ParcelFacts facts, ParcelVector vector, List<FieldViolation> violations, string prefix = "")
+    public static bool ReadInto(ScoringModel model, ParcelFacts facts, ParcelVector vector, List<FieldViolation> violations, string prefix = "") =>
+        ReadInto(model, facts, null, vector, violations, prefix);
+
+    /// <summary>
+    /// Reads <paramref name="facts"/> laid over <paramref name="under"/> (a cached parcel, or null): every
+    /// attribute, indicator and veto takes the value given in <paramref name="facts"/> when there is one, else
+    /// the one of <paramref name="under"/>, and <see cref="ParcelVector.ValueOrigins"/> and
+    /// <see cref="ParcelVector.VetoOrigins"/> say which. Codes of <paramref name="under"/> that the model does
+    /// not know, or knows as another kind, are left out (they may be left from another model); its values
+    /// that are used are checked like given ones. False, with every problem, when anything was wrong.
+    /// </summary>
+    public static bool ReadInto(ScoringModel model, ParcelFacts facts, ParcelFacts? under, ParcelVector vector, List<FieldViolation> violations, string prefix = "")
     {
         var before = violations.Count;
-        CheckAttributes(facts.ParcelId, facts.Level, facts.AreaMu, facts.IndustryCode, violations, prefix);
-        vector.Reset(facts.ParcelId, (ParcelLevel)facts.Level, facts.AreaMu, ScoringModel.DivisionOf(facts.IndustryCode),
-            facts.InEcologicalRedLine ?? false, facts.RedevelopmentUnderway ?? false, facts.LocallyReported ?? false);
+        var level = facts.Level != 0 || under is null ? facts.Level : under.Level;
+        var area = facts.AreaMu != 0 || under is null ? facts.AreaMu : under.AreaMu;
+        var industry = !string.IsNullOrEmpty(facts.IndustryCode) || under is null ? facts.IndustryCode : under.IndustryCode;
+        CheckAttributes(facts.ParcelId, level, area, industry, violations, prefix);
+        vector.Reset(facts.ParcelId, (ParcelLevel)level, area, ScoringModel.DivisionOf(industry),
+            (facts.InEcologicalRedLine ?? under?.InEcologicalRedLine) ?? false,
+            (facts.RedevelopmentUnderway ?? under?.RedevelopmentUnderway) ?? false,
+            (facts.LocallyReported ?? under?.LocallyReported) ?? false);
 
+        ReadMaps(model, facts, vector, violations, prefix, ValueOrigin.Inline);
+        if (facts.Row is { } row) ReadRow(row, vector, violations, prefix);
+        if (under is not null) ReadMaps(model, under, vector, violations, prefix, ValueOrigin.Cache);
+        return violations.Count == before;
+    }
+
+    // Given values (Inline) are all read and every unknown code is a problem; values laid under them (Cache)
+    // fill only what is still empty, and codes the model does not know as that kind are skipped.
+    private static void ReadMaps(ScoringModel model, ParcelFacts facts, ParcelVector vector, List<FieldViolation> violations, string prefix, ValueOrigin origin)
+    {
+        var given = origin == ValueOrigin.Inline;
         foreach (var (code, value) in facts.Indicators)
         {
-            if (!model.IndicatorsByCode.TryGetValue(code, out var ind))
+            if (!model.IndicatorsByCode.TryGetValue(code, out var ind) || ind.IsCategorical)
             {
-                violations.Add(new(Field(prefix, "indicators", code), $"unknown indicator '{code}'; valid numeric indicators: {string.Join(", ", model.NumericCodes)}"));
+                if (!given) continue;
+                violations.Add(new(Field(prefix, "indicators", code), ind is null
+                    ? $"unknown indicator '{code}'; valid numeric indicators: {string.Join(", ", model.NumericCodes)}"
+                    : $"'{code}' is categorical: send its category key in categories"));
                 continue;
             }
-            if (ind.IsCategorical)
-            {
-                violations.Add(new(Field(prefix, "indicators", code), $"'{code}' is categorical: send its category key in categories"));
-                continue;
-            }
+            if (!given && vector.ValueOrigins[ind.Index] != ValueOrigin.None) continue;
             if (CheckNumber(ind, value) is { } reason) violations.Add(new(Field(prefix, "indicators", code), reason));
-            else vector.Values[ind.Index] = value;
+            else Set(vector, ind.Index, value, origin);
         }
 
         foreach (var (code, key) in facts.Categories)
         {
-            if (!model.IndicatorsByCode.TryGetValue(code, out var ind))
+            if (!model.IndicatorsByCode.TryGetValue(code, out var ind) || !ind.IsCategorical)
             {
-                violations.Add(new(Field(prefix, "categories", code), $"unknown categorical indicator '{code}'; valid: {string.Join(", ", model.CategoricalCodes)}"));
+                if (!given) continue;
+                violations.Add(new(Field(prefix, "categories", code), ind is null
+                    ? $"unknown categorical indicator '{code}'; valid: {string.Join(", ", model.CategoricalCodes)}"
+                    : $"'{code}' is numeric: send its value in indicators"));
                 continue;
             }
-            if (!ind.IsCategorical)
-            {
-                violations.Add(new(Field(prefix, "categories", code), $"'{code}' is numeric: send its value in indicators"));
-                continue;
-            }
+            if (!given && vector.ValueOrigins[ind.Index] != ValueOrigin.None) continue;
             if (CheckCategory(ind, key, out var ordinal) is { } reason) violations.Add(new(Field(prefix, "categories", code), reason));
-            else vector.Values[ind.Index] = ordinal;
+            else Set(vector, ind.Index, ordinal, origin);
         }
 
         foreach (var (code, met) in facts.Vetoes)
         {
             if (!model.VetoesByCode.TryGetValue(code, out var veto))
             {
-                violations.Add(new(Field(prefix, "vetoes", code), UnknownVeto(model, code)));
+                if (given) violations.Add(new(Field(prefix, "vetoes", code), UnknownVeto(model, code)));
                 continue;
             }
+            if (!given && vector.VetoOrigins[veto.Index] != ValueOrigin.None) continue;
             vector.Vetoes[veto.Index] = met ? VetoAnswer.Met : VetoAnswer.Failed;
+            vector.VetoOrigins[veto.Index] = origin;
         }
+    }
 
-        return violations.Count == before;
+    // A columnar row: codes were resolved once for the block; field paths are relative to the row.
+    private static void ReadRow(ParcelRowValues row, ParcelVector vector, List<FieldViolation> violations, string prefix)
+    {
+        var layout = row.Layout;
+        // A bad column name makes every row unreadable: each row reports it (paths name the block's column).
+        violations.AddRange(layout.CodeViolations);
+
+        if (row.Values.Count is not 0 && row.Values.Count != layout.Numbers.Count)
+            violations.Add(new(prefix + "values", $"has {row.Values.Count} values for {layout.Numbers.Count} indicator_codes"));
+        else
+            for (var i = 0; i < row.Values.Count; i++)
+            {
+                var v = row.Values[i];
+                if (double.IsNaN(v) || layout.Numbers[i] is not { } ind) continue;
+                if (CheckNumber(ind, v) is { } reason) violations.Add(new($"{prefix}values[{i}]", $"{ind.Code}: {reason}"));
+                else Set(vector, ind.Index, v, ValueOrigin.Inline);
+            }
+
+        if (row.Categories.Count is not 0 && row.Categories.Count != layout.Categories.Count)
+            violations.Add(new(prefix + "categories", $"has {row.Categories.Count} keys for {layout.Categories.Count} category_codes"));
+        else
+            for (var i = 0; i < row.Categories.Count; i++)
+            {
+                var key = row.Categories[i];
+                if (key.Length == 0 || layout.Categories[i] is not { } ind) continue;
+                if (CheckCategory(ind, key, out var ordinal) is { } reason) violations.Add(new($"{prefix}categories[{i}]", reason));
+                else Set(vector, ind.Index, ordinal, ValueOrigin.Inline);
+            }
+
+        if (row.Vetoes.Count is not 0 && row.Vetoes.Count != layout.Vetoes.Count)
+            violations.Add(new(prefix + "vetoes", $"has {row.Vetoes.Count} answers for {layout.Vetoes.Count} veto_codes"));
+        else
+            for (var i = 0; i < row.Vetoes.Count; i++)
+            {
+                var answer = row.Vetoes[i];
+                if (answer > VetoAnswer.Failed) violations.Add(new($"{prefix}vetoes[{i}]", $"{(int)answer} is not a VetoAnswer value"));
+                else if (answer != VetoAnswer.Unknown && layout.Vetoes[i] is { } veto)
+                {
+                    vector.Vetoes[veto.Index] = answer;
+                    vector.VetoOrigins[veto.Index] = ValueOrigin.Inline;
+                }
+            }
+    }
+
+    private static void Set(ParcelVector vector, int index, double value, ValueOrigin origin)
+    {
+        vector.Values[index] = value;
+        vector.ValueOrigins[index] = origin;
     }
 
     /// <summary>Checks the parcel's own fields: id, level, area and industry code.</summary>
@@ -129,4 +207,54 @@ public static class ParcelReader
     }
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The codes of a columnar block resolved once against a model; a code the model does not know (as that
+/// kind) is a problem of the block, which every row reports.
+/// </summary>
+public sealed class ColumnLayout
+{
+    /// <summary>Resolves a block's codes against <paramref name="model"/>; problems are named under <paramref name="prefix"/> (e.g. "columns.").</summary>
+    public ColumnLayout(ScoringModel model, IReadOnlyList<string> numericCodes, IReadOnlyList<string> categoryCodes, IReadOnlyList<string> vetoCodes,
+        string prefix = "")
+    {
+        var problems = new List<FieldViolation>();
+        var numbers = new IndicatorDefinition?[numericCodes.Count];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            var code = numericCodes[i];
+            if (model.IndicatorsByCode.TryGetValue(code, out var ind) && !ind.IsCategorical) numbers[i] = ind;
+            else problems.Add(new($"{prefix}indicator_codes[{i}]", $"'{code}' is not a numeric indicator of model {model.Version}; valid: {string.Join(", ", model.NumericCodes)}"));
+        }
+        var categories = new IndicatorDefinition?[categoryCodes.Count];
+        for (var i = 0; i < categories.Length; i++)
+        {
+            var code = categoryCodes[i];
+            if (model.IndicatorsByCode.TryGetValue(code, out var ind) && ind.IsCategorical) categories[i] = ind;
+            else problems.Add(new($"{prefix}category_codes[{i}]", $"'{code}' is not a categorical indicator of model {model.Version}; valid: {string.Join(", ", model.CategoricalCodes)}"));
+        }
+        var vetoes = new VetoDefinition?[vetoCodes.Count];
+        for (var i = 0; i < vetoes.Length; i++)
+        {
+            if (model.VetoesByCode.TryGetValue(vetoCodes[i], out var veto)) vetoes[i] = veto;
+            else problems.Add(new($"{prefix}veto_codes[{i}]", ParcelReader.UnknownVeto(model, vetoCodes[i])));
+        }
+        Model = model;
+        Numbers = numbers;
+        Categories = categories;
+        Vetoes = vetoes;
+        CodeViolations = problems;
+    }
+
+    /// <summary>The model the codes were resolved against.</summary>
+    public ScoringModel Model { get; }
+    /// <summary>Per numeric column, its indicator (null when unknown).</summary>
+    public IReadOnlyList<IndicatorDefinition?> Numbers { get; }
+    /// <summary>Per category column, its indicator (null when unknown).</summary>
+    public IReadOnlyList<IndicatorDefinition?> Categories { get; }
+    /// <summary>Per veto column, its check (null when unknown).</summary>
+    public IReadOnlyList<VetoDefinition?> Vetoes { get; }
+    /// <summary>The codes the model does not know, by column.</summary>
+    public IReadOnlyList<FieldViolation> CodeViolations { get; }
 }

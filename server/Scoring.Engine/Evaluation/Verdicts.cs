@@ -28,6 +28,17 @@ public enum Classification
     InsufficientData = 5,
 }
 
+/// <summary>Rules over classifications that every consumer (engine, impact, roll-ups, SQL) shares.</summary>
+public static class Classifications
+{
+    /// <summary>The classes the paper counts as inefficient: a failed veto or a score below the line.</summary>
+    public static readonly IReadOnlyList<Classification> Inefficient = [Classification.InefficientScore, Classification.InefficientVeto];
+
+    /// <summary>Whether the paper counts <paramref name="classification"/> as inefficient.</summary>
+    public static bool IsInefficient(this Classification classification) =>
+        classification is Classification.InefficientScore or Classification.InefficientVeto;
+}
+
 /// <summary>What happens to the parcel (numbers match the proto enum).</summary>
 public enum Disposition
 {

@@ -30,6 +30,13 @@ public static class ModelCompiler
         if (!(doc.ReviewBand >= 0 && doc.ReviewBand <= 1)) Error("review_band", $"must be in [0, 1], got {F(doc.ReviewBand)}");
         if (doc.MaxValueAgeDays <= 0) Error("max_value_age_days", "must be positive");
         if (doc.TopShortfalls < 0) Error("top_shortfalls", "must not be negative");
+        if (doc.LandUseNorms is not { } norms) Error("land_use_norms", "must be an object (or left out for the paper's norms)");
+        else
+        {
+            CheckUnit(norms.ParkMinimumShare, "land_use_norms.park_minimum_share", Error);
+            CheckUnit(norms.CommunityTargetShare, "land_use_norms.community_target_share", Error);
+            CheckUnit(norms.CommunityTolerance, "land_use_norms.community_tolerance", Error);
+        }
         MissingDataPolicy policy = MissingDataPolicy.Renormalize;
         switch (doc.MissingData)
         {

@@ -36,6 +36,8 @@ public sealed record ModelDocument
     public List<IndustryAnchorDocument> IndustryAnchors { get; init; } = [];
     /// <summary>Per-level curve replacements.</summary>
     public List<LevelOverrideDocument> LevelOverrides { get; init; } = [];
+    /// <summary>The norms for a management unit's industrial land share (the paper: park above 60 %, community about 50 %).</summary>
+    public LandUseNorms LandUseNorms { get; init; } = new();
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -4,7 +4,7 @@ using Scoring.Engine.Model;
 using Scoring.Server.Grpc;
 using Scoring.Server.Models;
 using Scoring.Server.Operations;
-using Scoring.Server.Parcels;
+using Scoring.Server.Identification;
 using Scoring.Server.Security;
 using Scoring.Storage;
 using Scoring.Storage.Evaluations;
@@ -65,6 +65,7 @@ public static class ScoringApp
         builder.Services.AddSingleton<ParcelEvaluations>();
         builder.Services.AddSingleton<ImpactAnalysis>();
         builder.Services.AddSingleton<WeightUpdates>();
+        builder.Services.AddSingleton<Feed.ParcelFeed>();
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddHostedService<ModelRefresh>();
         builder.Services.AddSingleton<Readiness>();

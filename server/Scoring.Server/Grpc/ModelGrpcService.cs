@@ -56,10 +56,11 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
     public override async Task<CreateModelResponse> CreateModel(CreateModelRequest request, ServerCallContext context)
     {
         ModelDocument document;
+        ScoringModel compiled;
         try
         {
             document = ModelDocument.Parse(request.DocumentJson);
-            ModelCompiler.Compile(document with { Version = string.IsNullOrEmpty(document.Version) ? "new" : document.Version });
+            compiled = ModelCompiler.Compile(document with { Version = string.IsNullOrEmpty(document.Version) ? "new" : document.Version });
         }
         catch (ModelValidationException e)
         {
@@ -69,7 +70,11 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
         if (request.ParentVersion.Length > 0)
             parent = (await Find(request.ParentVersion, "parent_version", context.CancellationToken)).Version;
         if (request.ValidateOnly)
-            return new CreateModelResponse { Model = new V1.Model { ModelId = document.Id, Name = document.Name, Threshold = document.Threshold, ReviewBand = document.ReviewBand, MinCompleteness = document.MinCompleteness, Weights = { ModelWeights.All(document).Select(ModelMapping.ToProto) } } };
+        {
+            var validated = new V1.Model { ModelId = document.Id, Name = document.Name, Threshold = document.Threshold, ReviewBand = document.ReviewBand, MinCompleteness = document.MinCompleteness, Weights = { ModelWeights.All(document).Select(ModelMapping.ToProto) } };
+            ModelMapping.AddDefinitions(validated, compiled);
+            return new CreateModelResponse { Model = validated };
+        }
         var (_, stored) = await registry.AddAsync(document, parent, context.CallerName(), request.Note, AuditActions.CreateModel,
             null, null, request.Activate, null, context.CancellationToken);
         return new CreateModelResponse { Model = ToProto(stored) };

@@ -57,6 +57,7 @@ internal static class ModelMapping
             MinCompleteness = model.MinCompleteness,
             Weights = { ModelWeights.All(model.Document).Select(ToProto) },
         };
+        AddDefinitions(m, model);
         if (stored.JudgmentsJson is { } judgments)
             m.Judgments.AddRange(System.Text.Json.JsonSerializer.Deserialize<List<StoredMatrix>>(judgments)!
                 .Select(j => new V1.JudgmentMatrix { Group = j.group, Items = { j.items }, Values = { j.values }, Expert = j.expert }));
@@ -64,6 +65,50 @@ internal static class ModelMapping
             foreach (var g in System.Text.Json.JsonSerializer.Deserialize<List<StoredConsistency>>(consistency)!)
                 m.Consistency.Add(new GroupConsistency { Group = g.group, LambdaMax = g.lambda_max, Ci = g.ci, Cr = g.cr, Items = { g.items }, Weights = { g.weights } });
         return m;
+    }
+
+    /// <summary>The model's elements, indicators, vetoes and land-use norms: what a client needs to lay out its columns.</summary>
+    public static void AddDefinitions(V1.Model m, ScoringModel model)
+    {
+        foreach (var el in model.Elements)
+            m.Elements.Add(new V1.ElementDefinition { Code = el.Code, Name = el.Name, Weight = el.Weight });
+        foreach (var ind in model.Indicators)
+        {
+            var d = new V1.IndicatorDefinition
+            {
+                Code = ind.Code,
+                Name = ind.Name,
+                Element = model.Elements[ind.Element].Code,
+                Kind = ind.IsCategorical ? IndicatorKind.Category : IndicatorKind.Numeric,
+                Unit = ind.Unit,
+                Weight = ind.Weight,
+                GlobalWeight = ind.GlobalWeight,
+            };
+            if (ind.Range.Min is { } min) d.Min = min;
+            if (ind.Range.Max is { } max) d.Max = max;
+            if (ind.Categories is { } categories)
+                for (var c = 0; c < categories.Keys.Count; c++)
+                    d.Categories.Add(new CategoryDefinition { Key = categories.Keys[c], Name = categories.Names[c], Utility = categories.Utilities[c] });
+            m.Indicators.Add(d);
+        }
+        foreach (var veto in model.Vetoes)
+            m.Vetoes.Add(new V1.VetoDefinition { Code = veto.Code, Name = veto.Name, Group = veto.Group });
+        var norms = model.Document.LandUseNorms;
+        m.LandUseNorms = new V1.LandUseNorms
+        {
+            ParkMinimumShare = norms.ParkMinimumShare, CommunityTargetShare = norms.CommunityTargetShare, CommunityTolerance = norms.CommunityTolerance,
+        };
+    }
+
+    /// <summary>An impact preview as the contract shows it.</summary>
+    public static ImpactPreview ToProto(this Identification.Impact impact)
+    {
+        var preview = new ImpactPreview { ParcelCount = impact.ParcelCount, TotalMoves = impact.TotalMoves };
+        foreach (var s in impact.Shifts)
+            preview.Transitions.Add(new ClassificationTransition { From = (V1.Classification)(int)s.From, To = (V1.Classification)(int)s.To, Count = s.Count, AreaMu = s.AreaMu });
+        foreach (var m in impact.Moves)
+            preview.Moves.Add(new ParcelMove { ParcelId = m.ParcelId, From = (V1.Classification)(int)m.From, To = (V1.Classification)(int)m.To, FromScore = m.FromScore, ToScore = m.ToScore });
+        return preview;
     }
 
     /// <summary>ABORTED: another update changed the active version first.</summary>

@@ -4,7 +4,7 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Scoring.Engine.Evaluation;
-using Scoring.Server.Models;
+using Scoring.Server.Feed;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Parcels;
 using Scoring.V1;
@@ -12,14 +12,9 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ParcelService: the indicator cache's feed and reads.</summary>
-internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels, EvaluationStore history, TimeProvider time)
+internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, EvaluationStore history)
     : ParcelService.ParcelServiceBase
 {
-    /// <summary>The most parcels plus units one UpsertParcels chunk may carry.</summary>
-    public const int MaxChunkItems = 10_000;
-
-    private const int MaxSourceLength = 64;
-
     [Authorize(Policy = Roles.Writer)]
     public override async Task UpsertParcels(IAsyncStreamReader<UpsertParcelsRequest> requestStream,
         IServerStreamWriter<UpsertParcelsResponse> responseStream, ServerCallContext context)
@@ -27,59 +22,18 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
         var token = context.CancellationToken;
         while (await requestStream.MoveNext(token))
         {
-            var response = await UpsertChunkAsync(requestStream.Current, token);
+            var chunk = requestStream.Current;
+            var result = await feed.UpsertAsync(chunk.Source, chunk.AsOf, [.. chunk.Parcels.Select(p => p.ToWrite())], [.. chunk.Units.Select(u => u.ToWrite())], token);
+            var response = new UpsertParcelsResponse { Accepted = result.Accepted, ValuesWritten = result.ValuesWritten, UnitsAccepted = result.UnitsAccepted };
+            foreach (var e in result.Errors)
+            {
+                // A chunk refused as a whole is index -1; the stream goes on with the next chunk.
+                var error = new UpsertError { Index = e.Index, ParcelId = e.ParcelId ?? "", UnitId = e.UnitId ?? "" };
+                error.Status = RichErrors.InvalidArgument([.. e.Violations], e.IsParcel ? RichErrors.Reasons.InvalidParcel : RichErrors.Reasons.InvalidRequest);
+                response.Errors.Add(error);
+            }
             await responseStream.WriteAsync(response, token);
         }
-    }
-
-    private async Task<UpsertParcelsResponse> UpsertChunkAsync(UpsertParcelsRequest chunk, CancellationToken token)
-    {
-        var response = new UpsertParcelsResponse();
-        var chunkViolations = new List<FieldViolation>();
-        if (string.IsNullOrWhiteSpace(chunk.Source)) chunkViolations.Add(new("source", "is required: name the data source, e.g. tax-bureau"));
-        else if (chunk.Source.Length > MaxSourceLength) chunkViolations.Add(new("source", $"is longer than {MaxSourceLength} characters"));
-        var asOf = default(DateOnly);
-        if (!DateOnly.TryParseExact(chunk.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf))
-            chunkViolations.Add(new("as_of", $"'{chunk.AsOf}' is not a date YYYY-MM-DD"));
-        else if (asOf > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(1))
-            chunkViolations.Add(new("as_of", $"{chunk.AsOf} is in the future; as_of is the date the values describe"));
-        if (chunk.Parcels.Count + chunk.Units.Count > MaxChunkItems)
-            chunkViolations.Add(new("parcels", $"a chunk carries at most {MaxChunkItems} parcels and units; this one carries {chunk.Parcels.Count + chunk.Units.Count}"));
-        if (chunkViolations.Count > 0)
-        {
-            // The chunk as a whole is refused (index -1); the stream goes on with the next chunk.
-            response.Errors.Add(new UpsertError { Index = -1, Status = RichErrors.InvalidArgument(chunkViolations, RichErrors.Reasons.InvalidRequest) });
-            return response;
-        }
-
-        var model = models.Active;
-        var writes = new List<ParcelWrite>(chunk.Parcels.Count);
-        for (var i = 0; i < chunk.Parcels.Count; i++)
-        {
-            var p = chunk.Parcels[i];
-            var violations = new List<FieldViolation>();
-            ParcelReader.Read(model, p.ToFacts(), violations, $"parcels[{i}].");
-            if (violations.Count == 0) writes.Add(p.ToWrite());
-            else response.Errors.Add(new UpsertError { Index = i, ParcelId = p.ParcelId, Status = RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidParcel) });
-        }
-        var units = new List<UnitWrite>(chunk.Units.Count);
-        for (var i = 0; i < chunk.Units.Count; i++)
-        {
-            var u = chunk.Units[i];
-            var violations = ValidateUnit(u, $"units[{i}].");
-            if (violations.Count == 0) units.Add(u.ToWrite());
-            else response.Errors.Add(new UpsertError { Index = i, UnitId = u.UnitId, Status = RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest) });
-        }
-
-        // Each chunk is one transaction for its parcels and one for its units; the response acknowledges both.
-        if (writes.Count > 0)
-        {
-            var counts = await parcels.UpsertAsync(chunk.Source, asOf, writes, token);
-            response.Accepted = counts.Parcels;
-            response.ValuesWritten = counts.Values;
-        }
-        if (units.Count > 0) response.UnitsAccepted = await parcels.UpsertUnitsAsync(units, token);
-        return response;
     }
 
     [Authorize(Policy = Roles.Reader)]
@@ -154,19 +108,6 @@ internal sealed class ParcelGrpcService(ModelCatalog models, ParcelStore parcels
             Units = { page.Select(u => u.ToProto()) },
             NextPageToken = rest.Count > size ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(page[^1].UnitId)) : "",
         };
-    }
-
-    private static List<FieldViolation> ValidateUnit(V1.ManagementUnit u, string prefix)
-    {
-        var violations = new List<FieldViolation>();
-        if (string.IsNullOrWhiteSpace(u.UnitId)) violations.Add(new(prefix + "unit_id", "is required"));
-        else if (u.UnitId.Length > ParcelReader.MaxParcelIdLength) violations.Add(new(prefix + "unit_id", $"is longer than {ParcelReader.MaxParcelIdLength} characters"));
-        if (!System.Enum.IsDefined(u.Level)) violations.Add(new(prefix + "level", $"{(int)u.Level} is not a Level value"));
-        if (u.HasTotalAreaMu && !(double.IsFinite(u.TotalAreaMu) && u.TotalAreaMu >= 0)) violations.Add(new(prefix + "total_area_mu", "must be a finite number >= 0"));
-        if (u.HasIndustrialAreaMu && !(double.IsFinite(u.IndustrialAreaMu) && u.IndustrialAreaMu >= 0)) violations.Add(new(prefix + "industrial_area_mu", "must be a finite number >= 0"));
-        if (u.HasTotalAreaMu && u.HasIndustrialAreaMu && u.IndustrialAreaMu > u.TotalAreaMu)
-            violations.Add(new(prefix + "industrial_area_mu", $"{u.IndustrialAreaMu} exceeds the unit's total area {u.TotalAreaMu}"));
-        return violations;
     }
 
     private static void RequireId(string id, string field)

@@ -1,13 +1,16 @@
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
+using Scoring.Server.Identification;
 using Scoring.V1;
+using EngineOrigin = Scoring.Engine.Evaluation.ValueOrigin;
+using EngineVetoAnswer = Scoring.Engine.Evaluation.VetoAnswer;
 
 namespace Scoring.Server.Grpc;
 
 /// <summary>Maps contract messages to engine values and back; nothing else happens here.</summary>
 internal static class ProtoMapping
 {
-    /// <summary>The parcel's data as the engine reads it (the proto maps are used as they are, not copied).</summary>
+    /// <summary>A map-form parcel as engine facts (the proto maps are used as they are, not copied).</summary>
     public static ParcelFacts ToFacts(this ParcelInput p) => new()
     {
         ParcelId = p.ParcelId,
@@ -17,16 +20,58 @@ internal static class ProtoMapping
         Categories = p.Categories,
         Vetoes = p.Vetoes,
         IndustryCode = p.IndustryCode,
+        UnitId = p.UnitId,
+        Street = p.Street,
         InsideDevelopmentBoundary = p.HasInsideDevelopmentBoundary ? p.InsideDevelopmentBoundary : null,
         InEcologicalRedLine = p.HasInEcologicalRedLine ? p.InEcologicalRedLine : null,
         RedevelopmentUnderway = p.HasRedevelopmentUnderway ? p.RedevelopmentUnderway : null,
         LocallyReported = p.HasLocallyReported ? p.LocallyReported : null,
     };
 
-    /// <summary>The contract's Evaluation; <paramref name="full"/> adds indicators and shortfalls.</summary>
-    public static Evaluation ToProto(this EvaluationResult r, ScoringModel model, bool full, Action<IndicatorScore>? describe = null)
+    /// <summary>The layout of a columnar block's codes under <paramref name="model"/>.</summary>
+    public static ColumnLayout Layout(this ParcelColumns columns, ScoringModel model) =>
+        new(model, columns.IndicatorCodes, columns.CategoryCodes, columns.VetoCodes, "columns.");
+
+    /// <summary>One row of a columnar block as engine facts.</summary>
+    public static ParcelFacts ToFacts(this ParcelRow row, ColumnLayout layout) => new()
     {
-        var e = Header(r.Verdict);
+        ParcelId = row.ParcelId,
+        Level = (int)row.Level,
+        AreaMu = row.AreaMu,
+        IndustryCode = row.IndustryCode,
+        UnitId = row.UnitId,
+        Street = row.Street,
+        InsideDevelopmentBoundary = row.HasInsideDevelopmentBoundary ? row.InsideDevelopmentBoundary : null,
+        InEcologicalRedLine = row.HasInEcologicalRedLine ? row.InEcologicalRedLine : null,
+        RedevelopmentUnderway = row.HasRedevelopmentUnderway ? row.RedevelopmentUnderway : null,
+        LocallyReported = row.HasLocallyReported ? row.LocallyReported : null,
+        Row = new ParcelRowValues(layout, row.Values, row.Categories, row.Vetoes.Count == 0 ? [] : new VetoAnswers(row.Vetoes)),
+    };
+
+    /// <summary>The contract's Evaluation of a parcel just scored; <paramref name="full"/> adds indicators (with provenance) and shortfalls.</summary>
+    public static Evaluation ToProto(this in EvaluatedParcel parcel, bool full)
+    {
+        if (full) return parcel.Explain().ToProto(parcel.Model, full: true, parcel);
+        var card = parcel.Card;
+        var e = Header(parcel.Verdict, parcel.UnitId, parcel.Street);
+        foreach (var el in parcel.Model.Elements)
+            e.Elements.Add(new ElementScore { Code = el.Code, Weight = card.ElementWeights[el.Index], Score = card.ElementScores[el.Index], Missing = card.ElementMissing[el.Index] });
+        if (card.AnyVetoFailed || card.AnyVetoUnknown)
+        {
+            var answers = parcel.Vector.Vetoes;
+            foreach (var veto in parcel.Model.Vetoes)
+            {
+                if (answers[veto.Index] == EngineVetoAnswer.Failed) e.FailedVetoes.Add(veto.Code);
+                else if (answers[veto.Index] == EngineVetoAnswer.Unknown) e.UnknownVetoes.Add(veto.Code);
+            }
+        }
+        return e;
+    }
+
+    /// <summary>The contract's Evaluation of an explained parcel; <paramref name="full"/> adds indicators and shortfalls.</summary>
+    public static Evaluation ToProto(this EvaluationResult r, ScoringModel model, bool full, in EvaluatedParcel? parcel = null)
+    {
+        var e = Header(r.Verdict, parcel?.UnitId, parcel?.Street);
         e.FailedVetoes.Add(r.FailedVetoes);
         e.UnknownVetoes.Add(r.UnknownVetoes);
         // The basic view leaves names out (they are in the model): it is the bulk of a batch's bytes otherwise.
@@ -34,14 +79,14 @@ internal static class ProtoMapping
             e.Elements.Add(new ElementScore { Code = el.Code, Name = full ? el.Name : "", Weight = el.Weight, Score = el.Score, Missing = el.Missing });
         if (!full) return e;
 
-        AddIndicators(e, r, model, describe);
+        AddIndicators(e, r, model, parcel);
         foreach (var s in r.TopShortfalls)
             e.TopShortfalls.Add(new V1.Shortfall { Code = s.Code, Name = s.Name, Gap = s.Gap, Utility = s.Utility });
         return e;
     }
 
-    /// <summary>The headline fields of an Evaluation: who, which model, score, classes, completeness, level, area.</summary>
-    public static Evaluation Header(Verdict v) => new()
+    /// <summary>The headline fields of an Evaluation: who, which model, score, classes, completeness, level, area, unit, street.</summary>
+    public static Evaluation Header(Verdict v, string? unitId = null, string? street = null) => new()
     {
         ParcelId = v.ParcelId,
         ModelVersion = v.ModelVersion,
@@ -51,9 +96,11 @@ internal static class ProtoMapping
         Completeness = v.Completeness,
         Level = (Level)(int)v.Level,
         AreaMu = v.AreaMu,
+        UnitId = unitId ?? "",
+        Street = street ?? "",
     };
 
-    private static void AddIndicators(Evaluation e, EvaluationResult r, ScoringModel model, Action<IndicatorScore>? describe)
+    private static void AddIndicators(Evaluation e, EvaluationResult r, ScoringModel model, in EvaluatedParcel? parcel)
     {
         for (var i = 0; i < r.Indicators.Length; i++)
         {
@@ -74,10 +121,27 @@ internal static class ProtoMapping
             if (!double.IsNaN(x.Value)) s.Value = x.Value;
             if (!x.Missing)
             {
-                s.Origin = ValueOrigin.Inline;
-                describe?.Invoke(s);
+                var provenance = parcel?.IndicatorProvenance(i) ?? new ValueProvenance(EngineOrigin.Inline, null, null, false);
+                s.Origin = provenance.Origin == EngineOrigin.Cache ? V1.ValueOrigin.Cache : V1.ValueOrigin.Inline;
+                s.Source = provenance.Source ?? "";
+                s.AsOf = provenance.AsOfText ?? "";
+                s.Stale = provenance.Stale;
             }
             e.Indicators.Add(s);
         }
+    }
+
+    // A row's answers as the engine reads them; a number that is no VetoAnswer stays out of range, so the reader refuses it.
+    private sealed class VetoAnswers(IReadOnlyList<V1.VetoAnswer> answers) : IReadOnlyList<EngineVetoAnswer>
+    {
+        public int Count => answers.Count;
+        public EngineVetoAnswer this[int index] => answers[index] is >= V1.VetoAnswer.Unspecified and <= V1.VetoAnswer.Failed
+            ? (EngineVetoAnswer)(int)answers[index]
+            : (EngineVetoAnswer)byte.MaxValue;
+        public IEnumerator<EngineVetoAnswer> GetEnumerator()
+        {
+            for (var i = 0; i < answers.Count; i++) yield return this[i];
+        }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

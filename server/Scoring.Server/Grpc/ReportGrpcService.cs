@@ -8,36 +8,26 @@ using Scoring.V1;
 
 namespace Scoring.Server.Grpc;
 
-/// <summary>The paper's norms for a management unit's industrial land share (configurable under Scoring:LandUseNorms).</summary>
-public sealed record LandUseNorms
-{
-    /// <summary>A park's industrial land share should exceed this.</summary>
-    public double ParkMinimumShare { get; init; } = 0.6;
-    /// <summary>A community's industrial land share is kept around this…</summary>
-    public double CommunityTargetShare { get; init; } = 0.5;
-    /// <summary>…within this many points either side.</summary>
-    public double CommunityTolerance { get; init; } = 0.1;
-}
-
 /// <summary>scoring.v1.ReportService: roll-ups by level, unit and street.</summary>
-internal sealed class ReportGrpcService(ModelRegistry registry, EvaluationStore history, ParcelStore parcels, IConfiguration configuration)
+internal sealed class ReportGrpcService(ModelRegistry registry, EvaluationStore history, ParcelStore parcels)
     : ReportService.ReportServiceBase
 {
     [Authorize(Policy = Roles.Reader)]
     public override async Task<SummarizeEvaluationsResponse> SummarizeEvaluations(SummarizeEvaluationsRequest request, ServerCallContext context)
     {
-        string version;
+        Engine.Model.ScoringModel model;
         try
         {
-            version = (await registry.ResolveAsync(request.ModelVersion, context.CancellationToken)).Version;
+            model = await registry.ResolveAsync(request.ModelVersion, context.CancellationToken);
         }
         catch (ModelNotFoundException)
         {
             throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
         }
+        var version = model.Version;
         var summary = await history.SummarizeAsync(version, context.CancellationToken);
         var units = (await parcels.ListUnitsAsync(context.CancellationToken)).ToDictionary(u => u.UnitId, StringComparer.Ordinal);
-        var norms = configuration.GetSection("Scoring:LandUseNorms").Get<LandUseNorms>() ?? new LandUseNorms();
+        var norms = model.Document.LandUseNorms;
 
         var response = new SummarizeEvaluationsResponse { ModelVersion = version, Total = ToProto(summary.Total) };
         // Levels are keyed by their proto names (LEVEL_PARK, …); evaluations from before levels were kept count as unspecified.
@@ -57,17 +47,11 @@ internal sealed class ReportGrpcService(ModelRegistry registry, EvaluationStore 
         return response;
     }
 
-    private static UnitLandUse LandUse(Storage.Parcels.ManagementUnit unit, double industrial, LandUseNorms norms)
+    private static UnitLandUse LandUse(Storage.Parcels.ManagementUnit unit, double industrial, Engine.Model.LandUseNorms norms)
     {
         var share = industrial / unit.TotalAreaMu!.Value;
         var level = (Level)(unit.Level ?? 0);
-        var (norm, meets) = level switch
-        {
-            Level.Park => ($"park: industrial share > {norms.ParkMinimumShare:P0}", share > norms.ParkMinimumShare),
-            Level.Community => ($"community: industrial share {norms.CommunityTargetShare:P0} ± {norms.CommunityTolerance:P0}",
-                Math.Abs(share - norms.CommunityTargetShare) <= norms.CommunityTolerance + 1e-12),
-            _ => ("no norm for this level", true),
-        };
+        var (norm, meets) = norms.Check((Engine.Model.ParcelLevel)(unit.Level ?? 0), share);
         return new UnitLandUse
         {
             Name = unit.Name ?? "", Level = level, TotalAreaMu = unit.TotalAreaMu.Value, IndustrialAreaMu = industrial,

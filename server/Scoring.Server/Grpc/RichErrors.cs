@@ -58,6 +58,10 @@ internal static class RichErrors
         Details = { Any.Pack(Info(reason, metadata)) },
     };
 
+    /// <summary>NOT_FOUND for a parcel given by id that the cache does not hold.</summary>
+    public static Google.Rpc.Status UnknownParcel(string id) => NotFound("scoring.v1.Parcel", id, Reasons.ParcelNotFound,
+        $"parcel '{id}' is not in the indicator cache and the request carries nothing but its id");
+
     /// <summary>The NOT_FOUND status of an unknown model version.</summary>
     public static Google.Rpc.Status UnknownModel(string version) =>
         NotFound("scoring.v1.Model", version, Reasons.ModelVersionNotFound, $"model version '{version}' does not exist");

@@ -5,14 +5,13 @@ using Scoring.Engine.Ahp;
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
 using Scoring.Server.Models;
-using Scoring.Server.Parcels;
+using Scoring.Server.Identification;
 using Scoring.V1;
 
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ScoringService: maps messages to the engine and back.</summary>
-internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry registry, ParcelEvaluations evaluations, WeightUpdates updates, ImpactAnalysis impact,
-    Operations.ScoringMetrics metrics)
+internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry registry, ParcelEvaluations evaluations, WeightUpdates updates, ImpactAnalysis impact)
     : ScoringService.ScoringServiceBase
 {
     /// <summary>The most parcels one BatchEvaluate chunk may carry.</summary>
@@ -25,17 +24,11 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
         var model = await ResolveModelAsync(request.ModelVersion, token);
         if (request.Parcel is null)
             throw RichErrors.InvalidArgument([new FieldViolation("parcel", "is required")], RichErrors.Reasons.InvalidRequest).ToRpcException();
-        var parcel = await evaluations.PrepareAsync(model, request.Parcel, token);
-        var assessment = ParcelAssessor.Assess(model, parcel.Facts, "parcel.");
-        if (!assessment.Succeeded)
-            throw RichErrors.InvalidArgument([.. assessment.Violations], RichErrors.Reasons.InvalidParcel).ToRpcException();
-        if (!parcel.Known) throw UnknownParcel(parcel.ParcelId).ToRpcException();
-        var result = assessment.Result!;
-        metrics.Evaluated(result.Classification);
-        if (!request.SkipHistory) await evaluations.RecordAsync(parcel, result.Verdict, token);
-        var staleBefore = evaluations.StaleBefore(model);
-        var full = request.View != EvaluationView.Basic;
-        return new EvaluateParcelResponse { Evaluation = result.ToProto(model, full, s => parcel.Describe(s, staleBefore)) };
+        var session = evaluations.Open(model, record: !request.SkipHistory, groupCommit: true);
+        var result = new SingleResult(full: request.View != EvaluationView.Basic);
+        await evaluations.EvaluateAsync(session, [request.Parcel.ToFacts()], result, token);
+        if (result.Error is { } error) throw error.ToRpcException();
+        return new EvaluateParcelResponse { Evaluation = result.Evaluation };
     }
 
     [Authorize(Policy = Roles.Reader)]
@@ -44,18 +37,18 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
     {
         var token = context.CancellationToken;
         var activeAtOpen = models.Active;
-        ChunkEvaluator? evaluator = null;
-        var record = false;
+        EvaluationSession? session = null;
+        ChunkResults? results = null;
         var chunkIndex = 0;
         while (await requestStream.MoveNext(token))
         {
             var chunk = requestStream.Current;
-            if (evaluator is null)
+            if (session is null)
             {
                 // The model, the view and the history flag are fixed by the first chunk for the whole stream.
                 var model = chunk.ModelVersion.Length == 0 ? activeAtOpen : await ResolveModelAsync(chunk.ModelVersion, token);
-                evaluator = new ChunkEvaluator(model, chunk.View == EvaluationView.Full, evaluations.StaleBefore(model), metrics);
-                record = chunk.RecordHistory;
+                session = evaluations.Open(model, record: chunk.RecordHistory);
+                results = new ChunkResults(full: chunk.View == EvaluationView.Full);
             }
             var size = chunk.Parcels.Count + (chunk.Columns?.Rows.Count ?? 0);
             if (size > MaxChunkParcels)
@@ -63,23 +56,16 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
                     [new FieldViolation("parcels", $"chunk {chunkIndex} carries {size} parcels; at most {MaxChunkParcels} are allowed per chunk")],
                     RichErrors.Reasons.InvalidRequest).ToRpcException();
 
-            var response = new BatchEvaluateResponse();
-            if (chunk.Parcels.Count > 0)
-            {
-                var prepared = await evaluations.PrepareManyAsync(evaluator.Model, chunk.Parcels, token);
-                var evaluated = record ? new List<(PreparedParcel, Verdict)>(prepared.Length) : null;
-                for (var i = 0; i < prepared.Length; i++) response.Results.Add(evaluator.Evaluate(prepared[i], i, evaluated));
-                // The chunk's history is committed before its results are sent: what a client saw is recorded.
-                if (evaluated is { Count: > 0 }) await evaluations.RecordAsync(evaluated, token);
-            }
+            var facts = new ParcelFacts[size];
+            for (var i = 0; i < chunk.Parcels.Count; i++) facts[i] = chunk.Parcels[i].ToFacts();
             if (chunk.Columns is { } columns)
             {
-                var rows = record ? new List<Storage.Evaluations.EvaluationRecord>(columns.Rows.Count) : null;
-                evaluator.EvaluateColumns(columns, response, rows, evaluations.Now);
-                if (rows is { Count: > 0 }) await evaluations.AppendAsync(rows, token);
+                var layout = columns.Layout(session.Model);
+                for (var r = 0; r < columns.Rows.Count; r++) facts[chunk.Parcels.Count + r] = columns.Rows[r].ToFacts(layout);
             }
-            evaluator.FlushMetrics();
-            await responseStream.WriteAsync(response, token);
+            results!.Start(chunk.Parcels.Count);
+            await evaluations.EvaluateAsync(session, facts, results, token);
+            await responseStream.WriteAsync(results.Response, token);
             chunkIndex++;
         }
     }
@@ -122,15 +108,11 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
         {
             ModelVersion = result.Stored is null ? "" : result.Model.Version,
             Weights = { ModelWeights.All(result.Document).Select(ModelMapping.ToProto) },
-            Impact = await impact.PreviewAsync(baseModel, result.Model, request.ImpactParcelLimit, token),
+            Impact = (await impact.PreviewAsync(baseModel, result.Model, request.ImpactParcelLimit, token)).ToProto(),
         };
         response.Consistency.AddRange(result.Judged.SelectMany(ModelMapping.ToProto));
         return response;
     }
-
-    /// <summary>NOT_FOUND for a parcel given by id that the cache does not hold.</summary>
-    internal static Google.Rpc.Status UnknownParcel(string id) => RichErrors.NotFound("scoring.v1.Parcel", id, RichErrors.Reasons.ParcelNotFound,
-        $"parcel '{id}' is not in the indicator cache and the request carries nothing but its id");
 
     private async ValueTask<ScoringModel> ResolveModelAsync(string version, CancellationToken token)
     {

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Scoring.Server.Operations;
 
 /// <summary>The service's own metrics (System.Diagnostics.Metrics), exported for Prometheus at /metrics.</summary>
-internal sealed class ScoringMetrics
+public sealed class ScoringMetrics
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "Scoring";

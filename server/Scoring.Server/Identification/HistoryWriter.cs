@@ -1,14 +1,14 @@
 using System.Threading.Channels;
 using Scoring.Storage.Evaluations;
 
-namespace Scoring.Server.Parcels;
+namespace Scoring.Server.Identification;
 
 /// <summary>
 /// Group commit for single evaluations: records from concurrent EvaluateParcel calls are written
 /// together in one transaction, and each call returns once the transaction holding its record has
 /// committed. Under load this turns one write transaction per call into one per group.
 /// </summary>
-internal sealed class HistoryWriter : IAsyncDisposable
+public sealed class HistoryWriter : IAsyncDisposable
 {
     private const int MaxGroup = 512;
 

@@ -1,0 +1,106 @@
+using System.Globalization;
+using Scoring.Engine.Evaluation;
+using Scoring.Server.Models;
+using Scoring.Storage.Parcels;
+
+namespace Scoring.Server.Feed;
+
+/// <summary>What is wrong with one item of a feed chunk, or (index -1) with the chunk as a whole.</summary>
+/// <param name="Index">The parcel's or unit's index in the chunk; -1 for the chunk.</param>
+/// <param name="ParcelId">The refused parcel's id, for a parcel.</param>
+/// <param name="UnitId">The refused unit's id, for a unit.</param>
+/// <param name="Violations">Each offending field, with paths from the chunk (parcels[i]…, units[i]…, source, as_of).</param>
+public sealed record FeedError(int Index, string? ParcelId, string? UnitId, IReadOnlyList<FieldViolation> Violations)
+{
+    /// <summary>Whether the error is about a parcel's data (rather than the chunk or a unit).</summary>
+    public bool IsParcel => ParcelId is not null;
+}
+
+/// <summary>What one feed chunk did.</summary>
+/// <param name="Accepted">Parcels stored.</param>
+/// <param name="ValuesWritten">Indicator values, category keys and veto answers recorded.</param>
+/// <param name="UnitsAccepted">Management units stored.</param>
+/// <param name="Errors">What was refused, in chunk order (the chunk itself first).</param>
+public sealed record FeedResult(int Accepted, int ValuesWritten, int UnitsAccepted, IReadOnlyList<FeedError> Errors);
+
+/// <summary>
+/// The indicator cache's feed: one chunk of one source's data as of one date. The chunk's own fields are
+/// checked first (a bad one refuses the chunk, not the stream); each parcel is then checked against the
+/// active model and each unit on its own, and what passes is written, parcels in one transaction and units
+/// in another, before the chunk is acknowledged.
+/// </summary>
+public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, TimeProvider time)
+{
+    /// <summary>The most parcels plus units one chunk may carry.</summary>
+    public const int MaxChunkItems = 10_000;
+
+    /// <summary>The longest source name.</summary>
+    public const int MaxSourceLength = 64;
+
+    /// <summary>Checks and stores one chunk.</summary>
+    public async Task<FeedResult> UpsertAsync(string source, string asOfText, IReadOnlyList<ParcelWrite> parcelWrites, IReadOnlyList<UnitWrite> unitWrites,
+        CancellationToken cancellationToken)
+    {
+        var chunkViolations = new List<FieldViolation>();
+        if (string.IsNullOrWhiteSpace(source)) chunkViolations.Add(new("source", "is required: name the data source, e.g. tax-bureau"));
+        else if (source.Length > MaxSourceLength) chunkViolations.Add(new("source", $"is longer than {MaxSourceLength} characters"));
+        if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf))
+            chunkViolations.Add(new("as_of", $"'{asOfText}' is not a date YYYY-MM-DD"));
+        else if (asOf > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(1))
+            chunkViolations.Add(new("as_of", $"{asOfText} is in the future; as_of is the date the values describe"));
+        if (parcelWrites.Count + unitWrites.Count > MaxChunkItems)
+            chunkViolations.Add(new("parcels", $"a chunk carries at most {MaxChunkItems} parcels and units; this one carries {parcelWrites.Count + unitWrites.Count}"));
+        if (chunkViolations.Count > 0) return new FeedResult(0, 0, 0, [new FeedError(-1, null, null, chunkViolations)]);
+
+        var errors = new List<FeedError>();
+        var model = models.Active;
+        var accepted = new List<ParcelWrite>(parcelWrites.Count);
+        for (var i = 0; i < parcelWrites.Count; i++)
+        {
+            var p = parcelWrites[i];
+            var violations = new List<FieldViolation>();
+            ParcelReader.Read(model, Facts(p), violations, $"parcels[{i}].");
+            if (violations.Count == 0) accepted.Add(p);
+            else errors.Add(new FeedError(i, p.ParcelId, null, violations));
+        }
+        var units = new List<UnitWrite>(unitWrites.Count);
+        for (var i = 0; i < unitWrites.Count; i++)
+        {
+            var violations = CheckUnit(unitWrites[i], $"units[{i}].");
+            if (violations.Count == 0) units.Add(unitWrites[i]);
+            else errors.Add(new FeedError(i, null, unitWrites[i].UnitId, violations));
+        }
+
+        var counts = accepted.Count > 0 ? await parcels.UpsertAsync(source, asOf, accepted, cancellationToken) : default;
+        var unitsAccepted = units.Count > 0 ? await parcels.UpsertUnitsAsync(units, cancellationToken) : 0;
+        return new FeedResult(counts.Parcels, counts.Values, unitsAccepted, errors);
+    }
+
+    /// <summary>The problems of a management unit: id, level, areas (in 亩, finite, not negative, industrial within total).</summary>
+    public static List<FieldViolation> CheckUnit(UnitWrite u, string prefix)
+    {
+        var violations = new List<FieldViolation>();
+        if (string.IsNullOrWhiteSpace(u.UnitId)) violations.Add(new(prefix + "unit_id", "is required"));
+        else if (u.UnitId.Length > ParcelReader.MaxParcelIdLength) violations.Add(new(prefix + "unit_id", $"is longer than {ParcelReader.MaxParcelIdLength} characters"));
+        if (u.Level is < 0 or > 3) violations.Add(new(prefix + "level", $"{u.Level} is not a Level value"));
+        if (u.TotalAreaMu is { } total && !(double.IsFinite(total) && total >= 0)) violations.Add(new(prefix + "total_area_mu", "must be a finite number >= 0"));
+        if (u.IndustrialAreaMu is { } industrial && !(double.IsFinite(industrial) && industrial >= 0)) violations.Add(new(prefix + "industrial_area_mu", "must be a finite number >= 0"));
+        if (u is { TotalAreaMu: { } t, IndustrialAreaMu: { } ind } && ind > t)
+            violations.Add(new(prefix + "industrial_area_mu", $"{ind} exceeds the unit's total area {t}"));
+        return violations;
+    }
+
+    // What the reader checks of a write: the same fields a parcel given for evaluation carries.
+    private static ParcelFacts Facts(ParcelWrite p) => new()
+    {
+        ParcelId = p.ParcelId,
+        Level = p.Level ?? 0,
+        AreaMu = p.AreaMu ?? 0,
+        IndustryCode = p.IndustryCode,
+        UnitId = p.UnitId,
+        Street = p.Street,
+        Indicators = p.Indicators,
+        Categories = p.Categories,
+        Vetoes = p.Vetoes,
+    };
+}

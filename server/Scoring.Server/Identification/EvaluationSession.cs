@@ -1,0 +1,51 @@
+using Scoring.Engine.Evaluation;
+using Scoring.Engine.Model;
+
+namespace Scoring.Server.Identification;
+
+/// <summary>
+/// The parcels of one call or stream: one model, one history choice, and the buffers reused from
+/// parcel to parcel, so scoring allocates little beyond what the caller builds from each result.
+/// Opened by <see cref="ParcelEvaluations.Open"/>; one per call, not thread-safe.
+/// </summary>
+public sealed class EvaluationSession
+{
+    internal EvaluationSession(ScoringModel model, bool record, bool groupCommit, DateOnly staleBefore)
+    {
+        Model = model;
+        Record = record;
+        GroupCommit = groupCommit;
+        StaleBefore = staleBefore;
+        Vector = new ParcelVector(model, "");
+        Card = new Scorecard(model);
+    }
+
+    /// <summary>The model every parcel of the session is scored with.</summary>
+    public ScoringModel Model { get; }
+
+    /// <summary>Whether each evaluation is recorded in the history.</summary>
+    public bool Record { get; }
+
+    /// <summary>Cached values dated before this day are stale under the session's model.</summary>
+    public DateOnly StaleBefore { get; }
+
+    // Single evaluations from concurrent calls are committed together; a chunk is one transaction of its own.
+    internal bool GroupCommit { get; }
+    internal ParcelVector Vector { get; }
+    internal Scorecard Card { get; }
+    internal List<FieldViolation> Violations { get; } = [];
+    internal int[] Classified { get; } = new int[6];
+}
+
+/// <summary>Receives, in input order, what became of each parcel of a chunk.</summary>
+public interface IEvaluationSink
+{
+    /// <summary>The parcel at <paramref name="index"/> was scored.</summary>
+    void Evaluated(int index, in EvaluatedParcel parcel);
+
+    /// <summary>The parcel at <paramref name="index"/> was refused; field paths are relative to the parcel.</summary>
+    void Refused(int index, string parcelId, IReadOnlyList<FieldViolation> violations);
+
+    /// <summary>The parcel at <paramref name="index"/> carries only its id and the cache does not hold it.</summary>
+    void NotFound(int index, string parcelId);
+}

@@ -1,0 +1,88 @@
+using Scoring.Engine.Evaluation;
+using Scoring.Engine.Model;
+using Scoring.Server.Operations;
+using Scoring.Storage.Evaluations;
+using Scoring.Storage.Parcels;
+
+namespace Scoring.Server.Identification;
+
+/// <summary>
+/// The one entrance to the engine for parcels given by a caller, whatever their form (maps, columnar rows,
+/// or only an id): each parcel is laid over its cached record (given values win, per indicator, per veto
+/// and per attribute), read by the one reader, scored, and recorded in one history shape.
+/// </summary>
+public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore history, HistoryWriter grouped, TimeProvider time, ScoringMetrics metrics)
+{
+    /// <summary>
+    /// Opens a session for the parcels of one call or stream. <paramref name="groupCommit"/> commits the
+    /// history of single evaluations together with those of concurrent calls.
+    /// </summary>
+    public EvaluationSession Open(ScoringModel model, bool record, bool groupCommit = false) =>
+        new(model, record, groupCommit, StaleBefore(model));
+
+    /// <summary>
+    /// Evaluates a chunk: one cache query for the whole chunk, then each parcel in order, told to
+    /// <paramref name="sink"/>. When the session records, the chunk's history is committed before this returns,
+    /// so what a caller is sent afterwards is recorded.
+    /// </summary>
+    public async Task EvaluateAsync(EvaluationSession session, IReadOnlyList<ParcelFacts> chunk, IEvaluationSink sink, CancellationToken cancellationToken)
+    {
+        var cached = await LookUpAsync(chunk, cancellationToken);
+        var records = session.Record ? new List<EvaluationRecord>(chunk.Count) : null;
+        var now = time.GetUtcNow();
+        var model = session.Model;
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var given = chunk[i];
+            var record = cached is null ? null : cached.GetValueOrDefault(given.ParcelId);
+            var violations = session.Violations;
+            violations.Clear();
+            if (!ParcelReader.ReadInto(model, given, record?.ToFacts(), session.Vector, violations))
+            {
+                sink.Refused(i, given.ParcelId, violations);
+                continue;
+            }
+            if (record is null && !given.CarriesData)
+            {
+                sink.NotFound(i, given.ParcelId);
+                continue;
+            }
+            Evaluator.Score(session.Vector, session.Card);
+            session.Classified[(int)session.Card.Classification]++;
+            var parcel = new EvaluatedParcel(session, given, record);
+            records?.Add(HistoryRecords.Create(parcel, now));
+            sink.Evaluated(i, parcel);
+        }
+        metrics.Evaluated(session.Classified);
+        Array.Clear(session.Classified);
+        if (records is not { Count: > 0 }) return;
+        if (session.GroupCommit && records.Count == 1) await grouped.AppendAsync(records[0], cancellationToken);
+        else await history.AppendAsync(records, cancellationToken);
+    }
+
+    /// <summary>Cached values dated before this day are stale under <paramref name="model"/>.</summary>
+    public DateOnly StaleBefore(ScoringModel model) =>
+        DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-model.Document.MaxValueAgeDays);
+
+    // One query for the chunk (a one-row probe for a single parcel). Ids the reader will refuse are not looked up.
+    private async Task<IReadOnlyDictionary<string, CachedParcel>?> LookUpAsync(IReadOnlyList<ParcelFacts> chunk, CancellationToken cancellationToken)
+    {
+        if (chunk.Count == 1)
+        {
+            var id = chunk[0].ParcelId;
+            if (!IsLookupId(id)) return null;
+            var one = await parcels.GetAsync(id, cancellationToken);
+            metrics.CacheLookups(one is null ? 0 : 1, one is null ? 1 : 0);
+            return one is null ? null : new Dictionary<string, CachedParcel>(1, StringComparer.Ordinal) { [id] = one };
+        }
+        var ids = new List<string>(chunk.Count);
+        foreach (var p in chunk)
+            if (IsLookupId(p.ParcelId)) ids.Add(p.ParcelId);
+        if (ids.Count == 0) return null;
+        var found = await parcels.GetManyAsync(ids, cancellationToken);
+        metrics.CacheLookups(found.Count, ids.Count - found.Count);
+        return found.Count == 0 ? null : found;
+    }
+
+    private static bool IsLookupId(string id) => id.Length is > 0 and <= ParcelReader.MaxParcelIdLength;
+}
