@@ -66,6 +66,7 @@ public static class ScoringApp
         builder.Services.AddSingleton<ImpactAnalysis>();
         builder.Services.AddSingleton<WeightUpdates>();
         builder.Services.AddSingleton<Feed.ParcelFeed>();
+        builder.Services.AddSingleton<Reports.DistrictReports>();
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddHostedService<ModelRefresh>();
         builder.Services.AddSingleton<Readiness>();

@@ -3,13 +3,13 @@ using Scoring.Server.Security;
 using Grpc.Core;
 using Scoring.Server.Models;
 using Scoring.Storage.Evaluations;
-using Scoring.Storage.Parcels;
+using Scoring.Server.Reports;
 using Scoring.V1;
 
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ReportService: roll-ups by level, unit and street.</summary>
-internal sealed class ReportGrpcService(ModelRegistry registry, EvaluationStore history, ParcelStore parcels)
+internal sealed class ReportGrpcService(ModelRegistry registry, DistrictReports reports)
     : ReportService.ReportServiceBase
 {
     [Authorize(Policy = Roles.Reader)]
@@ -24,40 +24,27 @@ internal sealed class ReportGrpcService(ModelRegistry registry, EvaluationStore 
         {
             throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
         }
-        var version = model.Version;
-        var summary = await history.SummarizeAsync(version, context.CancellationToken);
-        var units = (await parcels.ListUnitsAsync(context.CancellationToken)).ToDictionary(u => u.UnitId, StringComparer.Ordinal);
-        var norms = model.Document.LandUseNorms;
-
-        var response = new SummarizeEvaluationsResponse { ModelVersion = version, Total = ToProto(summary.Total) };
-        // Levels are keyed by their proto names (LEVEL_PARK, …); evaluations from before levels were kept count as unspecified.
-        var levelNames = ParcelReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>("Level");
-        response.ByLevel.AddRange(summary.ByLevel.Select(g => ToProto(g with
+        var summary = await reports.SummarizeAsync(model, context.CancellationToken);
+        var response = new SummarizeEvaluationsResponse { ModelVersion = summary.ModelVersion, Total = ToProto(summary.Total) };
+        // Levels are keyed by their proto names (LEVEL_PARK, …).
+        response.ByLevel.AddRange(summary.ByLevel.Select(l => ToProto(l.Group with { Key = LevelName((Level)(int)l.Level) })));
+        foreach (var u in summary.ByUnit)
         {
-            Key = levelNames.FindValueByNumber(g.Key.Length == 0 ? 0 : int.Parse(g.Key, System.Globalization.CultureInfo.InvariantCulture)).Name,
-        })));
-        foreach (var g in summary.ByUnit)
-        {
-            var group = ToProto(g);
-            if (units.TryGetValue(g.Key, out var unit) && unit.TotalAreaMu is > 0 && unit.IndustrialAreaMu is { } industrial)
-                group.LandUse = LandUse(unit, industrial, norms);
+            var group = ToProto(u.Group);
+            if (u.LandUse is { } land)
+                group.LandUse = new V1.UnitLandUse
+                {
+                    Name = land.Name, Level = (Level)(int)land.Level, TotalAreaMu = land.TotalAreaMu, IndustrialAreaMu = land.IndustrialAreaMu,
+                    IndustrialShare = land.Share, Norm = land.Norm, MeetsNorm = land.MeetsNorm,
+                };
             response.ByUnit.Add(group);
         }
         response.ByStreet.AddRange(summary.ByStreet.Select(ToProto));
         return response;
     }
 
-    private static UnitLandUse LandUse(Storage.Parcels.ManagementUnit unit, double industrial, Engine.Model.LandUseNorms norms)
-    {
-        var share = industrial / unit.TotalAreaMu!.Value;
-        var level = (Level)(unit.Level ?? 0);
-        var (norm, meets) = norms.Check((Engine.Model.ParcelLevel)(unit.Level ?? 0), share);
-        return new UnitLandUse
-        {
-            Name = unit.Name ?? "", Level = level, TotalAreaMu = unit.TotalAreaMu.Value, IndustrialAreaMu = industrial,
-            IndustrialShare = share, Norm = norm, MeetsNorm = meets,
-        };
-    }
+    private static string LevelName(Level level) =>
+        ParcelReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>("Level").FindValueByNumber((int)level).Name;
 
     private static EvaluationGroupSummary ToProto(EvaluationGroup g)
     {

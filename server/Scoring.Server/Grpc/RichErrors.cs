@@ -9,7 +9,7 @@ namespace Scoring.Server.Grpc;
 internal static class RichErrors
 {
     /// <summary>The ErrorInfo domain of every error this service raises.</summary>
-    public const string Domain = "scoring.v1";
+    public const string Domain = Operations.Errors.Domain;
 
     /// <summary>Stable ErrorInfo reasons.</summary>
     public static class Reasons

@@ -3,7 +3,6 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Microsoft.AspNetCore.RateLimiting;
-using Scoring.Server.Grpc;
 
 namespace Scoring.Server.Operations;
 
@@ -18,6 +17,13 @@ public sealed class LimitOptions
     public int MaxConcurrentCallsPerCaller { get; set; } = 64;
     /// <summary>Calls of one caller that may wait for a slot before being refused.</summary>
     public int QueuedCallsPerCaller { get; set; } = 256;
+}
+
+/// <summary>The ErrorInfo domain of every error this service raises (the contract's proto package).</summary>
+internal static class Errors
+{
+    /// <summary>The domain.</summary>
+    public const string Domain = "scoring.v1";
 }
 
 /// <summary>Per-caller concurrency limits, and RESOURCE_EXHAUSTED errors with details for every limit.</summary>
@@ -73,7 +79,7 @@ internal static class Limits
         Details =
         {
             Any.Pack(new QuotaFailure { Violations = { new QuotaFailure.Types.Violation { Subject = subject, Description = description } } }),
-            Any.Pack(new ErrorInfo { Reason = reason, Domain = RichErrors.Domain }),
+            Any.Pack(new ErrorInfo { Reason = reason, Domain = Errors.Domain }),
         },
     };
 
@@ -96,7 +102,7 @@ internal static class Limits
             {
                 Code = (int)Code.Unavailable,
                 Message = "the service is starting: the database is being opened and the models loaded; retry shortly",
-                Details = { Any.Pack(new ErrorInfo { Reason = "STARTING", Domain = RichErrors.Domain }) },
+                Details = { Any.Pack(new ErrorInfo { Reason = "STARTING", Domain = Errors.Domain }) },
             };
             if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) ?? false)
             {

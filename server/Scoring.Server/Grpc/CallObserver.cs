@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Scoring.Server.Grpc;
+using Scoring.Server.Operations;
 
-namespace Scoring.Server.Operations;
+namespace Scoring.Server.Grpc;
 
 /// <summary>
 /// Logs every call with the caller's name (never the key) and its parcel count, and records its
