@@ -8,16 +8,17 @@ namespace Scoring.Client;
 
 /// <summary>
 /// One BatchEvaluate stream: a sender that chunks the input (in map or, with
-/// <see cref="BatchOptions.Columnar"/>, columnar form) and waits while
-/// <see cref="BatchOptions.MaxChunksInFlight"/> chunks are unanswered, and a receiver (the caller's
-/// enumeration) that puts each answer in input order, checks it against the chunk it answers and frees its slot.
+/// <see cref="BatchOptions.Columnar"/>, columnar form laid out by the model's definitions, fetched once
+/// before the first chunk) and waits while <see cref="BatchOptions.MaxChunksInFlight"/> chunks are
+/// unanswered, and a receiver (the caller's enumeration) that puts each answer in input order, checks it
+/// against the chunk it answers and frees its slot.
 /// </summary>
-internal sealed class BatchEvaluation(ScoringService.ScoringServiceClient client, IAsyncEnumerable<ParcelInput> parcels, BatchOptions options)
+internal sealed class BatchEvaluation(ScoringClient client, IAsyncEnumerable<ParcelInput> parcels, BatchOptions options)
 {
     // Chunks sent and not yet answered, oldest first; the server answers them in order.
     private readonly ConcurrentQueue<SentChunk> _unanswered = new();
-    // Used by the sender only.
-    private readonly ColumnarChunkEncoder? _encoder = options.Columnar ? new ColumnarChunkEncoder() : null;
+    // Used by the sender only; made from the model's definitions when the first columnar chunk goes.
+    private ColumnarChunkEncoder? _encoder;
     private readonly SemaphoreSlim _window = new(options.MaxChunksInFlight, options.MaxChunksInFlight);
     // Why the sender stopped early, other than cancellation: the input threw, or a write failed.
     private volatile Exception? _senderFailure;
@@ -26,7 +27,7 @@ internal sealed class BatchEvaluation(ScoringService.ScoringServiceClient client
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var call = client.BatchEvaluate(cancellationToken: stop.Token);
+        using var call = client.Scoring.BatchEvaluate(cancellationToken: stop.Token);
         var sending = SendAsync(call.RequestStream, stop);
         var completed = false;
         try
@@ -136,10 +137,16 @@ internal sealed class BatchEvaluation(ScoringService.ScoringServiceClient client
     private async Task SendChunkAsync(IClientStreamWriter<BatchEvaluateRequest> requests, BatchEvaluateRequest chunk, CancellationToken token)
     {
         var sent = new SentChunk(chunk.Parcels, null);
-        if (_encoder is not null)
+        if (options.Columnar)
         {
+            // The first chunk names the stream's model: the version whose codes lay out every chunk's rows.
+            var first = _encoder is null;
+            _encoder ??= new ColumnarChunkEncoder(await client.GetModelAsync(options.ModelVersion, token).ConfigureAwait(false));
             // The parcels were gathered in the chunk's map form; send them as columns instead.
-            var columnar = new BatchEvaluateRequest { ModelVersion = chunk.ModelVersion, View = chunk.View, RecordHistory = chunk.RecordHistory };
+            var columnar = new BatchEvaluateRequest
+            {
+                ModelVersion = first ? _encoder.ModelVersion : "", View = chunk.View, RecordHistory = chunk.RecordHistory,
+            };
             sent = sent with { AnswerOrder = _encoder.Encode(chunk.Parcels, columnar) };
             chunk = columnar;
         }

@@ -28,10 +28,13 @@ public sealed record BatchOptions
     /// values per parcel) instead of one set of maps per parcel: 3–5× the throughput, as a parcel costs a
     /// fraction of the time to serialise and parse (default false). The trade-off: a row is evaluated from its own
     /// values only, never merged with the indicator cache, so use it only when every parcel carries its data.
+    /// The stream first reads the model's definitions (<see cref="ScoringClient.GetModelAsync"/> for
+    /// <see cref="ModelVersion"/>, or the active model, which the stream then keeps) and lays rows out by its codes.
     /// Results are the same, one per parcel in input order; a refused row's field paths start with
-    /// <c>columns.rows[i].</c>. A parcel carrying nothing but its id, a NaN value or an empty category key still
-    /// goes as maps, answered as without this option. A code the model does not know (or of the wrong kind, e.g. a
-    /// categorical code in <see cref="ParcelInput.Indicators"/>) fails every parcel of its chunk, not just its own.
+    /// <c>columns.rows[i].</c>. A parcel a row cannot say as it is still goes as maps, answered as without this
+    /// option: one carrying a code the model does not know as that kind (e.g. a categorical code in
+    /// <see cref="ParcelInput.Indicators"/>, refused with the field named), nothing but its id, a NaN value or an
+    /// empty category key.
     /// </summary>
     public bool Columnar { get; init; }
 

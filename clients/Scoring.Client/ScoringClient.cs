@@ -84,6 +84,19 @@ public sealed class ScoringClient : IDisposable
     }
 
     /// <summary>
+    /// The active model (or <paramref name="version"/>) with its definitions: the elements, every indicator (code,
+    /// Chinese name, element, numeric or category, unit, valid range, category keys, weights) and every veto, in
+    /// model order; what a parcel's <see cref="ParcelInput.Indicators"/>, <see cref="ParcelInput.Categories"/> and
+    /// <see cref="ParcelInput.Vetoes"/> may carry. NOT_FOUND for a version the server does not have.
+    /// </summary>
+    public async Task<Model> GetModelAsync(string? version = null, CancellationToken cancellationToken = default)
+    {
+        var response = await Models.GetModelAsync(new GetModelRequest { Version = version ?? "" }, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return response.Model;
+    }
+
+    /// <summary>
     /// Evaluates parcels through one BatchEvaluate stream: chunks them, keeps at most
     /// <see cref="BatchOptions.MaxChunksInFlight"/> chunks unanswered, and yields exactly one result
     /// per parcel in input order. A parcel the server refuses comes back as a result carrying its
@@ -95,7 +108,7 @@ public sealed class ScoringClient : IDisposable
         ArgumentNullException.ThrowIfNull(parcels);
         options ??= new BatchOptions();
         options.Validate();
-        return new BatchEvaluation(Scoring, parcels, options).RunAsync(cancellationToken);
+        return new BatchEvaluation(this, parcels, options).RunAsync(cancellationToken);
     }
 
     /// <summary>Evaluates parcels from a sequence; see the asynchronous overload.</summary>

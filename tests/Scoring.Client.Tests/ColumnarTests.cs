@@ -87,10 +87,20 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
     private async Task<List<BatchResult>> EvaluateAsync(IEnumerable<ParcelInput> parcels, BatchOptions options)
     {
         using var client = new ScoringClient(server.Address);
+        return await EvaluateAsync(client, parcels, options);
+    }
+
+    private static async Task<List<BatchResult>> EvaluateAsync(ScoringClient client, IEnumerable<ParcelInput> parcels, BatchOptions options)
+    {
         var results = new List<BatchResult>();
         await foreach (var r in client.EvaluateManyAsync(parcels, options)) results.Add(r);
         return results;
     }
+
+    /// <summary>A client over the fixture's channel whose BatchEvaluate requests <paramref name="capture"/> keeps.</summary>
+    private ScoringClient Capturing(RequestCapture capture) =>
+        new(new ScoringService.ScoringServiceClient(server.Channel.Intercept(capture)), new ParcelService.ParcelServiceClient(server.Channel),
+            new ModelService.ModelServiceClient(server.Channel), new ReportService.ReportServiceClient(server.Channel));
 
     [Theory]
     [InlineData(EvaluationView.Basic, 64)]
@@ -148,12 +158,9 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
     }
 
     [Fact]
-    public async Task A_chunk_goes_as_one_block_of_its_codes_sorted_with_rows_aligned_and_answers_in_input_order()
+    public async Task A_chunk_goes_as_one_block_of_its_codes_in_model_order_with_rows_aligned_and_answers_in_input_order()
     {
         var capture = new RequestCapture();
-        using var client = new ScoringClient(server.Channel);
-        var captured = new ScoringClient(new ScoringService.ScoringServiceClient(server.Channel.Intercept(capture)),
-            client.Parcels, client.Models, client.Reports);
         ParcelInput[] parcels =
         [
             new() { ParcelId = "ROW-A", Level = Level.Park, AreaMu = 12.5, IndustryCode = "3911", UnitId = "park-a", Street = "秣陵街道",
@@ -165,8 +172,7 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
             new() { ParcelId = "ROW-E", Level = Level.Scattered },
         ];
 
-        var results = new List<BatchResult>();
-        await foreach (var r in captured.EvaluateManyAsync(parcels, new BatchOptions { Columnar = true, ModelVersion = "1" })) results.Add(r);
+        var results = await EvaluateAsync(Capturing(capture), parcels, new BatchOptions { Columnar = true, ModelVersion = "1" });
 
         var request = Assert.Single(capture.Requests);
         Assert.Equal("1", request.ModelVersion);
@@ -174,17 +180,17 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
         var columns = request.Columns;
         Assert.Equal(["far", "green_ratio", "tax_per_mu"], columns.IndicatorCodes);
         Assert.Equal(["enterprise_type"], columns.CategoryCodes);
-        Assert.Equal(["nimby", "safety"], columns.VetoCodes);
+        Assert.Equal(["safety", "nimby"], columns.VetoCodes); // the model lists safety before nimby
         Assert.Equal(["ROW-A", "ROW-B", "ROW-E"], columns.Rows.Select(r => r.ParcelId));
         var (a, b, e) = (columns.Rows[0], columns.Rows[1], columns.Rows[2]);
         Assert.Equal([1.5, double.NaN, 6], a.Values);
         Assert.Equal(["above_scale"], a.Categories);
-        Assert.Equal([VetoAnswer.Unspecified, VetoAnswer.Met], a.Vetoes);
+        Assert.Equal([VetoAnswer.Met, VetoAnswer.Unspecified], a.Vetoes);
         Assert.Equal((Level.Park, 12.5, "3911", "park-a", "秣陵街道"), (a.Level, a.AreaMu, a.IndustryCode, a.UnitId, a.Street));
         Assert.False(a.HasInEcologicalRedLine || a.HasLocallyReported || a.HasInsideDevelopmentBoundary || a.HasRedevelopmentUnderway);
         Assert.Equal([2, 30, double.NaN], b.Values);
         Assert.Empty(b.Categories); // none of its own: "no values at all"
-        Assert.Equal([VetoAnswer.Failed, VetoAnswer.Met], b.Vetoes);
+        Assert.Equal([VetoAnswer.Met, VetoAnswer.Failed], b.Vetoes);
         Assert.True(b.HasInEcologicalRedLine && b.InEcologicalRedLine);
         Assert.True(b.HasLocallyReported && !b.LocallyReported);
         Assert.False(b.HasInsideDevelopmentBoundary || b.HasRedevelopmentUnderway);
@@ -205,26 +211,24 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
     public async Task A_chunk_of_nothing_but_ids_goes_as_maps_and_each_chunk_has_its_own_codes()
     {
         var capture = new RequestCapture();
-        using var client = new ScoringClient(server.Channel);
-        var captured = new ScoringClient(new ScoringService.ScoringServiceClient(server.Channel.Intercept(capture)),
-            client.Parcels, client.Models, client.Reports);
         ParcelInput[] parcels =
         [
             new() { ParcelId = "IDS-1" }, new() { ParcelId = "IDS-2" },
             TestParcels.OnCurvePoints("IDS-3"), new() { ParcelId = "IDS-4", Vetoes = { ["safety"] = false } },
         ];
 
-        var results = new List<BatchResult>();
-        await foreach (var r in captured.EvaluateManyAsync(parcels, new BatchOptions { Columnar = true, ChunkSize = 2 })) results.Add(r);
+        var results = await EvaluateAsync(Capturing(capture), parcels, new BatchOptions { Columnar = true, ChunkSize = 2 });
 
         var requests = capture.Requests.ToList();
         Assert.Equal(2, requests.Count);
         Assert.Equal(["IDS-1", "IDS-2"], requests[0].Parcels.Select(p => p.ParcelId));
         Assert.Null(requests[0].Columns);
         Assert.Empty(requests[1].Parcels);
-        Assert.Equal(24, requests[1].Columns.IndicatorCodes.Count);
-        Assert.Equal(requests[1].Columns.IndicatorCodes.Order(StringComparer.Ordinal), requests[1].Columns.IndicatorCodes);
-        Assert.Equal(TestParcels.AllVetoes.Order(StringComparer.Ordinal), requests[1].Columns.VetoCodes);
+        // The model's codes in model order (default-model.json), as the active model was pinned for the stream.
+        Assert.Equal("1", requests[0].ModelVersion);
+        Assert.Equal(ModelDefinitionsTests.NumericCodes, requests[1].Columns.IndicatorCodes);
+        Assert.Equal(["enterprise_type", "registration_status", "industry_potential"], requests[1].Columns.CategoryCodes);
+        Assert.Equal(TestParcels.AllVetoes, requests[1].Columns.VetoCodes);
         Assert.Empty(requests[1].Columns.Rows[1].Values);
         Assert.Equal(VetoAnswer.Failed, requests[1].Columns.Rows[1].Vetoes[requests[1].Columns.VetoCodes.IndexOf("safety")]);
 
@@ -232,6 +236,56 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.All(results.Take(2), r => Assert.Equal((int)Code.NotFound, r.Error.Code));
         Assert.Equal(TestParcels.OnCurvePointsScore, results[2].Evaluation.Score, 9);
         Assert.Equal(Classification.InefficientVeto, results[3].Evaluation.Classification);
+    }
+
+    [Fact]
+    public async Task A_parcel_with_a_code_the_model_does_not_know_goes_as_a_map_and_only_it_is_refused()
+    {
+        var capture = new RequestCapture();
+        var stray = TestParcels.OnCurvePoints("STRAY-2");
+        stray.Indicators["not_a_code"] = 1;
+        ParcelInput[] parcels = [TestParcels.OnCurvePoints("STRAY-1"), stray, TestParcels.OnCurvePoints("STRAY-3")];
+
+        var results = await EvaluateAsync(Capturing(capture), parcels, new BatchOptions { Columnar = true });
+
+        // One chunk: the stray parcel as a map, the other two as rows of the model's codes only.
+        var request = Assert.Single(capture.Requests);
+        Assert.Equal(["STRAY-2"], request.Parcels.Select(p => p.ParcelId));
+        Assert.Equal(["STRAY-1", "STRAY-3"], request.Columns.Rows.Select(r => r.ParcelId));
+        Assert.Equal(ModelDefinitionsTests.NumericCodes, request.Columns.IndicatorCodes);
+
+        Assert.Equal(["STRAY-1", "STRAY-2", "STRAY-3"], results.Select(r => r.ParcelId));
+        foreach (var evaluated in new[] { results[0], results[2] })
+        {
+            Assert.Equal(TestParcels.OnCurvePointsScore, evaluated.Evaluation.Score, 9);
+            Assert.Equal(Classification.Efficient, evaluated.Evaluation.Classification);
+        }
+        Assert.Equal((int)Code.InvalidArgument, results[1].Error.Code);
+        var violation = Assert.Single(results[1].Error.GetDetail<BadRequest>().FieldViolations);
+        Assert.Equal("parcels[0].indicators[\"not_a_code\"]", violation.Field);
+        Assert.StartsWith("unknown indicator 'not_a_code'", violation.Description);
+    }
+
+    [Theory]
+    [InlineData("category in indicators", "parcels[0].indicators[\"enterprise_type\"]")]
+    [InlineData("number in categories", "parcels[0].categories[\"far\"]")]
+    [InlineData("unknown veto", "parcels[0].vetoes[\"not_a_veto\"]")]
+    public async Task A_code_of_the_wrong_kind_or_an_unknown_veto_refuses_only_its_parcel(string mistake, string field)
+    {
+        var stray = TestParcels.OnCurvePoints("KIND-2");
+        switch (mistake)
+        {
+            case "category in indicators": stray.Indicators["enterprise_type"] = 1; break;
+            case "number in categories": stray.Categories["far"] = "1.5"; break;
+            default: stray.Vetoes["not_a_veto"] = true; break;
+        }
+        ParcelInput[] parcels = [TestParcels.OnCurvePoints("KIND-1"), stray, TestParcels.OnCurvePoints("KIND-3")];
+
+        var results = await EvaluateAsync(parcels, new BatchOptions { Columnar = true });
+
+        Assert.Equal(TestParcels.OnCurvePointsScore, results[0].Evaluation.Score, 9);
+        Assert.Equal(field, Assert.Single(results[1].Error.GetDetail<BadRequest>().FieldViolations).Field);
+        Assert.Equal(TestParcels.OnCurvePointsScore, results[2].Evaluation.Score, 9);
     }
 
     /// <summary>Keeps every BatchEvaluate request the client writes.</summary>

@@ -187,13 +187,16 @@ public sealed class EvaluateManyTests(ServerFixture server) : IClassFixture<Serv
         Assert.InRange(received, 0, 250);
     }
 
-    [Fact]
-    public async Task An_unknown_model_version_ends_the_stream_with_NOT_FOUND()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // columnar: the model's definitions are read first, and that read fails
+    public async Task An_unknown_model_version_ends_the_stream_with_NOT_FOUND(bool columnar)
     {
         using var client = NewClient();
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var _ in client.EvaluateManyAsync([TestParcels.OnCurvePoints("X")], new BatchOptions { ModelVersion = "no-such-version" })) { }
+            await foreach (var _ in client.EvaluateManyAsync([TestParcels.OnCurvePoints("X")],
+                new BatchOptions { ModelVersion = "no-such-version", Columnar = columnar })) { }
         });
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }

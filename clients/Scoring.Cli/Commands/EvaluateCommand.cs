@@ -39,11 +39,15 @@ internal static class EvaluateCommand
         ModelColumns columns;
         try
         {
-            columns = await ModelDocuments.ColumnsAsync(client, settings.ModelVersion, cancellationToken);
+            columns = await ModelDefinitions.ColumnsAsync(client, settings.ModelVersion, cancellationToken);
+        }
+        catch (UsageException e)
+        {
+            return ctx.Fail(e);
         }
         catch (RpcException e)
         {
-            return e.StatusCode == StatusCode.NotFound ? ctx.Fail(new UsageException(CliContext.Describe(e))) : ctx.Fail(e, settings.Server, "ExportModel");
+            return e.StatusCode == StatusCode.NotFound ? ctx.Fail(new UsageException(CliContext.Describe(e))) : ctx.Fail(e, settings.Server, "GetModel");
         }
 
         ParcelSource source;
@@ -70,7 +74,7 @@ internal static class EvaluateCommand
             ctx.Err.WriteLine($"warning: unknown columns {string.Join(", ", source.UnknownColumns.Select(c => $"'{c}'"))}: " +
                               "a row with a value in one of them goes to the errors file");
         ctx.Err.WriteLine($"evaluating {settings.Input} → {settings.Output} with {settings.Server} " +
-                          $"(columns from {columns.Source}; chunks of {settings.ChunkSize}{(settings.Columnar ? ", columnar" : "")})");
+                          $"(columns from the server's model {columns.Version}; chunks of {settings.ChunkSize}{(settings.Columnar ? ", columnar" : "")})");
 
         var partialOutput = settings.Output + ".partial";
         var partialErrors = errorsPath + ".partial";
@@ -82,7 +86,7 @@ internal static class EvaluateCommand
             await using (var errors = new ErrorsWriter(Create(partialErrors)))
             {
                 await ProgressDisplay.RunAsync(ctx, "evaluating", report =>
-                    PumpAsync(client, source, settings, format, writer, errors, summary, report, cancellationToken));
+                    PumpAsync(client, source, columns, settings, format, writer, errors, summary, report, cancellationToken));
                 await writer.CompleteAsync(cancellationToken);
                 await errors.CompleteAsync(cancellationToken);
             }
@@ -124,7 +128,7 @@ internal static class EvaluateCommand
         return string.IsNullOrEmpty(dir) ? name : Path.Combine(dir, name);
     }
 
-    private static async Task<bool> PumpAsync(ScoringClient client, ParcelSource source, EvaluateSettings settings, OutputFormat format,
+    private static async Task<bool> PumpAsync(ScoringClient client, ParcelSource source, ModelColumns columns, EvaluateSettings settings, OutputFormat format,
         EvaluationWriter writer, ErrorsWriter errors, RunSummary summary, IProgressReport report, CancellationToken cancellationToken)
     {
         // Every row read, in order; readable ones are answered in the same order, so the head of the
@@ -162,9 +166,10 @@ internal static class EvaluateCommand
             }
         }
 
+        // The model whose columns were read evaluates the rows, even if another is activated meanwhile.
         var options = new BatchOptions
         {
-            ChunkSize = settings.ChunkSize, ModelVersion = settings.ModelVersion, View = settings.View, RecordHistory = settings.RecordHistory,
+            ChunkSize = settings.ChunkSize, ModelVersion = columns.Version, View = settings.View, RecordHistory = settings.RecordHistory,
             Columnar = settings.Columnar,
         };
         await foreach (var result in client.EvaluateManyAsync(Readable(), options, cancellationToken))

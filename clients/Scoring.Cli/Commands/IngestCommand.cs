@@ -70,7 +70,7 @@ internal static class IngestCommand
         try
         {
             unitList = unitsPath is null ? [] : await ReadUnitsAsync(unitsPath, token);
-            var columns = await ModelDocuments.ColumnsAsync(client, null, token);
+            var columns = await ModelDefinitions.ColumnsAsync(client, null, token);
             source = ParcelSource.Open(inputPath, columns, keepGeometryInParcel: true, encodingName);
             await source.OpenAsync(token);
         }
@@ -80,7 +80,7 @@ internal static class IngestCommand
         }
         catch (RpcException e)
         {
-            return ctx.Fail(e, server, "ExportModel");
+            return ctx.Fail(e, server, "GetModel");
         }
         await using var openSource = source;
 

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Scoring.V1;
 
 namespace Scoring.Cli.Input;
 
@@ -30,8 +30,8 @@ internal sealed record ColumnRole(ColumnKind Kind, string Code, string? Name = n
 internal sealed record ModelElement(string Code, string Name);
 
 /// <summary>
-/// Which input columns are indicators, categories and vetoes, taken from a model document; codes and
-/// the model's Chinese names are both accepted as headers.
+/// Which input columns are indicators, categories and vetoes, taken from the model's definitions
+/// (ModelService.GetModel); codes and the model's Chinese names are both accepted as headers.
 /// </summary>
 internal sealed class ModelColumns
 {
@@ -49,19 +49,16 @@ internal sealed class ModelColumns
     };
 
     private readonly Dictionary<string, ColumnRole> _byHeader = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ModelElement> _elementOf = new(StringComparer.Ordinal);
 
-    private ModelColumns(string version, string source, IReadOnlyList<ModelElement> elements)
+    private ModelColumns(string version, IReadOnlyList<ModelElement> elements)
     {
         Version = version;
-        Source = source;
         Elements = elements;
     }
 
     /// <summary>The model version the classification comes from.</summary>
     public string Version { get; }
-
-    /// <summary>Where the model came from, for the run's header line.</summary>
-    public string Source { get; private set; }
 
     /// <summary>The model's elements in model order (the output's element columns).</summary>
     public IReadOnlyList<ModelElement> Elements { get; }
@@ -86,15 +83,12 @@ internal sealed class ModelColumns
 
     private static readonly char[] ElementSeparators = ['/', '.', ':', '：', '·', '|'];
 
-    private readonly Dictionary<string, ModelElement> _elementOf = new(StringComparer.Ordinal);
-
-    /// <summary>Reads a model document (the JSON of ModelService.ExportModel or default-model.json).</summary>
-    public static ModelColumns Parse(string documentJson, string source)
+    /// <summary>The columns of a model, from its definitions as ModelService.GetModel lists them.</summary>
+    public static ModelColumns From(Model model)
     {
-        using var doc = JsonDocument.Parse(documentJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var root = doc.RootElement;
-        var elements = new List<ModelElement>();
-        var columns = new ModelColumns(Text(root, "version"), source, elements);
+        ArgumentNullException.ThrowIfNull(model);
+        var elements = model.Elements.Select(e => new ModelElement(e.Code, e.Name)).ToList();
+        var columns = new ModelColumns(model.Version, elements);
 
         foreach (var field in AttributeFields)
         {
@@ -105,59 +99,39 @@ internal sealed class ModelColumns
         }
         foreach (var (alias, field) in AttributeAliases) columns.Add(alias, new ColumnRole(ColumnKind.Attribute, field));
 
-        if (root.TryGetProperty("elements", out var els))
+        var elementByCode = elements.ToDictionary(e => e.Code, StringComparer.Ordinal);
+        foreach (var indicator in model.Indicators)
         {
-            foreach (var el in els.EnumerateArray())
-            {
-                var element = new ModelElement(Text(el, "code"), Text(el, "name"));
-                elements.Add(element);
-                if (!el.TryGetProperty("indicators", out var inds)) continue;
-                foreach (var ind in inds.EnumerateArray())
-                {
-                    var code = Text(ind, "code");
-                    var name = Text(ind, "name");
-                    ColumnRole role;
-                    if (ind.TryGetProperty("categories", out var cats) && cats.ValueKind == JsonValueKind.Array)
-                    {
-                        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                        foreach (var c in cats.EnumerateArray())
-                        {
-                            var key = Text(c, "key");
-                            map.TryAdd(key, key);
-                            var cname = Text(c, "name");
-                            if (cname.Length > 0) map.TryAdd(cname, key);
-                        }
-                        role = new ColumnRole(ColumnKind.Category, code, name) { Categories = map };
-                    }
-                    else
-                    {
-                        role = new ColumnRole(ColumnKind.Indicator, code, name);
-                    }
-                    columns.Add(code, role);
-                    if (name.Length > 0) columns.Add(name, role);
-                    columns._elementOf[code] = element;
-                }
-            }
+            var role = indicator.Kind == IndicatorKind.Category
+                ? new ColumnRole(ColumnKind.Category, indicator.Code, indicator.Name) { Categories = CategoryKeys(indicator) }
+                : new ColumnRole(ColumnKind.Indicator, indicator.Code, indicator.Name);
+            columns.Add(indicator.Code, role);
+            columns.Add(indicator.Name, role);
+            if (elementByCode.TryGetValue(indicator.Element, out var element)) columns._elementOf[indicator.Code] = element;
         }
-        if (root.TryGetProperty("vetoes", out var vetoes))
+        foreach (var veto in model.Vetoes)
         {
-            foreach (var v in vetoes.EnumerateArray())
-            {
-                var role = new ColumnRole(ColumnKind.Veto, Text(v, "code"), Text(v, "name"));
-                columns.Add(role.Code, role);
-                if (role.Name!.Length > 0) columns.Add(role.Name, role);
-            }
+            var role = new ColumnRole(ColumnKind.Veto, veto.Code, veto.Name);
+            columns.Add(veto.Code, role);
+            columns.Add(veto.Name, role);
         }
         return columns;
+    }
+
+    // A category cell may hold the key or the category's Chinese name.
+    private static Dictionary<string, string> CategoryKeys(IndicatorDefinition indicator)
+    {
+        var keys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var category in indicator.Categories) keys.TryAdd(category.Key, category.Key);
+        foreach (var category in indicator.Categories)
+            if (category.Name.Length > 0) keys.TryAdd(category.Name, category.Key);
+        return keys;
     }
 
     private void Add(string header, ColumnRole role)
     {
         if (header.Length > 0) _byHeader.TryAdd(header, role);
     }
-
-    private static string Text(JsonElement e, string property) =>
-        e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
 
     private static string Camel(string snake)
     {
