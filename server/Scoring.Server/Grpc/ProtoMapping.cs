@@ -135,9 +135,7 @@ internal static class ProtoMapping
     private sealed class VetoAnswers(IReadOnlyList<V1.VetoAnswer> answers) : IReadOnlyList<EngineVetoAnswer>
     {
         public int Count => answers.Count;
-        public EngineVetoAnswer this[int index] => answers[index] is >= V1.VetoAnswer.Unspecified and <= V1.VetoAnswer.Failed
-            ? (EngineVetoAnswer)(int)answers[index]
-            : (EngineVetoAnswer)byte.MaxValue;
+        public EngineVetoAnswer this[int index] => (int)answers[index] is var v and >= 0 and <= byte.MaxValue ? (EngineVetoAnswer)v : (EngineVetoAnswer)byte.MaxValue;
         public IEnumerator<EngineVetoAnswer> GetEnumerator()
         {
             for (var i = 0; i < answers.Count; i++) yield return this[i];
