@@ -15,7 +15,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
     [Authorize(Policy = Roles.Reader)]
     public override async Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context)
     {
-        var stored = await Find(request.Version, "version", context.CancellationToken);
+        var stored = await Find(request.Version, context.CancellationToken);
         return new GetModelResponse { Model = ToProto(stored) };
     }
 
@@ -48,7 +48,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
     [Authorize(Policy = Roles.Reader)]
     public override async Task<ExportModelResponse> ExportModel(ExportModelRequest request, ServerCallContext context)
     {
-        var stored = await Find(request.Version, "version", context.CancellationToken);
+        var stored = await Find(request.Version, context.CancellationToken);
         return new ExportModelResponse { DocumentJson = stored.DocumentJson, Version = ModelRegistry.Key(stored.Version) };
     }
 
@@ -60,7 +60,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
         try
         {
             document = ModelDocument.Parse(request.DocumentJson);
-            compiled = ModelCompiler.Compile(document with { Version = string.IsNullOrEmpty(document.Version) ? "new" : document.Version });
+            compiled = ModelRegistry.Validate(document);
         }
         catch (ModelValidationException e)
         {
@@ -68,7 +68,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
         }
         int? parent = null;
         if (request.ParentVersion.Length > 0)
-            parent = (await Find(request.ParentVersion, "parent_version", context.CancellationToken)).Version;
+            parent = (await Find(request.ParentVersion, context.CancellationToken)).Version;
         if (request.ValidateOnly)
         {
             var validated = new V1.Model { ModelId = document.Id, Name = document.Name, Threshold = document.Threshold, ReviewBand = document.ReviewBand, MinCompleteness = document.MinCompleteness, Weights = { ModelWeights.All(document).Select(ModelMapping.ToProto) } };
@@ -103,20 +103,10 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
         };
     }
 
-    private V1.Model ToProto(StoredModel stored)
-    {
-        var key = ModelRegistry.Key(stored.Version);
-        var model = registry.Catalog.Contains(key) ? registry.Catalog.Resolve(key) : ModelCompiler.Compile(stored.DocumentJson);
-        return ModelMapping.ToProto(stored, model, registry.Catalog.Active.Version == key);
-    }
+    private V1.Model ToProto(StoredModel stored) => ModelMapping.ToProto(stored, registry.Compiled(stored), registry.IsActive(stored));
 
-    private async Task<StoredModel> Find(string version, string field, CancellationToken token)
-    {
-        if (version.Length == 0) version = registry.Catalog.Active.Version;
-        var number = ModelRegistry.Number(version);
-        var stored = number is null ? null : await registry.Store.GetAsync(number.Value, token);
-        return stored ?? throw RichErrors.UnknownModel(version).ToRpcException();
-    }
+    private async Task<StoredModel> Find(string version, CancellationToken token) =>
+        await registry.FindAsync(version, token) ?? throw RichErrors.UnknownModel(version.Length == 0 ? registry.Catalog.Active.Version : version).ToRpcException();
 
     private static string? Empty(string s) => s.Length == 0 ? null : s;
 }

@@ -81,6 +81,31 @@ public sealed class ModelRegistry(ModelStore store)
         return result;
     }
 
+    /// <summary>The stored version named by <paramref name="version"/> (the active one when empty), or null when there is none.</summary>
+    public async Task<StoredModel?> FindAsync(string version, CancellationToken cancellationToken)
+    {
+        if (version.Length == 0) version = Catalog.Active.Version;
+        return Number(version) is { } n ? await store.GetAsync(n, cancellationToken) : null;
+    }
+
+    /// <summary>The compiled model of a stored version: the loaded one when this replica has it.</summary>
+    public ScoringModel Compiled(StoredModel stored)
+    {
+        var key = Key(stored.Version);
+        return Catalog.Contains(key) ? Catalog.Resolve(key) : ModelCompiler.Compile(stored.DocumentJson);
+    }
+
+    /// <summary>Whether <paramref name="stored"/> is the active version on this replica.</summary>
+    public bool IsActive(StoredModel stored) => Catalog.Active.Version == Key(stored.Version);
+
+    /// <summary>
+    /// Validates a whole model document as a new version would be (a document without a version id is
+    /// given a placeholder: the store assigns the number).
+    /// </summary>
+    /// <exception cref="ModelValidationException">Every broken entry, named.</exception>
+    public static ScoringModel Validate(ModelDocument document) =>
+        ModelCompiler.Compile(document with { Version = string.IsNullOrEmpty(document.Version) ? "new" : document.Version });
+
     /// <summary>The store, for reads.</summary>
     public ModelStore Store => store;
 
