@@ -22,14 +22,14 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     {
         var input = Rows.WriteCsv(_cli.PathOf("district.csv"), Rows.Header("in_ecological_red_line"),
         [
-            Rows.OnCurvePoints("P1"),                                                    // row 1: 0.7363 EFFICIENT
-            Rows.OnCurvePoints("P2").With(("construction", "否")),                       // row 2: fails a veto
-            Rows.OnCurvePoints("P3").With(("far", "abc")),                               // row 3: unreadable number
-            Rows.OnCurvePoints("P4").With([.. Rows.EnergyIndicators.Select(c => (c, ""))]), // row 4: no energy data
-            Rows.OnCurvePoints("P5").With(("green_ratio", "-5")),                        // row 5: refused by the server
-            Rows.OnCurvePoints("P6").With(("in_ecological_red_line", "是")),              // row 6: ecological clearance
-            Rows.OnCurvePoints("P7").With(("level", "INDUSTRIAL")),                      // row 7: unreadable level
-            Rows.OnCurvePoints("P8").With(("construction", "")),                         // row 8: a veto unanswered
+            HandWorkedParcel.Row("P1"),                                                  // row 1: 0.7363 EFFICIENT
+            HandWorkedParcel.Row("P2").With(("construction", "否")),                     // row 2: fails a veto
+            HandWorkedParcel.Row("P3").With(("far", "abc")),                             // row 3: unreadable number
+            HandWorkedParcel.Row("P4").With([.. DefaultModelCodes.EnergyIndicators.Select(c => (c, ""))]), // row 4: no energy data
+            HandWorkedParcel.Row("P5").With(("green_ratio", "-5")),                      // row 5: refused by the server
+            HandWorkedParcel.Row("P6").With(("in_ecological_red_line", "是")),            // row 6: ecological clearance
+            HandWorkedParcel.Row("P7").With(("level", "INDUSTRIAL")),                    // row 7: unreadable level
+            HandWorkedParcel.Row("P8").With(("construction", "")),                       // row 8: a veto unanswered
             Rows.AtMinimum("P9"),                                                        // row 9: 0.61984 REVIEW
             Rows.AtMinimum("P10").With(("registration_status", "revoked")),              // row 10: 0.57024 INEFFICIENT_SCORE
         ]);
@@ -40,7 +40,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         Assert.True(run.ExitCode == 1, run.ToString()); // some rows refused
         Assert.Contains("rows in 10 = rows out 7 + rows in errors 3 (2 unreadable, 1 refused by the server)", run.Out);
 
-        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. Rows.Elements, "failed_vetoes"],
+        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. DefaultModelCodes.Elements, "failed_vetoes"],
             Rows.ReadHeader(output));
         var rows = Rows.ReadCsv(output);
         Assert.Equal(["P1", "P2", "P4", "P6", "P8", "P9", "P10"], rows.Select(r => r["parcel_id"]));
@@ -53,20 +53,20 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
             Assert.Equal(completeness, Number(row["completeness"]), 6);
             Assert.Equal(failed, row["failed_vetoes"]);
         }
-        Verdict(rows[0], 0.7363, "EFFICIENT", "RETAINED", 1, "");
-        Assert.Equal(Rows.OnCurveElementScores, Rows.Elements.Select(e => Number(rows[0][e])));
+        Verdict(rows[0], HandWorkedParcel.Score, "EFFICIENT", "RETAINED", 1, "");
+        Assert.Equal(HandWorkedParcel.ElementScores, DefaultModelCodes.Elements.Select(e => Number(rows[0][e])));
         // A failed veto makes the parcel inefficient whatever its score, which is still shown.
-        Verdict(rows[1], 0.7363, "INEFFICIENT_VETO", "IDENTIFIED_INEFFICIENT", 1, "construction");
+        Verdict(rows[1], HandWorkedParcel.Score, "INEFFICIENT_VETO", "IDENTIFIED_INEFFICIENT", 1, "construction");
         // Energy dropped out: its cell is empty and the rest is rescaled.
         Verdict(rows[2], Rows.NoEnergyScore, "EFFICIENT", "RETAINED", 0.89, "");
         Assert.Equal("", rows[2]["energy"]);
         Assert.Equal(0.864, Number(rows[2]["land"]), 6);
         // Inside the ecological red line: cleared, whatever the score.
-        Verdict(rows[3], 0.7363, "EFFICIENT", "ECOLOGICAL_CLEARANCE", 1, "");
+        Verdict(rows[3], HandWorkedParcel.Score, "EFFICIENT", "ECOLOGICAL_CLEARANCE", 1, "");
         // An unanswered veto is not passed: at best REVIEW.
-        Verdict(rows[4], 0.7363, "REVIEW", "RETAINED", 1, "");
+        Verdict(rows[4], HandWorkedParcel.Score, "REVIEW", "RETAINED", 1, "");
         Verdict(rows[5], Rows.AtMinimumScore, "REVIEW", "RETAINED", 1, "");
-        Assert.Equal([0.6, 0.6, 0.724, 0.6, 0.6, 0.6], Rows.Elements.Select(e => Number(rows[5][e])));
+        Assert.Equal([0.6, 0.6, 0.724, 0.6, 0.6, 0.6], DefaultModelCodes.Elements.Select(e => Number(rows[5][e])));
         Verdict(rows[6], Rows.RevokedScore, "INEFFICIENT_SCORE", "IDENTIFIED_INEFFICIENT", 1, "");
 
         var errors = Rows.ReadCsv(_cli.PathOf("out.errors.csv"));
@@ -84,14 +84,14 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     {
         var input = Rows.WriteCsv(_cli.PathOf("columnar.csv"), Rows.Header("in_ecological_red_line", "redevelopment_underway", "locally_reported"),
         [
-            Rows.OnCurvePoints("Q1"),
-            Rows.OnCurvePoints("Q2").With(("construction", "否")),                         // fails a veto
-            Rows.OnCurvePoints("Q3").With(("far", "abc")),                                 // unreadable number
-            Rows.OnCurvePoints("Q4").With([.. Rows.EnergyIndicators.Select(c => (c, ""))]), // no energy data
-            Rows.OnCurvePoints("Q5").With(("green_ratio", "-5")),                          // refused by the server
-            Rows.OnCurvePoints("Q6").With(("in_ecological_red_line", "是")),
+            HandWorkedParcel.Row("Q1"),
+            HandWorkedParcel.Row("Q2").With(("construction", "否")),                       // fails a veto
+            HandWorkedParcel.Row("Q3").With(("far", "abc")),                               // unreadable number
+            HandWorkedParcel.Row("Q4").With([.. DefaultModelCodes.EnergyIndicators.Select(c => (c, ""))]), // no energy data
+            HandWorkedParcel.Row("Q5").With(("green_ratio", "-5")),                        // refused by the server
+            HandWorkedParcel.Row("Q6").With(("in_ecological_red_line", "是")),
             Rows.AtMinimum("Q7").With(("registration_status", "revoked"), ("redevelopment_underway", "yes")),
-            Rows.OnCurvePoints("Q8").With(("construction", ""), ("safety", ""), ("enterprise_type", "")), // unanswered vetoes, a category missing
+            HandWorkedParcel.Row("Q8").With(("construction", ""), ("safety", ""), ("enterprise_type", "")), // unanswered vetoes, a category missing
             Rows.AtMinimum("Q9").With(("registration_status", "revoked"), ("locally_reported", "1"), ("unit_id", ""), ("street", "")),
             Rows.AtMinimum("Q10").With(("talent_count", ""), ("far", ""), ("idle_ratio", ""), ("level", "")),
             Rows.AtMinimum("Q11").With(("area_mu", "-3")),                                 // refused by the server
@@ -128,7 +128,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task All_rows_evaluated_is_exit_code_0_with_an_empty_errors_file()
     {
-        var input = Rows.WriteCsv(_cli.PathOf("good.csv"), Rows.Header(), [Rows.OnCurvePoints("G1"), Rows.AtMinimum("G2")]);
+        var input = Rows.WriteCsv(_cli.PathOf("good.csv"), Rows.Header(), [HandWorkedParcel.Row("G1"), Rows.AtMinimum("G2")]);
         var output = _cli.PathOf("good-out.csv");
         var errorsFile = _cli.PathOf("custom-errors.csv");
 
@@ -158,16 +158,16 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
             ["enterprise_type"] = "企业类型", ["total_tax"] = "总税收",
             ["construction"] = "是否符合建设要求", ["legal_land_certificate"] = "是否有合法的工业用地证",
         };
-        var row = Rows.OnCurvePoints("C1").With(("enterprise_type", "规上"), ("construction", "是"));
+        var row = HandWorkedParcel.Row("C1").With(("enterprise_type", "规上"), ("construction", "是"));
         var renamed = row.ToDictionary(kv => names.GetValueOrDefault(kv.Key, kv.Key), kv => kv.Value);
-        var vetoFail = Rows.OnCurvePoints("C2").With(("construction", "否")).ToDictionary(kv => names.GetValueOrDefault(kv.Key, kv.Key), kv => kv.Value);
+        var vetoFail = HandWorkedParcel.Row("C2").With(("construction", "否")).ToDictionary(kv => names.GetValueOrDefault(kv.Key, kv.Key), kv => kv.Value);
         var input = Rows.WriteCsv(_cli.PathOf("chinese.csv"), [.. renamed.Keys], [renamed, vetoFail]);
 
         var run = await CliRunner.RunAsync("evaluate", input, "-o", _cli.PathOf("chinese-out.csv"), "--server", Server);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var rows = Rows.ReadCsv(_cli.PathOf("chinese-out.csv"));
-        Assert.Equal(0.7363, Number(rows[0]["score"]), 6); // 规上 is above_scale (0.8), as in the worked example
+        Assert.Equal(HandWorkedParcel.Score, Number(rows[0]["score"]), 6); // 规上 is above_scale (0.8), as in the worked example
         Assert.Equal("EFFICIENT", rows[0]["classification"]);
         Assert.Equal("INEFFICIENT_VETO", rows[1]["classification"]);
         Assert.Equal("construction", rows[1]["failed_vetoes"]);
@@ -176,7 +176,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task A_GBK_encoded_CSV_is_read_with_encoding_gbk()
     {
-        var row = Rows.OnCurvePoints("K1").With(("unit_id", "江宁开发区"), ("nimby", "是"));
+        var row = HandWorkedParcel.Row("K1").With(("unit_id", "江宁开发区"), ("nimby", "是"));
         var header = Rows.Header().Select(h => h == "far" ? "容积率" : h).ToList();
         row["容积率"] = row["far"];
         var utf8 = Rows.WriteCsv(_cli.PathOf("utf8.csv"), header, [row]);
@@ -187,7 +187,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         var run = await CliRunner.RunAsync("evaluate", gbk, "-o", _cli.PathOf("gbk-out.csv"), "--encoding", "gbk", "--server", Server);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal(0.7363, Number(Assert.Single(Rows.ReadCsv(_cli.PathOf("gbk-out.csv")))["score"]), 6);
+        Assert.Equal(HandWorkedParcel.Score, Number(Assert.Single(Rows.ReadCsv(_cli.PathOf("gbk-out.csv")))["score"]), 6);
         Assert.Contains("江宁开发区", run.Out);
     }
 
@@ -195,7 +195,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     public async Task A_value_in_an_unknown_column_sends_that_row_to_the_errors_file()
     {
         var input = Rows.WriteCsv(_cli.PathOf("extra.csv"), Rows.Header("remarks"),
-            [Rows.OnCurvePoints("X1"), Rows.OnCurvePoints("X2").With(("remarks", "checked 2024"))]);
+            [HandWorkedParcel.Row("X1"), HandWorkedParcel.Row("X2").With(("remarks", "checked 2024"))]);
 
         var run = await CliRunner.RunAsync("evaluate", input, "-o", _cli.PathOf("extra-out.csv"), "--server", Server);
 
@@ -212,9 +212,9 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     {
         // 25 rows in chunks of 2: every 4th unreadable, every 5th refused (rows 1-based).
         var rows = Enumerable.Range(1, 25).Select(n =>
-            n % 4 == 0 ? Rows.OnCurvePoints($"S{n:D2}").With(("area_mu", "n/a"))
-            : n % 5 == 0 ? Rows.OnCurvePoints($"S{n:D2}").With(("building_density", "130"))
-            : Rows.OnCurvePoints($"S{n:D2}")).ToList();
+            n % 4 == 0 ? HandWorkedParcel.Row($"S{n:D2}").With(("area_mu", "n/a"))
+            : n % 5 == 0 ? HandWorkedParcel.Row($"S{n:D2}").With(("building_density", "130"))
+            : HandWorkedParcel.Row($"S{n:D2}")).ToList();
         var input = Rows.WriteCsv(_cli.PathOf("chunks.csv"), Rows.Header(), rows);
 
         var run = await CliRunner.RunAsync("evaluate", input, "-o", _cli.PathOf("chunks-out.csv"), "--chunk-size", "2", "--server", Server);
@@ -230,7 +230,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task JSON_Lines_in_flat_or_protobuf_form_and_JSON_Lines_out()
     {
-        var flat = JsonSerializer.Serialize(Rows.OnCurvePoints("J1"));
+        var flat = JsonSerializer.Serialize(HandWorkedParcel.Row("J1"));
         var proto = """{"parcelId":"J2","level":"LEVEL_PARK","areaMu":120,"indicators":{"talent_count":100,"jobs_per_mu":3,"insured_count":20,"turnover_rate":40,"far":1.5,"building_density":50,"green_ratio":30,"idle_ratio":15,"patent_count":0,"bidding_wins":5,"investment_per_mu":300,"chain_efficiency":50,"total_output":2000,"total_tax":2000,"output_per_mu":900,"tax_per_mu":6,"net_profit":100,"total_assets":4000,"debt_ratio":60,"water_per_output":1,"power_per_output":1200,"wastewater_discharge":1500,"solid_waste":5,"wastewater_per_output":5},"categories":{"enterprise_type":"above_scale","registration_status":"active","industry_potential":"leading"},"vetoes":{"legal_land_certificate":true,"land_use_plan":true,"spatial_plan":true,"contract_performance":true,"safety":true,"environmental":true,"nimby":true,"construction":false}}""";
         var input = _cli.PathOf("in.jsonl");
         await File.WriteAllTextAsync(input, $"{flat}\n\n{{\"parcel_id\": \"J3\", \"far\": \n{proto}\n");
@@ -243,7 +243,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         var lines = await File.ReadAllLinesAsync(output);
         var evaluations = lines.Select(l => JsonParser.Default.Parse<Evaluation>(l)).ToList();
         Assert.Equal(["J1", "J2"], evaluations.Select(e => e.ParcelId));
-        Assert.Equal(0.7363, evaluations[0].Score, 6);
+        Assert.Equal(HandWorkedParcel.Score, evaluations[0].Score, 6);
         Assert.Equal(Classification.Efficient, evaluations[0].Classification);
         Assert.Equal(Classification.InefficientVeto, evaluations[1].Classification);
         Assert.Equal(["construction"], evaluations[1].FailedVetoes);
@@ -259,9 +259,9 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         const string square = """{"type":"Polygon","coordinates":[[[118.8,31.9],[118.801,31.9],[118.801,31.901],[118.8,31.901],[118.8,31.9]]]}""";
         var input = Rows.WriteCsv(_cli.PathOf("geo.csv"), Rows.Header("geometry"),
         [
-            Rows.OnCurvePoints("G1").With(("geometry", square)),
-            Rows.OnCurvePoints("G2").With(("geometry", "POLYGON((0 0, 1 0, 1 1, 0 0))")), // WKT cannot go into GeoJSON
-            Rows.OnCurvePoints("G3").With(("geometry", "")),
+            HandWorkedParcel.Row("G1").With(("geometry", square)),
+            HandWorkedParcel.Row("G2").With(("geometry", "POLYGON((0 0, 1 0, 1 1, 0 0))")), // WKT cannot go into GeoJSON
+            HandWorkedParcel.Row("G3").With(("geometry", "")),
         ]);
         var output = _cli.PathOf("out.geojson");
 
@@ -276,10 +276,10 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         Assert.Equal(JsonValueKind.Null, features[1].GetProperty("geometry").ValueKind);
         var properties = features[0].GetProperty("properties");
         Assert.Equal("G1", properties.GetProperty("parcel_id").GetString());
-        Assert.Equal(0.7363, properties.GetProperty("score").GetDouble(), 6);
+        Assert.Equal(HandWorkedParcel.Score, properties.GetProperty("score").GetDouble(), 6);
         Assert.Equal("EFFICIENT", properties.GetProperty("classification").GetString());
         Assert.Equal(0.864, properties.GetProperty("land").GetDouble(), 6);
-        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. Rows.Elements, "failed_vetoes"],
+        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. DefaultModelCodes.Elements, "failed_vetoes"],
             properties.EnumerateObject().Select(p => p.Name));
         var error = Assert.Single(Rows.ReadCsv(_cli.PathOf("out.errors.csv")));
         Assert.Equal(("2", "G2"), (error["row"], error["parcel_id"]));
@@ -288,7 +288,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task GeoJSON_output_without_a_geometry_column_is_a_usage_error()
     {
-        var input = Rows.WriteCsv(_cli.PathOf("nogeo.csv"), Rows.Header(), [Rows.OnCurvePoints("N1")]);
+        var input = Rows.WriteCsv(_cli.PathOf("nogeo.csv"), Rows.Header(), [HandWorkedParcel.Row("N1")]);
         var output = _cli.PathOf("nogeo.geojson");
 
         var run = await CliRunner.RunAsync("evaluate", input, "-o", output, "--server", Server);
@@ -301,7 +301,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task An_unreachable_server_is_exit_code_3_and_writes_nothing()
     {
-        var input = Rows.WriteCsv(_cli.PathOf("any.csv"), Rows.Header(), [Rows.OnCurvePoints("U1")]);
+        var input = Rows.WriteCsv(_cli.PathOf("any.csv"), Rows.Header(), [HandWorkedParcel.Row("U1")]);
         var output = _cli.PathOf("unreached.csv");
 
         var run = await CliRunner.RunAsync("evaluate", input, "-o", output, "--server", $"http://127.0.0.1:{ClosedPort()}");
@@ -315,7 +315,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task An_unknown_model_version_is_a_usage_error()
     {
-        var input = Rows.WriteCsv(_cli.PathOf("mv.csv"), Rows.Header(), [Rows.OnCurvePoints("M1")]);
+        var input = Rows.WriteCsv(_cli.PathOf("mv.csv"), Rows.Header(), [HandWorkedParcel.Row("M1")]);
         var output = _cli.PathOf("mv-out.csv");
 
         var run = await CliRunner.RunAsync("evaluate", input, "-o", output, "--model-version", "no-such-version", "--server", Server);
@@ -341,7 +341,7 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     [InlineData()]
     public async Task Usage_errors_are_exit_code_2(params string[] args)
     {
-        var input = Rows.WriteCsv(_cli.PathOf("input.csv"), Rows.Header(), [Rows.OnCurvePoints("A")]);
+        var input = Rows.WriteCsv(_cli.PathOf("input.csv"), Rows.Header(), [HandWorkedParcel.Row("A")]);
         await File.WriteAllTextAsync(_cli.PathOf("input.txt"), "parcel_id\nA\n");
         var noId = Rows.WriteCsv(_cli.PathOf("noid.csv"), ["level", "far"], [new Dictionary<string, string> { ["far"] = "1" }]);
         var twice = Rows.WriteCsv(_cli.PathOf("twice.csv"), ["parcel_id", "far", "容积率"], [new Dictionary<string, string> { ["parcel_id"] = "A" }]);

@@ -17,10 +17,10 @@ public sealed class IngestAndParcelShowTests(ServerFixture server) : IClassFixtu
     {
         var input = Rows.WriteCsv(_cli.PathOf("feed.csv"), Rows.Header(),
         [
-            Rows.OnCurvePoints("I1"),
-            Rows.OnCurvePoints("I2").With(("far", "1,5")),            // row 2: unreadable
-            Rows.OnCurvePoints("I3").With(("green_ratio", "-5")),     // row 3: refused by the server
-            Rows.OnCurvePoints("I4").With(("construction", "no")),
+            HandWorkedParcel.Row("I1"),
+            HandWorkedParcel.Row("I2").With(("far", "1,5")),          // row 2: unreadable
+            HandWorkedParcel.Row("I3").With(("green_ratio", "-5")),   // row 3: refused by the server
+            HandWorkedParcel.Row("I4").With(("construction", "no")),
         ]);
         var errors = _cli.PathOf("feed-errors.csv");
 
@@ -36,7 +36,7 @@ public sealed class IngestAndParcelShowTests(ServerFixture server) : IClassFixtu
         var json = await CliRunner.RunAsync("parcel", "show", "I1", "--json", "--server", Server);
         Assert.True(json.ExitCode == 0, json.ToString());
         var evaluation = JsonParser.Default.Parse<Evaluation>(json.Out.Trim());
-        Assert.Equal(0.7363, evaluation.Score, 6);
+        Assert.Equal(HandWorkedParcel.Score, evaluation.Score, 6);
         Assert.Equal(Classification.Efficient, evaluation.Classification);
         Assert.All(evaluation.Indicators, i =>
         {
@@ -66,7 +66,7 @@ public sealed class IngestAndParcelShowTests(ServerFixture server) : IClassFixtu
     [Fact]
     public async Task A_chunk_the_server_refuses_as_a_whole_refuses_every_row_of_it()
     {
-        var input = Rows.WriteCsv(_cli.PathOf("future.csv"), Rows.Header(), [Rows.OnCurvePoints("F1"), Rows.OnCurvePoints("F2")]);
+        var input = Rows.WriteCsv(_cli.PathOf("future.csv"), Rows.Header(), [HandWorkedParcel.Row("F1"), HandWorkedParcel.Row("F2")]);
 
         var errorsFile = _cli.PathOf("future-errors.csv");
         var run = await CliRunner.RunAsync("ingest", input, "--source", "tax-bureau", "--as-of", "2999-01-01", "--errors", errorsFile, "--server", Server);
@@ -81,7 +81,7 @@ public sealed class IngestAndParcelShowTests(ServerFixture server) : IClassFixtu
     [Fact]
     public async Task A_bad_as_of_date_is_a_usage_error()
     {
-        var input = Rows.WriteCsv(_cli.PathOf("any.csv"), Rows.Header(), [Rows.OnCurvePoints("A1")]);
+        var input = Rows.WriteCsv(_cli.PathOf("any.csv"), Rows.Header(), [HandWorkedParcel.Row("A1")]);
         var run = await CliRunner.RunAsync("ingest", input, "--source", "tax-bureau", "--as-of", "31/12/2024", "--server", Server);
         Assert.True(run.ExitCode == 2, run.ToString());
     }

@@ -39,7 +39,7 @@ public sealed class ModelColumnsTests(ServerFixture server) : IClassFixture<Serv
         // The hand-worked parcel (0.7363), with far under its new element/indicator name, construction under its
         // new name and enterprise_type given by the new name of above_scale.
         var names = new Dictionary<string, string> { ["far"] = "用地/地块容积率", ["construction"] = "建设合规" };
-        var row = Rows.OnCurvePoints("R1").With(("enterprise_type", "规模以上"), ("construction", "是"))
+        var row = HandWorkedParcel.Row("R1").With(("enterprise_type", "规模以上"), ("construction", "是"))
             .ToDictionary(kv => names.GetValueOrDefault(kv.Key, kv.Key), kv => kv.Value);
         var input = Rows.WriteCsv(_cli.PathOf("renamed.csv"), [.. row.Keys], [row]);
 
@@ -48,7 +48,7 @@ public sealed class ModelColumnsTests(ServerFixture server) : IClassFixture<Serv
         Assert.True(renamed.ExitCode == 0, renamed.ToString());
         Assert.Contains($"(columns from the server's model {version}; chunks of 1000)", renamed.Err);
         var evaluated = Assert.Single(Rows.ReadCsv(_cli.PathOf("renamed-out.csv")));
-        Assert.Equal(0.7363, double.Parse(evaluated["score"], CultureInfo.InvariantCulture), 6);
+        Assert.Equal(HandWorkedParcel.Score, double.Parse(evaluated["score"], CultureInfo.InvariantCulture), 6);
         Assert.Equal("EFFICIENT", evaluated["classification"]);
 
         // The active model (1) knows none of the new names: the columns are unknown and the row goes to the errors file.

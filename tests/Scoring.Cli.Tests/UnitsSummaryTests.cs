@@ -16,8 +16,8 @@ public sealed class UnitsSummaryTests(ServerFixture server) : IClassFixture<Serv
         // comm-b: two parcels of 30 亩, 0.61984 (REVIEW) and 0.57024 (INEFFICIENT_SCORE) → mean 0.59504.
         var parcels = Rows.WriteCsv(_cli.PathOf("district.csv"), Rows.Header(),
         [
-            Rows.OnCurvePoints("U1"),
-            Rows.OnCurvePoints("U2").With(("safety", "否")),
+            HandWorkedParcel.Row("U1"),
+            HandWorkedParcel.Row("U2").With(("safety", "否")),
             Rows.AtMinimum("U3"),
             Rows.AtMinimum("U4").With(("registration_status", "revoked")),
         ]);

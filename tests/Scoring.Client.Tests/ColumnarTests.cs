@@ -17,8 +17,6 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
         ["industry_potential"] = ["leading", "encouraged", "restricted", "eliminated"],
     };
 
-    private static readonly string[] EnergyIndicators = ["water_per_output", "power_per_output", "wastewater_discharge", "solid_waste", "wastewater_per_output"];
-
     /// <summary>Parcel numbers of <see cref="District"/> that the server refuses, and why.</summary>
     private const int OutOfRange = 137, NegativeArea = 251, NotANumber = 199, EmptyCategory = 313, IdOnly = 77, BadIndustryCode = 290;
 
@@ -54,12 +52,12 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
                     p.Indicators[code] = Percentages.Contains(code) ? Math.Min(value, 100) : value;
                 }
             }
-            if (n % 9 == 0) foreach (var code in EnergyIndicators) p.Indicators.Remove(code);
+            if (n % 9 == 0) foreach (var code in DefaultModelCodes.EnergyIndicators) p.Indicators.Remove(code);
             foreach (var (code, keys) in CategoryKeys)
                 if (random.NextDouble() < 0.1) p.Categories.Remove(code);
                 else p.Categories[code] = keys[random.Next(keys.Length)];
             if (n % 23 == 0) p.Categories.Clear();
-            foreach (var veto in TestParcels.AllVetoes)
+            foreach (var veto in DefaultModelCodes.Vetoes)
             {
                 var roll = random.NextDouble();
                 if (roll < 0.08) p.Vetoes.Remove(veto);
@@ -228,13 +226,13 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.Equal("1", requests[0].ModelVersion);
         Assert.Equal(ModelDefinitionsTests.NumericCodes, requests[1].Columns.IndicatorCodes);
         Assert.Equal(["enterprise_type", "registration_status", "industry_potential"], requests[1].Columns.CategoryCodes);
-        Assert.Equal(TestParcels.AllVetoes, requests[1].Columns.VetoCodes);
+        Assert.Equal(DefaultModelCodes.Vetoes, requests[1].Columns.VetoCodes);
         Assert.Empty(requests[1].Columns.Rows[1].Values);
         Assert.Equal(VetoAnswer.Failed, requests[1].Columns.Rows[1].Vetoes[requests[1].Columns.VetoCodes.IndexOf("safety")]);
 
         Assert.Equal(["IDS-1", "IDS-2", "IDS-3", "IDS-4"], results.Select(r => r.ParcelId));
         Assert.All(results.Take(2), r => Assert.Equal((int)Code.NotFound, r.Error.Code));
-        Assert.Equal(TestParcels.OnCurvePointsScore, results[2].Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, results[2].Evaluation.Score, 9);
         Assert.Equal(Classification.InefficientVeto, results[3].Evaluation.Classification);
     }
 
@@ -257,7 +255,7 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.Equal(["STRAY-1", "STRAY-2", "STRAY-3"], results.Select(r => r.ParcelId));
         foreach (var evaluated in new[] { results[0], results[2] })
         {
-            Assert.Equal(TestParcels.OnCurvePointsScore, evaluated.Evaluation.Score, 9);
+            Assert.Equal(HandWorkedParcel.Score, evaluated.Evaluation.Score, 9);
             Assert.Equal(Classification.Efficient, evaluated.Evaluation.Classification);
         }
         Assert.Equal((int)Code.InvalidArgument, results[1].Error.Code);
@@ -283,9 +281,9 @@ public sealed class ColumnarTests(ServerFixture server) : IClassFixture<ServerFi
 
         var results = await EvaluateAsync(parcels, new BatchOptions { Columnar = true });
 
-        Assert.Equal(TestParcels.OnCurvePointsScore, results[0].Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, results[0].Evaluation.Score, 9);
         Assert.Equal(field, Assert.Single(results[1].Error.GetDetail<BadRequest>().FieldViolations).Field);
-        Assert.Equal(TestParcels.OnCurvePointsScore, results[2].Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, results[2].Evaluation.Score, 9);
     }
 
     /// <summary>Keeps every BatchEvaluate request the client writes.</summary>

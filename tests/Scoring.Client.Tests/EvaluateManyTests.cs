@@ -45,7 +45,7 @@ public sealed class EvaluateManyTests(ServerFixture server) : IClassFixture<Serv
             else
             {
                 Assert.Equal(BatchResult.OutcomeOneofCase.Evaluation, r.OutcomeCase);
-                Assert.Equal(TestParcels.OnCurvePointsScore, r.Evaluation.Score, 9);
+                Assert.Equal(HandWorkedParcel.Score, r.Evaluation.Score, 9);
                 Assert.Equal(Classification.Efficient, r.Evaluation.Classification);
             }
         }
@@ -79,7 +79,7 @@ public sealed class EvaluateManyTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal(BatchResult.OutcomeOneofCase.Evaluation, results[0].OutcomeCase);
         Assert.Equal(BatchResult.OutcomeOneofCase.Error, results[1].OutcomeCase);
         Assert.Equal(BatchResult.OutcomeOneofCase.Evaluation, results[2].OutcomeCase);
-        Assert.Equal(TestParcels.OnCurvePointsScore, results[2].Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, results[2].Evaluation.Score, 9);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class ModelDefinitionsTests(ServerFixture server) : IClassFixture<
         Assert.Equal(NumericCodes, model.Indicators.Where(i => i.Kind == IndicatorKind.Numeric).Select(i => i.Code));
         Assert.Equal(["enterprise_type", "registration_status", "industry_potential"],
             model.Indicators.Where(i => i.Kind == IndicatorKind.Category).Select(i => i.Code));
-        Assert.Equal(TestParcels.AllVetoes, model.Vetoes.Select(v => v.Code));
+        Assert.Equal(DefaultModelCodes.Vetoes, model.Vetoes.Select(v => v.Code));
         Assert.Equal(("safety", "是否符合安全要求", "other"), (model.Vetoes[4].Code, model.Vetoes[4].Name, model.Vetoes[4].Group));
 
         // far: land's 0.44, so 0.25 · 0.44 = 0.11 of the score; a ratio from 0 up.

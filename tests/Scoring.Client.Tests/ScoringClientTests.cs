@@ -16,12 +16,11 @@ public sealed class ScoringClientTests(ServerFixture server) : IClassFixture<Ser
         var e = await client.EvaluateAsync(TestParcels.OnCurvePoints("U1"));
 
         Assert.Equal("U1", e.ParcelId);
-        Assert.Equal(TestParcels.OnCurvePointsScore, e.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
         Assert.Equal(Classification.Efficient, e.Classification);
         Assert.Equal(Disposition.Retained, e.Disposition);
         Assert.Equal(1.0, e.Completeness, 9);
-        // Element scores as worked out in TestParcels.OnCurvePoints.
-        Assert.Equal([0.532, 0.864, 0.763, 0.776, 0.700, 0.566], e.Elements.Select(el => Math.Round(el.Score, 9)));
+        Assert.Equal(HandWorkedParcel.ElementScores, e.Elements.Select(el => Math.Round(el.Score, 9)));
     }
 
     [Fact]
@@ -30,7 +29,7 @@ public sealed class ScoringClientTests(ServerFixture server) : IClassFixture<Ser
         using var channel = GrpcChannel.ForAddress(server.Address);
         var client = new ScoringClient(channel);
         var e = await client.EvaluateAsync(TestParcels.OnCurvePoints("U2"));
-        Assert.Equal(TestParcels.OnCurvePointsScore, e.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
     }
 
     [Fact]
@@ -61,7 +60,7 @@ public sealed class ScoringClientTests(ServerFixture server) : IClassFixture<Ser
         using var client = new ScoringClient(server.Address, new ScoringClientOptions { Timeout = TimeSpan.FromTicks(1) });
         var response = await client.Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = TestParcels.OnCurvePoints("U6") },
             deadline: DateTime.UtcNow.AddSeconds(30));
-        Assert.Equal(TestParcels.OnCurvePointsScore, response.Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, response.Evaluation.Score, 9);
     }
 
     [Fact]
@@ -77,7 +76,7 @@ public sealed class ScoringClientTests(ServerFixture server) : IClassFixture<Ser
 
         var e = await client.EvaluateAsync(TestParcels.OnCurvePoints("R1"));
 
-        Assert.Equal(TestParcels.OnCurvePointsScore, e.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
         Assert.Equal(3, flaky.Requests); // two UNAVAILABLE answers, then the server's
     }
 
@@ -124,7 +123,7 @@ public sealed class ScoringClientTests(ServerFixture server) : IClassFixture<Ser
 
         var client = provider.GetRequiredService<ScoringClient>();
         var e = await client.EvaluateAsync(TestParcels.OnCurvePoints("D1"));
-        Assert.Equal(TestParcels.OnCurvePointsScore, e.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
 
         var results = new List<BatchResult>();
         await foreach (var r in client.EvaluateManyAsync([TestParcels.OnCurvePoints("D2"), TestParcels.OutOfRange("D3")])) results.Add(r);
@@ -132,7 +131,7 @@ public sealed class ScoringClientTests(ServerFixture server) : IClassFixture<Ser
 
         var generated = provider.GetRequiredService<ScoringService.ScoringServiceClient>();
         var response = await generated.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = TestParcels.OnCurvePoints("D4") });
-        Assert.Equal(TestParcels.OnCurvePointsScore, response.Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, response.Evaluation.Score, 9);
     }
 
     [Fact]

@@ -5,15 +5,10 @@ namespace Scoring.Client.Tests;
 /// <summary>Parcels whose evaluations are worked out by hand from domain.md's curves and Table 1 weights.</summary>
 internal static class TestParcels
 {
-    public static readonly string[] AllVetoes = Parcels.AllVetoes;
-
-    /// <summary>The score of <see cref="OnCurvePoints"/>, worked out by hand in Scoring.Server.Tests' Parcels.OnCurvePoints.</summary>
-    public const double OnCurvePointsScore = 0.7363;
-
-    /// <summary>Every indicator on a curve point (the server tests' parcel), without unit or street.</summary>
+    /// <summary>The hand-worked parcel (<see cref="HandWorkedParcel"/>, score <see cref="HandWorkedParcel.Score"/>), without unit or street.</summary>
     public static ParcelInput OnCurvePoints(string id)
     {
-        var parcel = Parcels.OnCurvePoints(id);
+        var parcel = HandWorkedParcel.Input(id);
         parcel.UnitId = "";
         parcel.Street = "";
         return parcel;

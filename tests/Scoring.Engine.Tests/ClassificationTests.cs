@@ -92,7 +92,7 @@ public class EndToEndClassificationTests
     [Fact]
     public void Parcel_failing_one_veto_is_inefficient_whatever_its_score()
     {
-        var vetoes = AllVetoesMet();
+        var vetoes = DefaultModelCodes.AllVetoesMet();
         vetoes["safety"] = false;
         var r = Evaluate(Facts(AtBest, BestCategories, vetoes));
 
@@ -106,7 +106,7 @@ public class EndToEndClassificationTests
     [Fact]
     public void Failed_and_unknown_vetoes_are_listed_in_model_order()
     {
-        var vetoes = AllVetoesMet();
+        var vetoes = DefaultModelCodes.AllVetoesMet();
         vetoes["construction"] = false;
         vetoes["land_use_plan"] = false;
         vetoes.Remove("nimby");
@@ -121,7 +121,7 @@ public class EndToEndClassificationTests
     [Fact]
     public void Parcel_with_an_unanswered_veto_is_reviewed_even_with_a_perfect_score()
     {
-        var vetoes = AllVetoesMet();
+        var vetoes = DefaultModelCodes.AllVetoesMet();
         vetoes.Remove("environmental");
         var r = Evaluate(Facts(AtBest, BestCategories, vetoes));
 
@@ -135,7 +135,7 @@ public class EndToEndClassificationTests
     public void Parcel_with_no_veto_answers_has_all_eight_unknown()
     {
         var r = Evaluate(Facts(AtBest, BestCategories, new Dictionary<string, bool>()));
-        Assert.Equal(VetoCodes, r.UnknownVetoes);
+        Assert.Equal(DefaultModelCodes.Vetoes, r.UnknownVetoes);
         Assert.Equal(Classification.Review, r.Classification);
     }
 
@@ -173,7 +173,7 @@ public class EndToEndClassificationTests
     public void Failed_veto_beats_insufficient_data()
     {
         // Land and population missing plus solid_waste: completeness 0.6934 < 0.7, but a veto fails.
-        var vetoes = AllVetoesMet();
+        var vetoes = DefaultModelCodes.AllVetoesMet();
         vetoes["spatial_plan"] = false;
         var values = AtBest.Without([.. IndicatorsOf("land"), .. IndicatorsOf("population"), "solid_waste"]);
         var r = Evaluate(Facts(values, BestCategories, vetoes));

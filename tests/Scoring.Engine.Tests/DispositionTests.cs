@@ -50,7 +50,7 @@ public class DispositionTests
     [Fact]
     public void Parcel_with_redevelopment_under_way_is_shown_as_such_whatever_else_holds()
     {
-        var vetoes = AllVetoesMet();
+        var vetoes = DefaultModelCodes.AllVetoesMet();
         vetoes["nimby"] = false;
         var r = Evaluate(Facts(AtBest, BestCategories, vetoes) with
         {

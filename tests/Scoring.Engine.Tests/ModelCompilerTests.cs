@@ -36,7 +36,7 @@ public class ModelCompilerTests
         Assert.Equal(MissingDataPolicy.Renormalize, m.MissingData);
         Assert.Equal(new[] { "enterprise_type", "registration_status", "industry_potential" }, m.CategoricalCodes);
         Assert.Equal(24, m.NumericCodes.Length);
-        Assert.Equal(VetoCodes, m.Vetoes.Select(v => v.Code));
+        Assert.Equal(DefaultModelCodes.Vetoes, m.Vetoes.Select(v => v.Code));
     }
 
     [Fact]

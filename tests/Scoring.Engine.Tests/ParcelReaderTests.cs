@@ -208,11 +208,11 @@ public class ParcelReaderTests
     [Fact]
     public void Unknown_veto_is_refused_with_the_valid_codes_listed()
     {
-        var vetoes = AllVetoesMet();
+        var vetoes = DefaultModelCodes.AllVetoesMet();
         vetoes["fire_safety"] = true;
         var v = Only(Valid() with { Vetoes = vetoes });
         Assert.Equal("parcel.vetoes[\"fire_safety\"]", v.Field);
-        foreach (var code in VetoCodes) Assert.Contains(code, v.Description);
+        foreach (var code in DefaultModelCodes.Vetoes) Assert.Contains(code, v.Description);
     }
 
     [Theory]
@@ -281,7 +281,7 @@ public class ParcelReaderTests
     [Fact]
     public void Valid_parcel_is_laid_out_in_model_order()
     {
-        var vetoes = AllVetoesMet();
+        var vetoes = DefaultModelCodes.AllVetoesMet();
         vetoes["safety"] = false;
         vetoes.Remove("nimby");
         var facts = Valid() with

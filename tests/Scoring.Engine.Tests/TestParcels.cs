@@ -12,13 +12,6 @@ internal static class TestParcels
     /// <summary>Every numeric comparison in the tests allows this much.</summary>
     public const double Tolerance = 1e-9;
 
-    /// <summary>The eight veto codes of domain.md.</summary>
-    public static readonly string[] VetoCodes =
-    [
-        "legal_land_certificate", "land_use_plan", "spatial_plan",
-        "contract_performance", "safety", "environmental", "nimby", "construction",
-    ];
-
     /// <summary>
     /// Every numeric indicator at the value its default curve maps to 0.6 (the policy minimum),
     /// read off the curve table of domain.md.
@@ -106,41 +99,6 @@ internal static class TestParcels
     public static (string Code, double Value)[] MinimumsOf(string element) =>
         [.. IndicatorsOf(element).Where(AtMinimum.ContainsKey).Select(c => (c, AtMinimum[c]))];
 
-    /// <summary>Every veto answered "met".</summary>
-    public static Dictionary<string, bool> AllVetoesMet() => VetoCodes.ToDictionary(c => c, _ => true);
-
-    /// <summary>A copy with some values changed or added.</summary>
-    public static Dictionary<string, double> With(this IReadOnlyDictionary<string, double> values, params (string Code, double Value)[] changes)
-    {
-        var copy = new Dictionary<string, double>(values);
-        foreach (var (code, value) in changes) copy[code] = value;
-        return copy;
-    }
-
-    /// <summary>A copy with some values left out.</summary>
-    public static Dictionary<string, double> Without(this IReadOnlyDictionary<string, double> values, params string[] codes)
-    {
-        var copy = new Dictionary<string, double>(values);
-        foreach (var code in codes) copy.Remove(code);
-        return copy;
-    }
-
-    /// <summary>A copy with some categories changed or added.</summary>
-    public static Dictionary<string, string> With(this IReadOnlyDictionary<string, string> categories, params (string Code, string Key)[] changes)
-    {
-        var copy = new Dictionary<string, string>(categories);
-        foreach (var (code, key) in changes) copy[code] = key;
-        return copy;
-    }
-
-    /// <summary>A copy with some categories left out.</summary>
-    public static Dictionary<string, string> Without(this IReadOnlyDictionary<string, string> categories, params string[] codes)
-    {
-        var copy = new Dictionary<string, string>(categories);
-        foreach (var code in codes) copy.Remove(code);
-        return copy;
-    }
-
     /// <summary>A park parcel of 50 亩 with the given data; every veto met unless given.</summary>
     public static ParcelFacts Facts(IReadOnlyDictionary<string, double> values, IReadOnlyDictionary<string, string> categories,
         IReadOnlyDictionary<string, bool>? vetoes = null) => new()
@@ -150,7 +108,7 @@ internal static class TestParcels
             AreaMu = 50,
             Indicators = values,
             Categories = categories,
-            Vetoes = vetoes ?? AllVetoesMet(),
+            Vetoes = vetoes ?? DefaultModelCodes.AllVetoesMet(),
         };
 
     /// <summary>Reads (asserting the facts are valid) and evaluates a parcel.</summary>

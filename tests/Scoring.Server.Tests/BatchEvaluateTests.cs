@@ -26,7 +26,7 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
             for (var i = 0; i < perChunk; i++)
             {
                 var n = c * perChunk + i;
-                var parcel = Parcels.OnCurvePoints($"P{n:D5}");
+                var parcel = HandWorkedParcel.Input($"P{n:D5}");
                 var bad = n % 7 == 3;
                 if (bad) parcel.Indicators["green_ratio"] = -5;
                 request.Parcels.Add(parcel);
@@ -49,7 +49,7 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
             }
             else
             {
-                Assert.Equal(0.7363, results[i].Evaluation.Score, 9); // as worked out in Parcels.OnCurvePoints
+                Assert.Equal(HandWorkedParcel.Score, results[i].Evaluation.Score, 9);
                 Assert.Equal(Classification.Efficient, results[i].Evaluation.Classification);
             }
         }
@@ -58,7 +58,7 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task Batch_results_equal_EvaluateParcel_in_full_view()
     {
-        var parcel = Parcels.OnCurvePoints("P-equal");
+        var parcel = HandWorkedParcel.Input("P-equal");
         parcel.Indicators.Remove("far");
         parcel.Vetoes["construction"] = false;
         var single = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcel })).Evaluation;
@@ -85,7 +85,7 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
 
     private static ParcelColumns Columnar(IEnumerable<ParcelInput> parcels)
     {
-        var first = Parcels.OnCurvePoints();
+        var first = HandWorkedParcel.Input();
         var columns = new ParcelColumns
         {
             IndicatorCodes = { first.Indicators.Keys },
@@ -110,7 +110,7 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
         var parcels = new List<ParcelInput>();
         for (var i = 0; i < 6; i++)
         {
-            var p = Parcels.OnCurvePoints($"COL-{i}");
+            var p = HandWorkedParcel.Input($"COL-{i}");
             if (i == 1) p.Indicators.Remove("far");
             if (i == 2) p.Vetoes["nimby"] = false;
             if (i == 3) p.Categories.Remove("enterprise_type");
@@ -128,7 +128,7 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
         var columnar = call.ResponseStream.Current.Results.Select(r => r.Evaluation).ToList();
 
         Assert.Equal(mapForm, columnar);
-        Assert.Equal(0.7363, columnar[0].Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, columnar[0].Score, 9);
         Assert.Equal(["nimby"], columnar[2].FailedVetoes);
         Assert.Equal(Disposition.EcologicalClearance, columnar[4].Disposition);
         Assert.Equal(Classification.Review, columnar[5].Classification); // unknown veto: at best REVIEW
@@ -137,8 +137,8 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task A_bad_columnar_row_gets_its_own_error_after_the_map_form_parcels()
     {
-        var good = Parcels.OnCurvePoints("MIX-1");
-        var columns = Columnar([Parcels.OnCurvePoints("MIX-2"), Parcels.OnCurvePoints("MIX-3")]);
+        var good = HandWorkedParcel.Input("MIX-1");
+        var columns = Columnar([HandWorkedParcel.Input("MIX-2"), HandWorkedParcel.Input("MIX-3")]);
         var farIndex = columns.IndicatorCodes.IndexOf("far");
         columns.Rows[0].Values[farIndex] = -1;
 
@@ -153,7 +153,7 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
         var field = results[1].Error.Details.Single(d => d.Is(BadRequest.Descriptor)).Unpack<BadRequest>().FieldViolations.Single();
         Assert.Equal($"columns.rows[0].values[{farIndex}]", field.Field);
         Assert.Contains("far", field.Description);
-        Assert.Equal(0.7363, results[2].Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, results[2].Evaluation.Score, 9);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
         Task Send(int c) => call.RequestStream.WriteAsync(new BatchEvaluateRequest
         {
             RecordHistory = true,
-            Parcels = { Enumerable.Range(0, perChunk).Select(i => Parcels.OnCurvePoints($"CANCEL-{c}-{i}")) },
+            Parcels = { Enumerable.Range(0, perChunk).Select(i => HandWorkedParcel.Input($"CANCEL-{c}-{i}")) },
         });
         await Send(0);
         Assert.True(await call.ResponseStream.MoveNext());
@@ -190,14 +190,14 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
         Assert.Contains(await Recorded(1), new[] { 0, perChunk });
 
         // The server goes on serving.
-        var e = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("AFTER-CANCEL") })).Evaluation;
-        Assert.Equal(0.7363, e.Score, 9);
+        var e = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("AFTER-CANCEL") })).Evaluation;
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
     }
 
     [Fact]
     public async Task Batch_results_in_the_basic_view_equal_EvaluateParcel_in_the_basic_view()
     {
-        var parcel = Parcels.OnCurvePoints("P-basic");
+        var parcel = HandWorkedParcel.Input("P-basic");
         parcel.Vetoes.Remove("nimby");
         var single = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcel, View = EvaluationView.Basic, SkipHistory = true })).Evaluation;
 

@@ -21,7 +21,7 @@ public sealed class DurabilityTests : IDisposable
             for (var c = 0; c < 20; c++)
             {
                 var chunk = new UpsertParcelsRequest { Source = "kill-test", AsOf = "2025-06-30" };
-                for (var i = 0; i < 50; i++) chunk.Parcels.Add(Parcels.OnCurvePoints($"K{c:D2}-{i:D2}"));
+                for (var i = 0; i < 50; i++) chunk.Parcels.Add(HandWorkedParcel.Input($"K{c:D2}-{i:D2}"));
                 await call.RequestStream.WriteAsync(chunk);
                 Assert.True(await call.ResponseStream.MoveNext());
                 Assert.Equal(50, call.ResponseStream.Current.Accepted);
@@ -46,7 +46,7 @@ public sealed class DurabilityTests : IDisposable
 
             var scoring = new ScoringService.ScoringServiceClient(restarted.Channel);
             var e = (await scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = new ParcelInput { ParcelId = acknowledged[^1] } })).Evaluation;
-            Assert.Equal(0.7363, e.Score, 9); // every value of the last acknowledged parcel is there
+            Assert.Equal(HandWorkedParcel.Score, e.Score, 9); // every value of the last acknowledged parcel is there
         }
     }
 

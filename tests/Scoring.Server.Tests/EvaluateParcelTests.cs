@@ -11,20 +11,20 @@ public sealed class EvaluateParcelTests(ServerFixture server) : IClassFixture<Se
     [Fact]
     public async Task Full_parcel_round_trip_returns_the_hand_worked_verdict()
     {
-        var response = await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints() });
+        var response = await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input() });
         var e = response.Evaluation;
 
-        Assert.Equal("320115-001", e.ParcelId);
+        Assert.Equal(HandWorkedParcel.Id, e.ParcelId);
         Assert.Equal("1", e.ModelVersion);
-        Assert.Equal(0.7363, e.Score, 9); // see Parcels.OnCurvePoints
-        Assert.Equal(Classification.Efficient, e.Classification);
-        Assert.Equal(Disposition.Retained, e.Disposition);
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
+        Assert.Equal(HandWorkedParcel.Classification, e.Classification);
+        Assert.Equal(HandWorkedParcel.Disposition, e.Disposition);
         Assert.Equal(1.0, e.Completeness, 9);
         Assert.Empty(e.FailedVetoes);
         Assert.Empty(e.UnknownVetoes);
 
-        Assert.Equal(["population", "land", "enterprise", "industry", "economy", "energy"], e.Elements.Select(x => x.Code));
-        Assert.Equal([0.532, 0.864, 0.763, 0.776, 0.700, 0.566], e.Elements.Select(x => Math.Round(x.Score, 9)));
+        Assert.Equal(DefaultModelCodes.Elements, e.Elements.Select(x => x.Code));
+        Assert.Equal(HandWorkedParcel.ElementScores, e.Elements.Select(x => Math.Round(x.Score, 9)));
         Assert.Equal([0.05, 0.25, 0.16, 0.11, 0.32, 0.11], e.Elements.Select(x => Math.Round(x.Weight, 9)));
 
         Assert.Equal(27, e.Indicators.Count);
@@ -53,13 +53,13 @@ public sealed class EvaluateParcelTests(ServerFixture server) : IClassFixture<Se
     [Fact]
     public async Task Failed_veto_on_an_efficient_parcel_is_identified_inefficient()
     {
-        var parcel = Parcels.OnCurvePoints();
+        var parcel = HandWorkedParcel.Input();
         parcel.Vetoes["safety"] = false;
         parcel.Vetoes.Remove("nimby");
 
         var e = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcel })).Evaluation;
 
-        Assert.Equal(0.7363, e.Score, 9); // the score is still computed and shown
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9); // the score is still computed and shown
         Assert.Equal(Classification.InefficientVeto, e.Classification);
         Assert.Equal(Disposition.IdentifiedInefficient, e.Disposition);
         Assert.Equal(["safety"], e.FailedVetoes);
@@ -69,8 +69,8 @@ public sealed class EvaluateParcelTests(ServerFixture server) : IClassFixture<Se
     [Fact]
     public async Task Basic_view_leaves_out_the_indicator_explanation()
     {
-        var e = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints(), View = EvaluationView.Basic })).Evaluation;
-        Assert.Equal(0.7363, e.Score, 9);
+        var e = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input(), View = EvaluationView.Basic })).Evaluation;
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
         Assert.Equal(6, e.Elements.Count);
         Assert.Empty(e.Indicators);
         Assert.Empty(e.TopShortfalls);
@@ -79,7 +79,7 @@ public sealed class EvaluateParcelTests(ServerFixture server) : IClassFixture<Se
     [Fact]
     public async Task Every_bad_field_is_named_in_one_INVALID_ARGUMENT()
     {
-        var parcel = Parcels.OnCurvePoints(id: "");
+        var parcel = HandWorkedParcel.Input(id: "");
         parcel.AreaMu = -3;
         parcel.Level = (Level)7;
         parcel.Indicators["far"] = double.NaN;
@@ -115,7 +115,7 @@ public sealed class EvaluateParcelTests(ServerFixture server) : IClassFixture<Se
     [InlineData(64, true)]
     public async Task Parcel_id_longer_than_64_characters_is_refused(int length, bool accepted)
     {
-        var parcel = Parcels.OnCurvePoints(id: new string('7', length));
+        var parcel = HandWorkedParcel.Input(id: new string('7', length));
         var call = Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcel }).ResponseAsync;
         if (accepted)
         {
@@ -130,7 +130,7 @@ public sealed class EvaluateParcelTests(ServerFixture server) : IClassFixture<Se
     [Fact]
     public async Task Infinite_value_and_negative_area_are_refused_but_negative_profit_is_not()
     {
-        var parcel = Parcels.OnCurvePoints();
+        var parcel = HandWorkedParcel.Input();
         parcel.Indicators["net_profit"] = -250; // a loss is a valid value: it clamps to utility 0
         parcel.Indicators["debt_ratio"] = 140;  // a debt ratio may exceed 100
         var ok = (await Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcel })).Evaluation;
@@ -147,7 +147,7 @@ public sealed class EvaluateParcelTests(ServerFixture server) : IClassFixture<Se
     public async Task Unknown_model_version_is_NOT_FOUND()
     {
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints(), ModelVersion = "999" }).ResponseAsync);
+            Client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input(), ModelVersion = "999" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
         Assert.Equal("MODEL_VERSION_NOT_FOUND", ex.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
     }

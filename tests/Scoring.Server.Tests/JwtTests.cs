@@ -68,13 +68,13 @@ public sealed class JwtTests(JwtServerFixture server) : IClassFixture<JwtServerF
 
     private static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
 
-    private static EvaluateParcelRequest Evaluate() => new() { Parcel = Parcels.OnCurvePoints("JWT-1"), SkipHistory = true };
+    private static EvaluateParcelRequest Evaluate() => new() { Parcel = HandWorkedParcel.Input("JWT-1"), SkipHistory = true };
 
     [Fact]
     public async Task A_reader_token_evaluates_but_cannot_change_weights()
     {
         var token = server.Token("finance-bureau", "reader");
-        Assert.Equal(0.7363, (await Scoring.EvaluateParcelAsync(Evaluate(), Bearer(token))).Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, (await Scoring.EvaluateParcelAsync(Evaluate(), Bearer(token))).Evaluation.Score, 9);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => Scoring.UpdateWeightsAsync(
             new UpdateWeightsRequest { DryRun = true, Weights = new WeightTable() }, Bearer(token)).ResponseAsync);

@@ -17,12 +17,12 @@ public sealed class LimitTests(OneCallServerFixture server) : IClassFixture<OneC
     public async Task A_caller_over_its_concurrency_limit_is_RESOURCE_EXHAUSTED_with_details_and_served_again_after()
     {
         var scoring = new ScoringService.ScoringServiceClient(server.Channel);
-        var request = new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("LIMIT-1"), SkipHistory = true };
+        var request = new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("LIMIT-1"), SkipHistory = true };
 
         using (var open = scoring.BatchEvaluate())
         {
             // The open stream holds the caller's only slot.
-            await open.RequestStream.WriteAsync(new BatchEvaluateRequest { Parcels = { Parcels.OnCurvePoints("LIMIT-0") } });
+            await open.RequestStream.WriteAsync(new BatchEvaluateRequest { Parcels = { HandWorkedParcel.Input("LIMIT-0") } });
             Assert.True(await open.ResponseStream.MoveNext());
 
             var ex = await Assert.ThrowsAsync<RpcException>(() => scoring.EvaluateParcelAsync(request).ResponseAsync);
@@ -35,6 +35,6 @@ public sealed class LimitTests(OneCallServerFixture server) : IClassFixture<OneC
             Assert.False(await open.ResponseStream.MoveNext());
         }
 
-        Assert.Equal(0.7363, (await scoring.EvaluateParcelAsync(request)).Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, (await scoring.EvaluateParcelAsync(request)).Evaluation.Score, 9);
     }
 }

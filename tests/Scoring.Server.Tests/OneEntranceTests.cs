@@ -16,7 +16,7 @@ public sealed class OneEntranceTests(ServerFixture server) : IClassFixture<Serve
     [Fact]
     public async Task The_same_parcel_through_the_three_paths_gives_three_identical_history_records()
     {
-        var parcel = Parcels.OnCurvePoints("ENTRANCE-1");
+        var parcel = HandWorkedParcel.Input("ENTRANCE-1");
         parcel.IndustryCode = "3911";
         parcel.LocallyReported = false;
 
@@ -27,7 +27,7 @@ public sealed class OneEntranceTests(ServerFixture server) : IClassFixture<Serve
         // The hand-worked parcel (Parcels.OnCurvePoints): 0.7363, efficient, retained; unit and street echoed.
         foreach (var e in new[] { single, mapForm.Single().Evaluation, columnar.Single().Evaluation })
         {
-            Assert.Equal(0.7363, e.Score, 9);
+            Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
             Assert.Equal(Classification.Efficient, e.Classification);
             Assert.Equal(Disposition.Retained, e.Disposition);
             Assert.Equal("jiangning-high-tech-park", e.UnitId);
@@ -37,7 +37,7 @@ public sealed class OneEntranceTests(ServerFixture server) : IClassFixture<Serve
         var records = (await Cache.ListEvaluationsAsync(new ListEvaluationsRequest { ParcelId = parcel.ParcelId, PageSize = 10 })).Evaluations;
         Assert.Equal(3, records.Count);
         Assert.All(records, r => Assert.Equal(records[0].InputsJson, r.InputsJson));
-        Assert.All(records, r => Assert.Equal((0.7363, Classification.Efficient, Disposition.Retained, 1.0),
+        Assert.All(records, r => Assert.Equal((HandWorkedParcel.Score, Classification.Efficient, Disposition.Retained, 1.0),
             (Math.Round(r.Score, 9), r.Classification, r.Disposition, Math.Round(r.Completeness, 9))));
 
         using var inputs = JsonDocument.Parse(records[0].InputsJson);
@@ -59,7 +59,7 @@ public sealed class OneEntranceTests(ServerFixture server) : IClassFixture<Serve
     public async Task Columnar_rows_are_merged_with_the_cache_like_map_form_parcels()
     {
         // The cache holds the whole parcel, sent by a tax bureau; the request gives only far (same value) and two vetoes.
-        var cached = Parcels.OnCurvePoints("ENTRANCE-CACHED");
+        var cached = HandWorkedParcel.Input("ENTRANCE-CACHED");
         var asOf = DateTime.UtcNow.AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await UpsertAsync(new UpsertParcelsRequest { Source = "tax-bureau", AsOf = asOf, Parcels = { cached } });
         var partial = new ParcelInput { ParcelId = cached.ParcelId, Indicators = { ["far"] = 1.5 }, Vetoes = { ["safety"] = true, ["nimby"] = true } };
@@ -69,7 +69,7 @@ public sealed class OneEntranceTests(ServerFixture server) : IClassFixture<Serve
 
         foreach (var e in new[] { mapForm, columnar })
         {
-            Assert.Equal(0.7363, e.Score, 9);
+            Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
             Assert.Equal("jiangning-high-tech-park", e.UnitId); // from the cache
             var far = e.Indicators.Single(i => i.Code == "far");
             Assert.Equal((ValueOrigin.Inline, ""), (far.Origin, far.Source));
@@ -89,13 +89,13 @@ public sealed class OneEntranceTests(ServerFixture server) : IClassFixture<Serve
     [Fact]
     public async Task A_columnar_row_with_only_an_id_is_read_from_the_cache_or_not_found()
     {
-        var cached = Parcels.OnCurvePoints("ENTRANCE-BY-ID");
+        var cached = HandWorkedParcel.Input("ENTRANCE-BY-ID");
         await UpsertAsync(new UpsertParcelsRequest { Source = "registry", AsOf = "2025-06-30", Parcels = { cached } });
         var columns = new ParcelColumns { Rows = { new ParcelRow { ParcelId = cached.ParcelId }, new ParcelRow { ParcelId = "ENTRANCE-NOWHERE" } } };
 
         var results = await BatchAsync(new BatchEvaluateRequest { Columns = columns });
 
-        Assert.Equal(0.7363, results[0].Evaluation.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, results[0].Evaluation.Score, 9);
         Assert.Equal((int)StatusCode.NotFound, results[1].Error.Code);
         Assert.Equal("ENTRANCE-NOWHERE", results[1].ParcelId);
     }
@@ -118,7 +118,7 @@ public sealed class OneEntranceTests(ServerFixture server) : IClassFixture<Serve
         var type = model.Indicators.Single(i => i.Code == "enterprise_type");
         Assert.Equal(IndicatorKind.Category, type.Kind);
         Assert.Equal(["high_tech", "specialized", "above_scale", "below_scale", "non_industrial", "none"], type.Categories.Select(c => c.Key));
-        Assert.Equal(Parcels.AllVetoes.Order(), model.Vetoes.Select(v => v.Code).Order());
+        Assert.Equal(DefaultModelCodes.Vetoes.Order(), model.Vetoes.Select(v => v.Code).Order());
         Assert.Equal((0.6, 0.5, 0.1), (model.LandUseNorms.ParkMinimumShare, model.LandUseNorms.CommunityTargetShare, model.LandUseNorms.CommunityTolerance));
     }
 

@@ -5,7 +5,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
 using Scoring.V1;
-using static Scoring.Server.Tests.SecuredServerFixture;
+using static Scoring.Testing.SecuredServerFixture;
 
 namespace Scoring.Server.Tests;
 
@@ -38,7 +38,7 @@ public sealed class OperationsTests(SecuredServerFixture server) : IClassFixture
     [Fact]
     public async Task EvaluateParcel_over_REST_JSON_returns_the_same_evaluation_as_over_gRPC()
     {
-        var request = new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("REST-1"), SkipHistory = true };
+        var request = new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("REST-1"), SkipHistory = true };
         var grpc = (await new ScoringService.ScoringServiceClient(server.Channel).EvaluateParcelAsync(request, Key(ReaderKey))).Evaluation;
 
         using var http = new HttpClient { BaseAddress = server.RestAddress };
@@ -53,7 +53,7 @@ public sealed class OperationsTests(SecuredServerFixture server) : IClassFixture
         var rest = JsonParser.Default.Parse<EvaluateParcelResponse>(json).Evaluation;
 
         Assert.Equal(grpc, rest);
-        Assert.Equal(0.7363, rest.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, rest.Score, 9);
     }
 
     [Fact]
@@ -103,15 +103,15 @@ public sealed class OperationsTests(SecuredServerFixture server) : IClassFixture
         };
         using var channel = GrpcChannel.ForAddress(server.TlsAddress, new GrpcChannelOptions { HttpHandler = handler });
         var e = (await new ScoringService.ScoringServiceClient(channel).EvaluateParcelAsync(
-            new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("TLS-1"), SkipHistory = true }, Key(ReaderKey))).Evaluation;
-        Assert.Equal(0.7363, e.Score, 9);
+            new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("TLS-1"), SkipHistory = true }, Key(ReaderKey))).Evaluation;
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
     }
 
     [Fact]
     public async Task Metrics_are_exposed_for_Prometheus()
     {
         await new ScoringService.ScoringServiceClient(server.Channel).EvaluateParcelAsync(
-            new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("MET-1"), SkipHistory = true }, Key(ReaderKey));
+            new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("MET-1"), SkipHistory = true }, Key(ReaderKey));
         using var http = new HttpClient { BaseAddress = server.RestAddress };
         var text = await http.GetStringAsync("/metrics");
         Assert.Contains("scoring_evaluations", text);
@@ -128,7 +128,7 @@ public sealed class OperationsTests(SecuredServerFixture server) : IClassFixture
         {
             while (true)
             {
-                await call.RequestStream.WriteAsync(new BatchEvaluateRequest { RecordHistory = true, Parcels = { Parcels.OnCurvePoints($"DL-{sent++}") } });
+                await call.RequestStream.WriteAsync(new BatchEvaluateRequest { RecordHistory = true, Parcels = { HandWorkedParcel.Input($"DL-{sent++}") } });
                 await call.ResponseStream.MoveNext();
                 await Task.Delay(20);
             }

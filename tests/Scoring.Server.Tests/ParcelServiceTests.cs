@@ -53,7 +53,7 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task Partial_feeds_from_several_sources_evaluate_by_id_exactly_as_the_merged_data_inline()
     {
-        var full = Parcels.OnCurvePoints("CACHE-MERGE-1");
+        var full = HandWorkedParcel.Input("CACHE-MERGE-1");
         var acks = await Upsert(Feeds(full, RecentDate()));
         Assert.All(acks, a => Assert.Empty(a.Errors));
         Assert.Equal(24 + 3 + 8, acks.Sum(a => a.ValuesWritten)); // 24 numeric + 3 categories + 8 vetoes
@@ -61,7 +61,7 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
         var byId = (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = new ParcelInput { ParcelId = full.ParcelId } })).Evaluation;
         var inline = (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = full, SkipHistory = true })).Evaluation;
 
-        Assert.Equal(0.7363, byId.Score, 9); // worked out in Parcels.OnCurvePoints
+        Assert.Equal(HandWorkedParcel.Score, byId.Score, 9);
         Assert.Equal(inline.Score, byId.Score);
         Assert.Equal(inline.Classification, byId.Classification);
         Assert.Equal(inline.Elements, byId.Elements);
@@ -76,7 +76,7 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task Inline_values_win_over_cached_ones_per_indicator()
     {
-        var full = Parcels.OnCurvePoints("CACHE-OVERRIDE-1");
+        var full = HandWorkedParcel.Input("CACHE-OVERRIDE-1");
         await Upsert(Feeds(full, RecentDate()));
 
         // far 1.5 (utility 1) is cached; 1.0 inline gives utility 0.6: land drops by 0.44·0.4 = 0.176,
@@ -111,10 +111,10 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task A_bad_item_is_refused_alone_and_the_rest_of_the_chunk_is_stored()
     {
-        var good1 = Parcels.OnCurvePoints("CACHE-BAD-1");
-        var bad = Parcels.OnCurvePoints("CACHE-BAD-2");
+        var good1 = HandWorkedParcel.Input("CACHE-BAD-1");
+        var bad = HandWorkedParcel.Input("CACHE-BAD-2");
         bad.Indicators["idle_ratio"] = 140;
-        var good2 = Parcels.OnCurvePoints("CACHE-BAD-3");
+        var good2 = HandWorkedParcel.Input("CACHE-BAD-3");
         var ack = (await Upsert(new UpsertParcelsRequest { Source = "test", AsOf = RecentDate(), Parcels = { good1, bad, good2 } })).Single();
 
         Assert.Equal(2, ack.Accepted);
@@ -134,8 +134,8 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
     public async Task A_chunk_without_source_or_date_is_refused_and_the_stream_goes_on()
     {
         var acks = await Upsert(
-            new UpsertParcelsRequest { AsOf = "2025-13-01", Parcels = { Parcels.OnCurvePoints("CACHE-CHUNK-1") } },
-            new UpsertParcelsRequest { Source = "ok", AsOf = RecentDate(), Parcels = { Parcels.OnCurvePoints("CACHE-CHUNK-2") } });
+            new UpsertParcelsRequest { AsOf = "2025-13-01", Parcels = { HandWorkedParcel.Input("CACHE-CHUNK-1") } },
+            new UpsertParcelsRequest { Source = "ok", AsOf = RecentDate(), Parcels = { HandWorkedParcel.Input("CACHE-CHUNK-2") } });
 
         var refused = Assert.Single(acks[0].Errors);
         Assert.Equal(-1, refused.Index);
@@ -171,7 +171,7 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task A_value_older_than_the_maximum_age_is_flagged_stale()
     {
-        var full = Parcels.OnCurvePoints("CACHE-STALE-1");
+        var full = HandWorkedParcel.Input("CACHE-STALE-1");
         await Upsert(Feeds(full, RecentDate()));
         // The default model's maximum age is 1095 days (3 years): 1100 days ago is stale, 1000 is not.
         // An old census value for a parcel with recent data does not replace it (older as_of).
@@ -190,7 +190,7 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task Evaluations_are_recorded_unless_the_request_is_a_what_if()
     {
-        var full = Parcels.OnCurvePoints("CACHE-HISTORY-1");
+        var full = HandWorkedParcel.Input("CACHE-HISTORY-1");
         await Upsert(Feeds(full, RecentDate()));
         var byId = new EvaluateParcelRequest { Parcel = new ParcelInput { ParcelId = full.ParcelId } };
         await Scoring.EvaluateParcelAsync(byId);
@@ -204,7 +204,7 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
         Assert.Single(rest.Evaluations);
         Assert.Empty(rest.NextPageToken);
         var record = page.Evaluations[0];
-        Assert.Equal(0.7363, record.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, record.Score, 9);
         Assert.Equal("1", record.ModelVersion);
         Assert.Equal(Classification.Efficient, record.Classification);
         using var inputs = System.Text.Json.JsonDocument.Parse(record.InputsJson);
@@ -255,10 +255,10 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
             while (DateTime.UtcNow < deadline)
             {
                 var id = $"LOAD-{c}-{n++ % 20}";
-                var ack = (await Upsert(new UpsertParcelsRequest { Source = $"client-{c}", AsOf = RecentDate(), Parcels = { Parcels.OnCurvePoints(id) } })).Single();
+                var ack = (await Upsert(new UpsertParcelsRequest { Source = $"client-{c}", AsOf = RecentDate(), Parcels = { HandWorkedParcel.Input(id) } })).Single();
                 written[c] += ack.Accepted;
                 var e = (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = new ParcelInput { ParcelId = id } })).Evaluation;
-                Assert.Equal(0.7363, e.Score, 9);
+                Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
                 evaluated[c]++;
             }
         })));

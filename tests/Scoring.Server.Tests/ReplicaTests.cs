@@ -29,7 +29,7 @@ public sealed class ReplicaTests(ServerFixture server) : IClassFixture<ServerFix
         var version = (await scoringA.UpdateWeightsAsync(new UpdateWeightsRequest { BaseVersion = "1", Weights = weights, Activate = true })).ModelVersion;
 
         // B knows nothing of it yet in memory, but a request pinned to it is served from the database.
-        var pinned = (await scoringB.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("REP-1"), ModelVersion = version, SkipHistory = true })).Evaluation;
+        var pinned = (await scoringB.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("REP-1"), ModelVersion = version, SkipHistory = true })).Evaluation;
         Assert.Equal(version, pinned.ModelVersion);
         Assert.Equal(0.566, pinned.Score, 9);
 
@@ -39,7 +39,7 @@ public sealed class ReplicaTests(ServerFixture server) : IClassFixture<ServerFix
         do
         {
             await Task.Delay(100);
-            latest = (await scoringB.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("REP-2"), SkipHistory = true })).Evaluation;
+            latest = (await scoringB.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("REP-2"), SkipHistory = true })).Evaluation;
         } while (latest.ModelVersion != version && DateTime.UtcNow < deadline);
         Assert.Equal(version, latest.ModelVersion);
         Assert.Equal(0.566, latest.Score, 9);

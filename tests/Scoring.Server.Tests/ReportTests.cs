@@ -8,16 +8,16 @@ public sealed class ReportTests(ServerFixture server) : IClassFixture<ServerFixt
     [Fact]
     public async Task Roll_ups_by_level_unit_and_street_match_sums_worked_out_by_hand()
     {
-        // A small district. Scores as worked out in Parcels.OnCurvePoints (0.7363); C has every economy
+        // A small district. Scores as worked out in HandWorkedParcel (0.7363); C has every economy
         // indicator at utility 0, so economy drops from 0.700 to 0 and the score by 0.32·0.7 = 0.224 → 0.5123.
-        var a = Parcels.OnCurvePoints("R-A"); a.UnitId = "U1"; a.Street = "S1"; a.AreaMu = 100;  // EFFICIENT, RETAINED
-        var b = Parcels.OnCurvePoints("R-B"); b.UnitId = "U1"; b.Street = "S1"; b.AreaMu = 50;   // INEFFICIENT_VETO, IDENTIFIED_INEFFICIENT
+        var a = HandWorkedParcel.Input("R-A"); a.UnitId = "U1"; a.Street = "S1"; a.AreaMu = 100; // EFFICIENT, RETAINED
+        var b = HandWorkedParcel.Input("R-B"); b.UnitId = "U1"; b.Street = "S1"; b.AreaMu = 50;  // INEFFICIENT_VETO, IDENTIFIED_INEFFICIENT
         b.Vetoes["safety"] = false;
-        var c = Parcels.OnCurvePoints("R-C"); c.UnitId = "U2"; c.Street = "S2"; c.AreaMu = 30; c.Level = Level.Community;
+        var c = HandWorkedParcel.Input("R-C"); c.UnitId = "U2"; c.Street = "S2"; c.AreaMu = 30; c.Level = Level.Community;
         foreach (var (code, v) in new[] { ("total_output", 100.0), ("total_tax", 5.0), ("output_per_mu", 0.0), ("tax_per_mu", 0.0), ("net_profit", 0.0), ("total_assets", 500.0), ("debt_ratio", 100.0) })
             c.Indicators[code] = v;
         c.InEcologicalRedLine = true;                                                             // INEFFICIENT_SCORE, ECOLOGICAL_CLEARANCE
-        var d = Parcels.OnCurvePoints("R-D"); d.UnitId = ""; d.Street = "S2"; d.AreaMu = 20; d.Level = Level.Scattered;
+        var d = HandWorkedParcel.Input("R-D"); d.UnitId = ""; d.Street = "S2"; d.AreaMu = 20; d.Level = Level.Scattered;
         d.RedevelopmentUnderway = true;                                                           // EFFICIENT, REDEVELOPMENT_UNDERWAY
 
         var cache = new ParcelService.ParcelServiceClient(server.Channel);
@@ -58,12 +58,12 @@ public sealed class ReportTests(ServerFixture server) : IClassFixture<ServerFixt
             summary.Total.Dispositions.Select(x => (x.Disposition, x.Count)));
 
         Assert.Equal(["LEVEL_PARK", "LEVEL_COMMUNITY", "LEVEL_SCATTERED"], summary.ByLevel.Select(g => g.Key));
-        AssertGroup(summary.ByLevel[0], "LEVEL_PARK", 2, 150, 0.7363, 1, 50);
+        AssertGroup(summary.ByLevel[0], "LEVEL_PARK", 2, 150, HandWorkedParcel.Score, 1, 50);
         AssertGroup(summary.ByLevel[1], "LEVEL_COMMUNITY", 1, 30, 0.5123, 1, 30);
-        AssertGroup(summary.ByLevel[2], "LEVEL_SCATTERED", 1, 20, 0.7363, 0, 0);
+        AssertGroup(summary.ByLevel[2], "LEVEL_SCATTERED", 1, 20, HandWorkedParcel.Score, 0, 0);
 
         Assert.Equal(["", "U1", "U2"], summary.ByUnit.Select(g => g.Key));
-        AssertGroup(summary.ByUnit[1], "U1", 2, 150, 0.7363, 1, 50);
+        AssertGroup(summary.ByUnit[1], "U1", 2, 150, HandWorkedParcel.Score, 1, 50);
         // U1, a park: 700 / 1000 = 70 % > 60 % meets the norm; U2, a community: 260 / 400 = 65 %, 15 points from 50 % > 10: fails.
         Assert.Equal(0.7, summary.ByUnit[1].LandUse.IndustrialShare, 9);
         Assert.True(summary.ByUnit[1].LandUse.MeetsNorm);

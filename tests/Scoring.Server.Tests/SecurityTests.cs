@@ -1,7 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
 using Scoring.V1;
-using static Scoring.Server.Tests.SecuredServerFixture;
+using static Scoring.Testing.SecuredServerFixture;
 
 namespace Scoring.Server.Tests;
 
@@ -13,7 +13,7 @@ public sealed class SecurityTests(SecuredServerFixture server) : IClassFixture<S
 
     private static Metadata Key(string key) => new() { { "x-api-key", key } };
 
-    private static EvaluateParcelRequest Evaluate() => new() { Parcel = Parcels.OnCurvePoints("SEC-1"), SkipHistory = true };
+    private static EvaluateParcelRequest Evaluate() => new() { Parcel = HandWorkedParcel.Input("SEC-1"), SkipHistory = true };
 
     private static UpdateWeightsRequest DryRun() => new()
     {
@@ -36,7 +36,7 @@ public sealed class SecurityTests(SecuredServerFixture server) : IClassFixture<S
     public async Task A_reader_evaluates_and_reads_but_cannot_ingest_or_change_weights()
     {
         var e = (await Scoring.EvaluateParcelAsync(Evaluate(), Key(ReaderKey))).Evaluation;
-        Assert.Equal(0.7363, e.Score, 9); // see Parcels.OnCurvePoints
+        Assert.Equal(HandWorkedParcel.Score, e.Score, 9);
         await Models.ListModelsAsync(new ListModelsRequest(), Key(ReaderKey));
 
         Assert.Equal(StatusCode.PermissionDenied, await Refusal(() => Scoring.UpdateWeightsAsync(DryRun(), Key(ReaderKey)).ResponseAsync));
@@ -50,7 +50,7 @@ public sealed class SecurityTests(SecuredServerFixture server) : IClassFixture<S
     public async Task A_writer_ingests_but_cannot_evaluate()
     {
         using var upsert = Cache.UpsertParcels(Key(WriterKey));
-        await upsert.RequestStream.WriteAsync(new UpsertParcelsRequest { Source = "tax-bureau", AsOf = "2026-01-01", Parcels = { Parcels.OnCurvePoints("SEC-W") } });
+        await upsert.RequestStream.WriteAsync(new UpsertParcelsRequest { Source = "tax-bureau", AsOf = "2026-01-01", Parcels = { HandWorkedParcel.Input("SEC-W") } });
         Assert.True(await upsert.ResponseStream.MoveNext());
         Assert.Equal(1, upsert.ResponseStream.Current.Accepted);
         await upsert.RequestStream.CompleteAsync();
@@ -74,7 +74,7 @@ public sealed class SecurityTests(SecuredServerFixture server) : IClassFixture<S
     [Fact]
     public async Task An_over_size_request_is_RESOURCE_EXHAUSTED_with_details()
     {
-        var parcel = Parcels.OnCurvePoints("SEC-BIG");
+        var parcel = HandWorkedParcel.Input("SEC-BIG");
         parcel.Geometry = new string('x', MaxMessageBytes + 1000);
         var ex = await Assert.ThrowsAsync<RpcException>(() => Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcel }, Key(ReaderKey)).ResponseAsync);
 

@@ -39,7 +39,7 @@ public sealed class StartupTests : IDisposable
         using var channel = GrpcChannel.ForAddress(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var health = new Health.HealthClient(channel);
         var scoring = new ScoringService.ScoringServiceClient(channel);
-        var request = new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("START-1"), SkipHistory = true };
+        var request = new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("START-1"), SkipHistory = true };
 
         // Before: listening, but not ready.
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
@@ -58,7 +58,7 @@ public sealed class StartupTests : IDisposable
         } while (status != HealthCheckResponse.Types.ServingStatus.Serving && DateTime.UtcNow < deadline);
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status);
-        Assert.Equal(0.7363, (await scoring.EvaluateParcelAsync(request)).Evaluation.Score, 9); // see Parcels.OnCurvePoints
+        Assert.Equal(HandWorkedParcel.Score, (await scoring.EvaluateParcelAsync(request)).Evaluation.Score, 9);
         await app.StopAsync();
     }
 

@@ -31,7 +31,7 @@ public sealed class UpdateWeightsTests(ServerFixture server) : IClassFixture<Ser
         new() { Group = group, Items = { items }, Values = { rows.SelectMany(r => r) }, Expert = expert };
 
     private async Task<double> ScoreWith(string version) =>
-        (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("W-1"), ModelVersion = version, SkipHistory = true })).Evaluation.Score;
+        (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("W-1"), ModelVersion = version, SkipHistory = true })).Evaluation.Score;
 
     [Fact]
     public async Task Direct_weights_reproducing_Table_1_give_the_default_models_scores()
@@ -41,7 +41,7 @@ public sealed class UpdateWeightsTests(ServerFixture server) : IClassFixture<Ser
         Assert.NotEmpty(response.ModelVersion);
         Assert.NotEqual("1", response.ModelVersion);
         Assert.Equal(33, response.Weights.Count);
-        Assert.Equal(0.7363, await ScoreWith(response.ModelVersion), 9); // as version 1: see Parcels.OnCurvePoints
+        Assert.Equal(HandWorkedParcel.Score, await ScoreWith(response.ModelVersion), 9); // as version 1
         var model = (await Models.GetModelAsync(new GetModelRequest { Version = response.ModelVersion })).Model;
         Assert.Equal("1", model.ParentVersion);
         Assert.Equal("Table 1 again", model.Note);
@@ -156,11 +156,11 @@ public sealed class UpdateWeightsTests(ServerFixture server) : IClassFixture<Ser
         var rows = TableOne.Select(r => r.Group == "elements" ? r with { Weight = r.Code == "energy" ? 1 : 0 } : r);
         var update = await Scoring.UpdateWeightsAsync(new UpdateWeightsRequest { BaseVersion = "1", Weights = Table(rows), Activate = true });
 
-        var active = (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("W-2"), SkipHistory = true })).Evaluation;
+        var active = (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("W-2"), SkipHistory = true })).Evaluation;
         Assert.Equal(update.ModelVersion, active.ModelVersion);
         Assert.Equal(0.566, active.Score, 9);
         Assert.Equal(Classification.InefficientScore, active.Classification);
-        Assert.Equal(0.7363, await ScoreWith("1"), 9);
+        Assert.Equal(HandWorkedParcel.Score, await ScoreWith("1"), 9);
 
         // Roll back to version 1.
         await Models.ActivateModelAsync(new ActivateModelRequest { Version = "1", Note = "rollback" });
@@ -206,8 +206,8 @@ public sealed class UpdateWeightsTests(ServerFixture server) : IClassFixture<Ser
         var cache = new ParcelService.ParcelServiceClient(server.Channel);
         using (var call = cache.UpsertParcels())
         {
-            var good = Parcels.OnCurvePoints("IMPACT-1");            // 0.7363 EFFICIENT under Table 1
-            var weak = Parcels.OnCurvePoints("IMPACT-2");
+            var good = HandWorkedParcel.Input("IMPACT-1");           // 0.7363 EFFICIENT under Table 1
+            var weak = HandWorkedParcel.Input("IMPACT-2");
             weak.AreaMu = 40;
             weak.Vetoes["safety"] = false;                          // INEFFICIENT_VETO under any weights
             await call.RequestStream.WriteAsync(new UpsertParcelsRequest { Source = "test", AsOf = "2026-01-01", Parcels = { good, weak } });
@@ -227,7 +227,7 @@ public sealed class UpdateWeightsTests(ServerFixture server) : IClassFixture<Ser
         Assert.Equal(1, impact.TotalMoves);
         var move = Assert.Single(impact.Moves);
         Assert.Equal("IMPACT-1", move.ParcelId);
-        Assert.Equal(0.7363, move.FromScore, 9);
+        Assert.Equal(HandWorkedParcel.Score, move.FromScore, 9);
         Assert.Equal(0.566, move.ToScore, 9);
     }
 
@@ -237,7 +237,7 @@ public sealed class UpdateWeightsTests(ServerFixture server) : IClassFixture<Ser
         // Version 1 scores the parcel 0.7363; the energy-only version scores it 0.566 (its energy element).
         var rows = TableOne.Select(r => r.Group == "elements" ? r with { Weight = r.Code == "energy" ? 1 : 0 } : r);
         var energyOnly = (await Scoring.UpdateWeightsAsync(new UpdateWeightsRequest { BaseVersion = "1", Weights = Table(rows) })).ModelVersion;
-        var expected = new Dictionary<string, double> { ["1"] = 0.7363, [energyOnly] = 0.566 };
+        var expected = new Dictionary<string, double> { ["1"] = HandWorkedParcel.Score, [energyOnly] = 0.566 };
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -245,7 +245,7 @@ public sealed class UpdateWeightsTests(ServerFixture server) : IClassFixture<Ser
         {
             while (!stop.IsCancellationRequested)
             {
-                var e = (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Parcels.OnCurvePoints("W-LOAD"), SkipHistory = true })).Evaluation;
+                var e = (await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("W-LOAD"), SkipHistory = true })).Evaluation;
                 Assert.Equal(expected[e.ModelVersion], e.Score, 9);
                 seen.Add(e.ModelVersion);
             }
@@ -258,7 +258,7 @@ public sealed class UpdateWeightsTests(ServerFixture server) : IClassFixture<Ser
         while (!stop.IsCancellationRequested)
         {
             await Models.ActivateModelAsync(new ActivateModelRequest { Version = flips++ % 2 == 0 ? energyOnly : "1" });
-            await batch.RequestStream.WriteAsync(new BatchEvaluateRequest { Parcels = { Parcels.OnCurvePoints($"W-BATCH-{flips}") } });
+            await batch.RequestStream.WriteAsync(new BatchEvaluateRequest { Parcels = { HandWorkedParcel.Input($"W-BATCH-{flips}") } });
             Assert.True(await batch.ResponseStream.MoveNext());
             var e = batch.ResponseStream.Current.Results.Single().Evaluation;
             Assert.Equal(expected[e.ModelVersion], e.Score, 9);

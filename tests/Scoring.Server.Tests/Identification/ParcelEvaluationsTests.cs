@@ -35,7 +35,7 @@ public sealed class ParcelEvaluationsTests : IAsyncLifetime
         })).Single();
 
         // With far at 1.5 every indicator is on the hand-worked curve points: 0.7363.
-        Assert.Equal(0.7363, outcome.Result!.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, outcome.Result!.Score, 9);
         Assert.Equal("new-unit", outcome.UnitId);
         Assert.Equal("秣陵街道", outcome.Street);
         Assert.Equal(new ValueProvenance(ValueOrigin.Inline, null, null, false), outcome.Provenance["far"]);
@@ -89,7 +89,7 @@ public sealed class ParcelEvaluationsTests : IAsyncLifetime
         var fromMap = (await _app.EvaluateAsync(Model, true, mapForm)).Single();
         var fromRow = (await _app.EvaluateAsync(Model, true, row)).Single();
 
-        Assert.Equal(0.7363, fromMap.Result!.Score, 9);
+        Assert.Equal(HandWorkedParcel.Score, fromMap.Result!.Score, 9);
         Assert.Equal(Disposition.RedevelopmentUnderway, fromMap.Result.Disposition); // the flag wins over the classification
         Assert.Equivalent(fromMap.Result, fromRow.Result, strict: true);
         var records = (await _app.History.ListAsync("FORMS-1", 10, null)).Evaluations;
@@ -132,13 +132,13 @@ public sealed class ParcelEvaluationsTests : IAsyncLifetime
         Assert.Equal(1, impact.TotalMoves);
         var move = impact.Moves.Single();
         Assert.Equal(("IMPACT-1", Classification.Efficient, Classification.InefficientScore), (move.ParcelId, move.From, move.To));
-        Assert.Equal(0.7363, move.FromScore, 9);
+        Assert.Equal(HandWorkedParcel.Score, move.FromScore, 9);
         Assert.Equal(0.57405, move.ToScore, 9);
         Assert.Equal([(Classification.Efficient, Classification.InefficientScore, 1, 120.0), (Classification.InefficientVeto, Classification.InefficientVeto, 1, 120.0)],
             impact.Shifts.Select(s => (s.From, s.To, s.Count, s.AreaMu)));
     }
 
-    private static ParcelInput OnCurve(string id) => Parcels.OnCurvePoints(id);
+    private static ParcelInput OnCurve(string id) => HandWorkedParcel.Input(id);
 
     private static ParcelFacts Facts(ParcelInput p) => new()
     {

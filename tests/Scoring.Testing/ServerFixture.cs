@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Scoring.Server.Extensions;
+using Xunit;
 
-namespace Scoring.Server.Tests;
+namespace Scoring.Testing;
 
 /// <summary>A real Kestrel server on 127.0.0.1 with an ephemeral port and its own SQLite file.</summary>
 public class ServerFixture : IAsyncLifetime
@@ -30,6 +31,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>The address of the gRPC endpoint among those the server listens on.</summary>
     protected virtual Uri GrpcAddress(IReadOnlyCollection<string> addresses) => new(addresses.First());
 
+    /// <summary>Starts the server and opens the channel.</summary>
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
@@ -56,6 +58,7 @@ public class ServerFixture : IAsyncLifetime
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Stops the server and deletes its folder.</summary>
     public virtual async Task DisposeAsync()
     {
         Channel?.Dispose();

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace Scoring.Server.Tests;
+namespace Scoring.Testing;
 
 /// <summary>
 /// A server with API keys for each role, a gRPC endpoint (HTTP/2 cleartext), a REST endpoint
@@ -10,20 +10,28 @@ namespace Scoring.Server.Tests;
 /// </summary>
 public sealed class SecuredServerFixture : ServerFixture
 {
+    /// <summary>API key of a caller in the reader role.</summary>
     public const string ReaderKey = "reader-key-7f3a";
+    /// <summary>API key of a caller in the writer role.</summary>
     public const string WriterKey = "writer-key-91c2";
+    /// <summary>API key of a caller in the admin role.</summary>
     public const string AdminKey = "admin-key-5d0e";
+    /// <summary>The largest message the server accepts.</summary>
     public const int MaxMessageBytes = 256 * 1024;
 
     private readonly int _grpcPort = FreePort();
     private readonly int _restPort = FreePort();
     private readonly int _tlsPort = FreePort();
 
+    /// <summary>The REST (HTTP/1.1) endpoint.</summary>
     public Uri RestAddress => new($"http://127.0.0.1:{_restPort}");
+    /// <summary>The TLS endpoint (HTTP/1.1 and HTTP/2).</summary>
     public Uri TlsAddress => new($"https://127.0.0.1:{_tlsPort}");
+    /// <summary>The TLS endpoint's self-signed certificate, made at run time.</summary>
     public X509Certificate2 Certificate { get; }
     private string CertificatePath => Path.Combine(DataDirectory, "server.pfx");
 
+    /// <summary>Makes the certificate; the server starts in <see cref="ServerFixture.InitializeAsync"/>.</summary>
     public SecuredServerFixture()
     {
         using var rsa = RSA.Create(2048);
@@ -38,6 +46,7 @@ public sealed class SecuredServerFixture : ServerFixture
         Certificate = X509CertificateLoader.LoadCertificate(made.Export(X509ContentType.Cert));
     }
 
+    /// <summary>The SHA-256 of a key in lower-case hex, as the server's configuration holds it.</summary>
     public static string Digest(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     protected override IEnumerable<string> EndpointArgs =>
