@@ -1,5 +1,6 @@
 using Scoring.Engine.Evaluation;
 using Scoring.Storage.Evaluations;
+using Scoring.Storage.Paging;
 
 namespace Scoring.Storage.Tests;
 
@@ -87,7 +88,7 @@ public sealed class EvaluationStoreTests : IDisposable
         await _store.AppendAsync([At("P1", 1), At("P1", 2)]);
         var first = await _store.ListAsync("P1", 1, null);
 
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.ListAsync("P2", 1, first.NextPageToken));
+        var refused = await Assert.ThrowsAsync<InvalidPageTokenException>(() => _store.ListAsync("P2", 1, first.NextPageToken));
 
         Assert.Equal("pageToken", refused.ParamName);
     }

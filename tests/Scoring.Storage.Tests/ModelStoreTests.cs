@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Models;
+using Scoring.Storage.Paging;
 using Scoring.Storage.Parcels;
 
 namespace Scoring.Storage.Tests;
@@ -369,7 +370,7 @@ public sealed class ModelStoreTests : IDisposable
         await _store.EnsureInitialAsync(Doc, "system");
         var audit = await _store.ListAuditAsync(1, null);
 
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.ListAsync(1, audit.NextPageToken));
+        var refused = await Assert.ThrowsAsync<InvalidPageTokenException>(() => _store.ListAsync(1, audit.NextPageToken));
 
         Assert.Equal("pageToken", refused.ParamName);
     }

@@ -1,3 +1,4 @@
+using Scoring.Storage.Paging;
 using Scoring.Storage.Parcels;
 
 namespace Scoring.Storage.Tests;
@@ -331,9 +332,9 @@ public sealed class ParcelStoreTests : IDisposable
         await _store.UpsertAsync("a", June, Enumerable.Range(0, 5).Select(i => new ParcelWrite($"P{i}") { UnitId = "U1" }).ToList());
         var first = await _store.ListAsync(new ParcelFilter(UnitId: "U1"), 2, null);
 
-        var otherFilter = await Assert.ThrowsAsync<ArgumentException>(
+        var otherFilter = await Assert.ThrowsAsync<InvalidPageTokenException>(
             () => _store.ListAsync(new ParcelFilter(UnitId: "U2"), 2, first.NextPageToken));
-        var madeUp = await Assert.ThrowsAsync<ArgumentException>(() => _store.ListAsync(null, 2, "not-a-token"));
+        var madeUp = await Assert.ThrowsAsync<InvalidPageTokenException>(() => _store.ListAsync(null, 2, "not-a-token"));
 
         Assert.Equal("pageToken", otherFilter.ParamName);
         Assert.Equal("pageToken", madeUp.ParamName);

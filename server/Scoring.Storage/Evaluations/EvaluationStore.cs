@@ -1,12 +1,15 @@
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Scoring.Storage.Paging;
 
 namespace Scoring.Storage.Evaluations;
 
 /// <summary>The evaluation log: every evaluation kept, to trace a parcel's results over its life.</summary>
 public sealed class EvaluationStore(ScoringDatabase database)
 {
+    private const string Listing = "evaluations";
+
     private const string InsertSql = """
         INSERT INTO evaluations (parcel_id, model_version, score, classification, disposition, completeness,
                                  inputs_json, evaluated_at, level, area_mu, unit_id, street)
@@ -84,22 +87,21 @@ public sealed class EvaluationStore(ScoringDatabase database)
     /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
     /// <param name="pageToken">Null or empty for the first page, else the token of the previous page for the same parcel.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
     public async Task<EvaluationPage> ListAsync(string parcelId, int pageSize, string? pageToken,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parcelId);
-        var size = StoredText.PageSize(pageSize, nameof(pageSize));
+        var size = PageToken.PageSize(pageSize);
         string? beforeTime = null;
         long beforeId = 0;
         if (!string.IsNullOrEmpty(pageToken))
         {
-            var parts = StoredText.DecodeToken(pageToken, "evaluations", 4, nameof(pageToken));
-            if (parts[1] != parcelId)
-                throw new ArgumentException("The page token belongs to another parcel's listing.", nameof(pageToken));
-            if (parts[2] is null || !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out beforeId))
-                throw new ArgumentException("Not a page token returned by this list call.", nameof(pageToken));
-            beforeTime = parts[2];
+            var parts = PageToken.Decode(pageToken, Listing, 3);
+            if (parts[0] != parcelId) throw new InvalidPageTokenException("belongs to another parcel's evaluation listing");
+            if (!StoredText.IsTime(parts[1])) throw new InvalidPageTokenException("does not hold a position");
+            beforeTime = parts[1];
+            beforeId = PageToken.Number(parts[2]);
         }
 
         var sql = beforeTime is null
@@ -123,8 +125,7 @@ public sealed class EvaluationStore(ScoringDatabase database)
                 r.Disposition, r.Completeness, r.InputsJson, StoredText.ParseTime(r.EvaluatedAt))));
         }
         var next = more
-            ? StoredText.EncodeToken("evaluations", parcelId, rows[size - 1].EvaluatedAt,
-                rows[size - 1].Id.ToString(CultureInfo.InvariantCulture))
+            ? PageToken.Encode(Listing, parcelId, rows[size - 1].EvaluatedAt, rows[size - 1].Id.ToString(CultureInfo.InvariantCulture))
             : null;
         return new EvaluationPage(page, next);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Scoring.Storage.Paging;
 
 namespace Scoring.Storage.Models;
 
@@ -23,6 +24,9 @@ public sealed class ModelStore(ScoringDatabase database)
         id AS Id, at AS At, actor AS Actor, action AS Action, version AS Version, previous_version AS PreviousVersion,
         note AS Note, details_json AS DetailsJson
         """;
+
+    private const string ModelListing = "models";
+    private const string AuditListing = "audit";
 
     private const string ActiveSql = "SELECT version FROM active_model WHERE id = 1;";
 
@@ -160,11 +164,11 @@ public sealed class ModelStore(ScoringDatabase database)
     /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
     /// <param name="pageToken">Null or empty for the first page, else the token of the previous page.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
     public async Task<ModelPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
-        var size = StoredText.PageSize(pageSize, nameof(pageSize));
-        var before = string.IsNullOrEmpty(pageToken) ? int.MaxValue : TokenNumber(pageToken, "models", nameof(pageToken));
+        var size = PageToken.PageSize(pageSize);
+        var before = string.IsNullOrEmpty(pageToken) ? int.MaxValue : PageToken.Number(PageToken.Decode(pageToken, ModelListing, 1)[0]);
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: true);
@@ -177,7 +181,7 @@ public sealed class ModelStore(ScoringDatabase database)
 
         var models = rows.Take(size).Select(r => r.ToModel()).ToList();
         var next = rows.Count > size
-            ? StoredText.EncodeToken("models", models[^1].Version.ToString(CultureInfo.InvariantCulture))
+            ? PageToken.Encode(ModelListing, models[^1].Version.ToString(CultureInfo.InvariantCulture))
             : null;
         return new ModelPage(models, active, next);
     }
@@ -186,11 +190,11 @@ public sealed class ModelStore(ScoringDatabase database)
     /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
     /// <param name="pageToken">Null or empty for the first page, else the token of the previous page.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
     public async Task<AuditPage> ListAuditAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
-        var size = StoredText.PageSize(pageSize, nameof(pageSize));
-        var before = string.IsNullOrEmpty(pageToken) ? long.MaxValue : TokenNumber(pageToken, "audit", nameof(pageToken));
+        var size = PageToken.PageSize(pageSize);
+        var before = string.IsNullOrEmpty(pageToken) ? long.MaxValue : PageToken.Number(PageToken.Decode(pageToken, AuditListing, 1)[0]);
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = (await connection.QueryAsync<AuditRow>(new CommandDefinition(
@@ -199,7 +203,7 @@ public sealed class ModelStore(ScoringDatabase database)
 
         var records = rows.Take(size).Select(r => r.ToRecord()).ToList();
         var next = rows.Count > size
-            ? StoredText.EncodeToken("audit", records[^1].Id.ToString(CultureInfo.InvariantCulture))
+            ? PageToken.Encode(AuditListing, records[^1].Id.ToString(CultureInfo.InvariantCulture))
             : null;
         return new AuditPage(records, next);
     }
@@ -270,14 +274,6 @@ public sealed class ModelStore(ScoringDatabase database)
     {
         if (string.IsNullOrEmpty(expected)) return;
         if (expected != active?.ToString(CultureInfo.InvariantCulture)) throw new ActiveVersionChangedException(expected, active);
-    }
-
-    private static long TokenNumber(string token, string kind, string paramName)
-    {
-        var parts = StoredText.DecodeToken(token, kind, 2, paramName);
-        if (!long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-            throw new ArgumentException("Not a page token returned by this list call.", paramName);
-        return number;
     }
 
     private sealed class ModelRow

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Scoring.Storage.Paging;
 
 namespace Scoring.Storage.Parcels;
 
@@ -15,6 +16,8 @@ public sealed class ParcelStore(ScoringDatabase database)
 {
     private static readonly object True = 1;
     private static readonly object False = 0;
+
+    private const string Listing = "parcels";
 
     private const string NumericKind = "numeric";
     private const string CategoryKind = "category";
@@ -202,20 +205,20 @@ public sealed class ParcelStore(ScoringDatabase database)
     /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
     /// <param name="pageToken">Null or empty for the first page, else the token of the previous page with the same filter.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
     public async Task<ParcelPage> ListAsync(ParcelFilter? filter, int pageSize, string? pageToken,
         CancellationToken cancellationToken = default)
     {
         filter ??= ParcelFilter.None;
-        var size = StoredText.PageSize(pageSize, nameof(pageSize));
+        var size = PageToken.PageSize(pageSize);
         var level = filter.Level?.ToString(CultureInfo.InvariantCulture);
         string? after = null;
         if (!string.IsNullOrEmpty(pageToken))
         {
-            var parts = StoredText.DecodeToken(pageToken, "parcels", 5, nameof(pageToken));
-            if (parts[1] != filter.UnitId || parts[2] != filter.Street || parts[3] != level)
-                throw new ArgumentException("The page token belongs to a listing with another filter.", nameof(pageToken));
-            after = parts[4];
+            var parts = PageToken.Decode(pageToken, Listing, 4);
+            if (parts[0] != filter.UnitId || parts[1] != filter.Street || parts[2] != level)
+                throw new InvalidPageTokenException("belongs to a parcel listing with another filter");
+            after = parts[3] ?? throw new InvalidPageTokenException("does not hold a position");
         }
 
         // Only the conditions in use, so the planner can take the matching (column, id) index.
@@ -242,7 +245,7 @@ public sealed class ParcelStore(ScoringDatabase database)
         }
         if (parcels.Count <= size) return new ParcelPage(parcels, null);
         parcels.RemoveAt(size);
-        return new ParcelPage(parcels, StoredText.EncodeToken("parcels", filter.UnitId, filter.Street, level, parcels[^1].ParcelId));
+        return new ParcelPage(parcels, PageToken.Encode(Listing, filter.UnitId, filter.Street, level, parcels[^1].ParcelId));
     }
 
     /// <summary>
