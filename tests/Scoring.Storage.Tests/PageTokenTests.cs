@@ -3,6 +3,7 @@ using Scoring.Storage.Evaluations;
 using Scoring.Storage.Models;
 using Scoring.Storage.Paging;
 using Scoring.Storage.Parcels;
+using Scoring.Storage.Units;
 
 namespace Scoring.Storage.Tests;
 
@@ -12,6 +13,7 @@ public sealed class PageTokenTests : IDisposable
     private readonly ParcelStore _parcels;
     private readonly EvaluationStore _evaluations;
     private readonly ModelStore _models;
+    private readonly UnitStore _units;
 
     public PageTokenTests()
     {
@@ -19,6 +21,7 @@ public sealed class PageTokenTests : IDisposable
         _parcels = new ParcelStore(database);
         _evaluations = new EvaluationStore(database);
         _models = new ModelStore(database);
+        _units = new UnitStore(database);
     }
 
     public void Dispose() => _temp.Dispose();
@@ -33,12 +36,14 @@ public sealed class PageTokenTests : IDisposable
         ["evaluations"] = async (size, token) => (await _evaluations.ListAsync("P1", size, token)).NextPageToken,
         ["models"] = async (size, token) => (await _models.ListAsync(size, token)).NextPageToken,
         ["audit"] = async (size, token) => (await _models.ListAuditAsync(size, token)).NextPageToken,
+        ["units"] = async (size, token) => (await _units.ListAsync(size, token)).NextPageToken,
     };
 
     // Two of everything, so a page of one has a next page.
     private async Task TwoOfEach()
     {
         await _parcels.UpsertAsync("s", new DateOnly(2024, 6, 30), [new ParcelWrite("P1"), new ParcelWrite("P2")]);
+        await _units.UpsertAsync([new UnitWrite("U1"), new UnitWrite("U2")]);
         await _evaluations.AppendAsync([
             new EvaluationRecord("P1", "1", 0.5, 1, 1, 1, "{}", default),
             new EvaluationRecord("P1", "1", 0.6, 1, 1, 1, "{}", default),
@@ -110,6 +115,7 @@ public sealed class PageTokenTests : IDisposable
     [InlineData("evaluations")]
     [InlineData("models")]
     [InlineData("audit")]
+    [InlineData("units")]
     public async Task Each_listing_refuses_a_made_up_token_and_every_other_listings_token(string listing)
     {
         await TwoOfEach();
@@ -135,6 +141,7 @@ public sealed class PageTokenTests : IDisposable
     [InlineData("evaluations")]
     [InlineData("models")]
     [InlineData("audit")]
+    [InlineData("units")]
     public async Task Each_listing_refuses_a_negative_page_size(string listing)
     {
         var refused = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Listings()[listing](-1, null));

@@ -9,7 +9,8 @@ using Scoring.Storage.Paging;
 namespace Scoring.Storage.Parcels;
 
 /// <summary>
-/// The indicator cache: parcels, management units, and every value received with the current one per code.
+/// The indicator cache: parcels and every value received, with the current one per code. Management units are in
+/// <see cref="Units.UnitStore"/>.
 /// Callers validate; this store refuses only what the schema cannot hold.
 /// </summary>
 public sealed class ParcelStore(ScoringDatabase database)
@@ -52,17 +53,6 @@ public sealed class ParcelStore(ScoringDatabase database)
         p.geometry, p.created_at, p.updated_at
         """;
     private const string ValueColumns = "v.parcel_id, v.kind, v.code, v.number, v.category, v.veto, v.source, v.as_of, v.received_at";
-
-    private const string UpsertUnitSql = """
-        INSERT INTO management_units (id, name, level, total_area_mu, industrial_area_mu, created_at, updated_at)
-        VALUES (@UnitId, @Name, @Level, @TotalAreaMu, @IndustrialAreaMu, @Now, @Now)
-        ON CONFLICT (id) DO UPDATE SET
-            name               = coalesce(excluded.name, management_units.name),
-            level              = coalesce(excluded.level, management_units.level),
-            total_area_mu      = coalesce(excluded.total_area_mu, management_units.total_area_mu),
-            industrial_area_mu = coalesce(excluded.industrial_area_mu, management_units.industrial_area_mu),
-            updated_at         = excluded.updated_at;
-        """;
 
     /// <summary>
     /// Writes one chunk of a source's feed in one transaction: inserts or updates each parcel (null attributes
@@ -127,42 +117,6 @@ public sealed class ParcelStore(ScoringDatabase database)
             }
             return new UpsertCounts(parcels.Count, values);
         }, cancellationToken);
-    }
-
-    /// <summary>Inserts or updates management units in one transaction; null fields leave the cached ones.</summary>
-    /// <returns>The number of units written.</returns>
-    public Task<int> UpsertUnitsAsync(IReadOnlyList<UnitWrite> units, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(units);
-        for (var i = 0; i < units.Count; i++)
-        {
-            var unit = units[i] ?? throw new ArgumentException($"units[{i}] is null.", nameof(units));
-            if (string.IsNullOrEmpty(unit.UnitId)) throw new ArgumentException($"units[{i}] has no unit id.", nameof(units));
-            CheckLevel(unit.Level, $"units[{i}]", nameof(units));
-            CheckFinite(unit.TotalAreaMu, $"units[{i}].total_area_mu", nameof(units));
-            CheckFinite(unit.IndustrialAreaMu, $"units[{i}].industrial_area_mu", nameof(units));
-        }
-        if (units.Count == 0) return Task.FromResult(0);
-
-        return database.WriteAsync((connection, transaction, ct) =>
-        {
-            var now = StoredText.Time(database.Time.GetUtcNow());
-            var rows = units.Select(u => new { u.UnitId, u.Name, u.Level, u.TotalAreaMu, u.IndustrialAreaMu, Now = now });
-            return connection.Execute(new CommandDefinition(UpsertUnitSql, rows, transaction, cancellationToken: ct));
-        }, cancellationToken);
-    }
-
-    /// <summary>Every management unit, by id.</summary>
-    public async Task<IReadOnlyList<ManagementUnit>> ListUnitsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<UnitRow>(new CommandDefinition("""
-            SELECT id AS UnitId, name AS Name, level AS Level, total_area_mu AS TotalAreaMu,
-                   industrial_area_mu AS IndustrialAreaMu, created_at AS CreatedAt, updated_at AS UpdatedAt
-            FROM management_units ORDER BY id;
-            """, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => new ManagementUnit(r.UnitId, r.Name, r.Level, r.TotalAreaMu, r.IndustrialAreaMu,
-            StoredText.ParseTime(r.CreatedAt), StoredText.ParseTime(r.UpdatedAt))).ToList();
     }
 
     /// <summary>A cached parcel with its current values, or null when the cache does not hold it.</summary>
@@ -388,8 +342,8 @@ public sealed class ParcelStore(ScoringDatabase database)
         const string param = "parcels";
         if (write is null) throw new ArgumentException($"parcels[{index}] is null.", param);
         if (string.IsNullOrEmpty(write.ParcelId)) throw new ArgumentException($"parcels[{index}] has no parcel id.", param);
-        CheckLevel(write.Level, $"parcels[{index}]", param);
-        CheckFinite(write.AreaMu, $"parcels[{index}].area_mu", param);
+        SchemaLimits.CheckLevel(write.Level, $"parcels[{index}]", param);
+        SchemaLimits.CheckFinite(write.AreaMu, $"parcels[{index}].area_mu", param);
         ArgumentNullException.ThrowIfNull(write.Indicators, param);
         ArgumentNullException.ThrowIfNull(write.Categories, param);
         ArgumentNullException.ThrowIfNull(write.Vetoes, param);
@@ -397,7 +351,7 @@ public sealed class ParcelStore(ScoringDatabase database)
         {
             CheckCode(code, index, param);
             // SQLite would store NaN as NULL and lose the value.
-            CheckFinite(value, $"parcels[{index}].indicators[\"{code}\"]", param);
+            SchemaLimits.CheckFinite(value, $"parcels[{index}].indicators[\"{code}\"]", param);
         }
         foreach (var (code, key) in write.Categories)
         {
@@ -410,16 +364,6 @@ public sealed class ParcelStore(ScoringDatabase database)
     private static void CheckCode(string code, int index, string param)
     {
         if (string.IsNullOrEmpty(code)) throw new ArgumentException($"parcels[{index}] has an empty code.", param);
-    }
-
-    private static void CheckLevel(int? level, string what, string param)
-    {
-        if (level is < 0 or > 3) throw new ArgumentException($"{what}.level must be 0 to 3, got {level}.", param);
-    }
-
-    private static void CheckFinite(double? value, string what, string param)
-    {
-        if (value is { } v && !double.IsFinite(v)) throw new ArgumentException($"{what} must be a finite number.", param);
     }
 
     // Inserts one parcel's values of one kind with one statement of up to MaxRows rows: one call into SQLite per
@@ -524,16 +468,5 @@ public sealed class ParcelStore(ScoringDatabase database)
                 _received);
             return (r.GetString(0), r.GetString(1), value);
         }
-    }
-
-    private sealed class UnitRow
-    {
-        public string UnitId { get; set; } = "";
-        public string? Name { get; set; }
-        public int? Level { get; set; }
-        public double? TotalAreaMu { get; set; }
-        public double? IndustrialAreaMu { get; set; }
-        public string CreatedAt { get; set; } = "";
-        public string UpdatedAt { get; set; } = "";
     }
 }
