@@ -47,12 +47,18 @@ public sealed class ParcelStore(ScoringDatabase database)
             updated_at                  = excluded.updated_at;
         """;
 
+    // Every column named with AS: SQLite leaves the name of an unaliased result column unspecified.
     private const string ParcelColumns = """
-        p.id, p.name, p.enterprise_name, p.level, p.area_mu, p.unit_id, p.street, p.industry_code,
-        p.inside_development_boundary, p.in_ecological_red_line, p.redevelopment_underway, p.locally_reported,
-        p.geometry, p.created_at, p.updated_at
+        p.id AS id, p.name AS name, p.enterprise_name AS enterprise_name, p.level AS level, p.area_mu AS area_mu,
+        p.unit_id AS unit_id, p.street AS street, p.industry_code AS industry_code,
+        p.inside_development_boundary AS inside_development_boundary, p.in_ecological_red_line AS in_ecological_red_line,
+        p.redevelopment_underway AS redevelopment_underway, p.locally_reported AS locally_reported,
+        p.geometry AS geometry, p.created_at AS created_at, p.updated_at AS updated_at
         """;
-    private const string ValueColumns = "v.parcel_id, v.kind, v.code, v.number, v.category, v.veto, v.source, v.as_of, v.received_at";
+    private const string ValueColumns = """
+        v.parcel_id AS parcel_id, v.kind AS kind, v.code AS code, v.number AS number, v.category AS category,
+        v.veto AS veto, v.source AS source, v.as_of AS as_of, v.received_at AS received_at
+        """;
 
     /// <summary>
     /// Writes one chunk of a source's feed in one transaction: inserts or updates each parcel (null attributes
@@ -77,14 +83,25 @@ public sealed class ParcelStore(ScoringDatabase database)
             var asOfText = StoredText.Date(asOf);
 
             // One prepared statement per shape, reused for every row of the chunk.
-            using var parcel = Prepare(connection, transaction, UpsertParcelSql,
-                ("$id", SqliteType.Text), ("$name", SqliteType.Text), ("$enterprise_name", SqliteType.Text),
-                ("$level", SqliteType.Integer), ("$area_mu", SqliteType.Real), ("$unit_id", SqliteType.Text),
-                ("$street", SqliteType.Text), ("$industry_code", SqliteType.Text),
-                ("$inside_development_boundary", SqliteType.Integer), ("$in_ecological_red_line", SqliteType.Integer),
-                ("$redevelopment_underway", SqliteType.Integer), ("$locally_reported", SqliteType.Integer),
-                ("$geometry", SqliteType.Text), ("$now", SqliteType.Text));
-            parcel.Parameters[13].Value = now;
+            using var parcel = connection.CreateCommand();
+            parcel.Transaction = transaction;
+            parcel.CommandText = UpsertParcelSql;
+            var p = parcel.Parameters;
+            var id = p.Add("$id", SqliteType.Text);
+            var name = p.Add("$name", SqliteType.Text);
+            var enterpriseName = p.Add("$enterprise_name", SqliteType.Text);
+            var level = p.Add("$level", SqliteType.Integer);
+            var areaMu = p.Add("$area_mu", SqliteType.Real);
+            var unitId = p.Add("$unit_id", SqliteType.Text);
+            var street = p.Add("$street", SqliteType.Text);
+            var industryCode = p.Add("$industry_code", SqliteType.Text);
+            var insideDevelopmentBoundary = p.Add("$inside_development_boundary", SqliteType.Integer);
+            var inEcologicalRedLine = p.Add("$in_ecological_red_line", SqliteType.Integer);
+            var redevelopmentUnderway = p.Add("$redevelopment_underway", SqliteType.Integer);
+            var locallyReported = p.Add("$locally_reported", SqliteType.Integer);
+            var geometry = p.Add("$geometry", SqliteType.Text);
+            p.Add("$now", SqliteType.Text).Value = now;
+            parcel.Prepare();
             using var numbers = new ValueInsert(connection, transaction, NumericKind, "number", SqliteType.Real, source, asOfText, now);
             using var categories = new ValueInsert(connection, transaction, CategoryKind, "category", SqliteType.Text, source, asOfText, now);
             using var vetoes = new ValueInsert(connection, transaction, VetoKind, "veto", SqliteType.Integer, source, asOfText, now);
@@ -93,20 +110,19 @@ public sealed class ParcelStore(ScoringDatabase database)
             foreach (var write in parcels)
             {
                 ct.ThrowIfCancellationRequested();
-                var p = parcel.Parameters;
-                p[0].Value = write.ParcelId;
-                p[1].Value = Nullable(write.Name);
-                p[2].Value = Nullable(write.EnterpriseName);
-                p[3].Value = write.Level is { } level ? level : DBNull.Value;
-                p[4].Value = write.AreaMu is { } area ? area : DBNull.Value;
-                p[5].Value = Nullable(write.UnitId);
-                p[6].Value = Nullable(write.Street);
-                p[7].Value = Nullable(write.IndustryCode);
-                p[8].Value = Flag(write.InsideDevelopmentBoundary);
-                p[9].Value = Flag(write.InEcologicalRedLine);
-                p[10].Value = Flag(write.RedevelopmentUnderway);
-                p[11].Value = Flag(write.LocallyReported);
-                p[12].Value = Nullable(write.Geometry);
+                id.Value = write.ParcelId;
+                name.Value = Nullable(write.Name);
+                enterpriseName.Value = Nullable(write.EnterpriseName);
+                level.Value = write.Level is { } l ? l : DBNull.Value;
+                areaMu.Value = write.AreaMu is { } area ? area : DBNull.Value;
+                unitId.Value = Nullable(write.UnitId);
+                street.Value = Nullable(write.Street);
+                industryCode.Value = Nullable(write.IndustryCode);
+                insideDevelopmentBoundary.Value = Flag(write.InsideDevelopmentBoundary);
+                inEcologicalRedLine.Value = Flag(write.InEcologicalRedLine);
+                redevelopmentUnderway.Value = Flag(write.RedevelopmentUnderway);
+                locallyReported.Value = Flag(write.LocallyReported);
+                geometry.Value = Nullable(write.Geometry);
                 parcel.ExecuteNonQuery();
 
                 // After the parcel row: the values' foreign key needs it.
@@ -195,7 +211,8 @@ public sealed class ParcelStore(ScoringDatabase database)
         var parcels = new List<ParcelAttributes>(size + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) parcels.Add(ReadAttributes(reader));
+            var columns = new AttributeColumns(reader);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) parcels.Add(columns.Read());
         }
         if (parcels.Count <= size) return new ParcelPage(parcels, null);
         parcels.RemoveAt(size);
@@ -252,9 +269,9 @@ public sealed class ParcelStore(ScoringDatabase database)
         command.Parameters.AddWithValue("$parcel_id", parcelId);
         command.Parameters.AddWithValue("$code", code);
         var values = new List<CachedValue>();
-        var rows = new ValueRows();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) values.Add(rows.Read(reader).Value);
+        var rows = new ValueRows(reader);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) values.Add(rows.Read().Value);
         return values;
     }
 
@@ -275,12 +292,13 @@ public sealed class ParcelStore(ScoringDatabase database)
         var sets = new Dictionary<string, ValueSets>(StringComparer.Ordinal);
         using (var reader = command.ExecuteReader())
         {
-            while (reader.Read()) attributes.Add(ReadAttributes(reader));
+            var columns = new AttributeColumns(reader);
+            while (reader.Read()) attributes.Add(columns.Read());
             reader.NextResult();
-            var rows = new ValueRows();
+            var rows = new ValueRows(reader);
             while (reader.Read())
             {
-                var (parcelId, kind, value) = rows.Read(reader);
+                var (parcelId, kind, value) = rows.Read();
                 if (!sets.TryGetValue(parcelId, out var set)) sets.Add(parcelId, set = new ValueSets());
                 set.For(kind).Add(value.Code, value);
             }
@@ -301,41 +319,9 @@ public sealed class ParcelStore(ScoringDatabase database)
     private static IReadOnlyDictionary<string, CachedValue> Frozen(Dictionary<string, CachedValue>? values) =>
         values is null ? ReadOnlyDictionary<string, CachedValue>.Empty : values.AsReadOnly();
 
-    private static ParcelAttributes ReadAttributes(SqliteDataReader r) => new(
-        r.GetString(0),
-        Text(r, 1),
-        Text(r, 2),
-        r.IsDBNull(3) ? null : r.GetInt32(3),
-        r.IsDBNull(4) ? null : r.GetDouble(4),
-        Text(r, 5),
-        Text(r, 6),
-        Text(r, 7),
-        Flag(r, 8),
-        Flag(r, 9),
-        Flag(r, 10),
-        Flag(r, 11),
-        Text(r, 12),
-        StoredText.ParseTime(r.GetString(13)),
-        StoredText.ParseTime(r.GetString(14)));
-
-    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static bool? Flag(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i) != 0;
-
     private static object Nullable(string? value) => value is null ? DBNull.Value : value;
 
     private static object Flag(bool? value) => value is { } b ? (b ? 1 : 0) : DBNull.Value;
-
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql,
-        params (string Name, SqliteType Type)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, type) in parameters) command.Parameters.Add(name, type);
-        command.Prepare();
-        return command;
-    }
 
     private static void CheckWrite(ParcelWrite? write, int index)
     {
@@ -443,30 +429,81 @@ public sealed class ParcelStore(ScoringDatabase database)
         };
     }
 
-    // Reads value rows (ValueColumns order). Rows of one chunk share their date and receipt time, so the last
-    // parsed ones are kept instead of parsing the same text again.
-    private sealed class ValueRows
+    // Reads a parcel's attributes by column name, resolved once per result set.
+    private sealed class AttributeColumns(SqliteDataReader reader)
     {
+        private readonly int _id = reader.GetOrdinal("id");
+        private readonly int _name = reader.GetOrdinal("name");
+        private readonly int _enterpriseName = reader.GetOrdinal("enterprise_name");
+        private readonly int _level = reader.GetOrdinal("level");
+        private readonly int _areaMu = reader.GetOrdinal("area_mu");
+        private readonly int _unitId = reader.GetOrdinal("unit_id");
+        private readonly int _street = reader.GetOrdinal("street");
+        private readonly int _industryCode = reader.GetOrdinal("industry_code");
+        private readonly int _insideDevelopmentBoundary = reader.GetOrdinal("inside_development_boundary");
+        private readonly int _inEcologicalRedLine = reader.GetOrdinal("in_ecological_red_line");
+        private readonly int _redevelopmentUnderway = reader.GetOrdinal("redevelopment_underway");
+        private readonly int _locallyReported = reader.GetOrdinal("locally_reported");
+        private readonly int _geometry = reader.GetOrdinal("geometry");
+        private readonly int _createdAt = reader.GetOrdinal("created_at");
+        private readonly int _updatedAt = reader.GetOrdinal("updated_at");
+
+        public ParcelAttributes Read() => new(
+            reader.GetString(_id),
+            Text(reader, _name),
+            Text(reader, _enterpriseName),
+            reader.IsDBNull(_level) ? null : reader.GetInt32(_level),
+            reader.IsDBNull(_areaMu) ? null : reader.GetDouble(_areaMu),
+            Text(reader, _unitId),
+            Text(reader, _street),
+            Text(reader, _industryCode),
+            Flag(reader, _insideDevelopmentBoundary),
+            Flag(reader, _inEcologicalRedLine),
+            Flag(reader, _redevelopmentUnderway),
+            Flag(reader, _locallyReported),
+            Text(reader, _geometry),
+            StoredText.ParseTime(reader.GetString(_createdAt)),
+            StoredText.ParseTime(reader.GetString(_updatedAt)));
+    }
+
+    // Reads value rows by column name, resolved once per result set. Rows of one chunk share their date and
+    // receipt time, so the last parsed ones are kept instead of parsing the same text again.
+    private sealed class ValueRows(SqliteDataReader reader)
+    {
+        private readonly int _parcelId = reader.GetOrdinal("parcel_id");
+        private readonly int _kind = reader.GetOrdinal("kind");
+        private readonly int _code = reader.GetOrdinal("code");
+        private readonly int _number = reader.GetOrdinal("number");
+        private readonly int _category = reader.GetOrdinal("category");
+        private readonly int _veto = reader.GetOrdinal("veto");
+        private readonly int _source = reader.GetOrdinal("source");
+        private readonly int _asOf = reader.GetOrdinal("as_of");
+        private readonly int _receivedAt = reader.GetOrdinal("received_at");
         private string? _asOfText;
-        private DateOnly _asOf;
+        private DateOnly _asOfDate;
         private string? _receivedText;
         private DateTimeOffset _received;
 
-        public (string ParcelId, string Kind, CachedValue Value) Read(SqliteDataReader r)
+        public (string ParcelId, string Kind, CachedValue Value) Read()
         {
-            var asOfText = r.GetString(7);
-            if (asOfText != _asOfText) (_asOfText, _asOf) = (asOfText, StoredText.ParseDate(asOfText));
-            var receivedText = r.GetString(8);
+            var asOfText = reader.GetString(_asOf);
+            if (asOfText != _asOfText) (_asOfText, _asOfDate) = (asOfText, StoredText.ParseDate(asOfText));
+            var receivedText = reader.GetString(_receivedAt);
             if (receivedText != _receivedText) (_receivedText, _received) = (receivedText, StoredText.ParseTime(receivedText));
             var value = new CachedValue(
-                r.GetString(2),
-                r.IsDBNull(3) ? null : r.GetDouble(3),
-                Text(r, 4),
-                Flag(r, 5),
-                r.GetString(6),
-                _asOf,
+                reader.GetString(_code),
+                reader.IsDBNull(_number) ? null : reader.GetDouble(_number),
+                Text(reader, _category),
+                Flag(reader, _veto),
+                reader.GetString(_source),
+                _asOfDate,
                 _received);
-            return (r.GetString(0), r.GetString(1), value);
+            return (reader.GetString(_parcelId), reader.GetString(_kind), value);
         }
     }
+
+    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static bool? Flag(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i) != 0;
+
 }
