@@ -49,8 +49,11 @@ public sealed class PageTokenTests : IDisposable
             new EvaluationRecord("P1", "1", 0.6, 1, 1, 1, "{}", default),
         ]);
         await _models.EnsureInitialAsync(v => $$"""{"version":"{{v}}"}""", "system"); // version 1 and two audit records
-        await _models.AddAsync(new NewModel(1, "alice", "", v => $$"""{"version":"{{v}}"}""", null, null, AuditActions.UpdateWeights),
-            activate: false, null);
+        await _models.AddAsync(new NewModel
+        {
+            ParentVersion = 1, Author = "alice", Note = "", Action = AuditActions.UpdateWeights,
+            DocumentJsonFor = v => $$"""{"version":"{{v}}"}""",
+        }, activate: false, null);
     }
 
     [Fact]

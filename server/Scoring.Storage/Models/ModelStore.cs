@@ -8,7 +8,8 @@ namespace Scoring.Storage.Models;
 /// <summary>
 /// Model versions, the active version and the audit log. Versions are immutable and numbered 1, 2, 3… in the
 /// order they are stored; every creation and activation writes an audit record in the same transaction.
-/// The JSON is kept as text: callers validate documents with the engine.
+/// Documents are kept as JSON text (callers validate them with the engine); judgments and consistency figures are
+/// typed here and kept as JSON in their own columns.
 /// </summary>
 public sealed class ModelStore(ScoringDatabase database)
 {
@@ -53,6 +54,7 @@ public sealed class ModelStore(ScoringDatabase database)
                 nameof(model));
         if (model.ParentVersion is <= 0)
             throw new ArgumentException($"Parent version {model.ParentVersion} is not a version number.", nameof(model));
+        CheckJudgments(model);
 
         return database.WriteAsync((connection, transaction, ct) =>
         {
@@ -96,8 +98,11 @@ public sealed class ModelStore(ScoringDatabase database)
             if (ActiveVersion(connection, transaction) is { } version)
                 return Get(connection, transaction, version)!; // the foreign key keeps the row there
             ct.ThrowIfCancellationRequested();
-            var stored = Insert(connection, transaction,
-                new NewModel(null, author, InitialNote, documentJsonFor, null, null, AuditActions.CreateModel));
+            var stored = Insert(connection, transaction, new NewModel
+            {
+                ParentVersion = null, Author = author, Note = InitialNote, DocumentJsonFor = documentJsonFor,
+                Action = AuditActions.CreateModel,
+            });
             SetActive(connection, transaction, stored.CreatedAt, author, stored.Version, null, InitialNote);
             return stored;
         }, cancellationToken).ConfigureAwait(false);
@@ -215,6 +220,8 @@ public sealed class ModelStore(ScoringDatabase database)
             ?? throw new InvalidOperationException($"{nameof(NewModel.DocumentJsonFor)} returned no document for version {version}.");
         // Read back as stored: times keep ticks in UTC.
         var createdAt = StoredText.Time(database.Time.GetUtcNow());
+        var judgments = JudgmentColumns.Write(model.Judgments);
+        var consistency = JudgmentColumns.Write(model.Consistency);
         connection.Execute("""
             INSERT INTO models (version, parent_version, author, created_at, note, document_json, judgments_json,
                                 consistency_json)
@@ -227,13 +234,14 @@ public sealed class ModelStore(ScoringDatabase database)
             CreatedAt = createdAt,
             model.Note,
             DocumentJson = document,
-            model.JudgmentsJson,
-            model.ConsistencyJson,
+            JudgmentsJson = judgments,
+            ConsistencyJson = consistency,
         }, transaction);
         var at = StoredText.ParseTime(createdAt);
         Audit(connection, transaction, at, model.Author, model.Action, version, null, model.Note, model.DetailsJson);
-        return new StoredModel(version, model.ParentVersion, model.Author, at, model.Note, document, model.JudgmentsJson,
-            model.ConsistencyJson);
+        // Returned as a read would give it back.
+        return new StoredModel(version, model.ParentVersion, model.Author, at, model.Note, document,
+            JudgmentColumns.ReadJudgments(judgments), JudgmentColumns.ReadConsistency(consistency));
     }
 
     private static void SetActive(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset at,
@@ -269,6 +277,41 @@ public sealed class ModelStore(ScoringDatabase database)
         connection.QuerySingleOrDefault<ModelRow>($"SELECT {ModelColumns} FROM models WHERE version = @Version;",
             new { Version = version }, transaction)?.ToModel();
 
+    // JSON has no null list to read back as empty and no NaN or infinity: refuse them before writing anything.
+    private static void CheckJudgments(NewModel model)
+    {
+        const string param = nameof(model);
+        if (model.Judgments is null || model.Consistency is null)
+            throw new ArgumentException("Judgments and consistency must be lists (empty for none).", param);
+        for (var i = 0; i < model.Judgments.Count; i++)
+        {
+            var j = model.Judgments[i];
+            if (j?.Group is null || j.Items is null || j.Values is null || j.Expert is null)
+                throw new ArgumentException($"judgments[{i}] lacks its group, items, values or expert.", param);
+            if (j.Items.Any(item => item is null)) throw new ArgumentException($"judgments[{i}].items holds a null.", param);
+            foreach (var value in j.Values) SchemaLimits.CheckFinite(value, $"judgments[{i}].values", param);
+        }
+        for (var i = 0; i < model.Consistency.Count; i++)
+        {
+            var c = model.Consistency[i];
+            if (c?.Group is null || c.Items is null || c.Weights is null || c.Experts is null)
+                throw new ArgumentException($"consistency[{i}] lacks its group, items, weights or experts.", param);
+            if (c.Items.Any(item => item is null)) throw new ArgumentException($"consistency[{i}].items holds a null.", param);
+            foreach (var weight in c.Weights) SchemaLimits.CheckFinite(weight, $"consistency[{i}].weights", param);
+            SchemaLimits.CheckFinite(c.LambdaMax, $"consistency[{i}].lambda_max", param);
+            SchemaLimits.CheckFinite(c.Ci, $"consistency[{i}].ci", param);
+            SchemaLimits.CheckFinite(c.Cr, $"consistency[{i}].cr", param);
+            for (var k = 0; k < c.Experts.Count; k++)
+            {
+                var e = c.Experts[k] ?? throw new ArgumentException($"consistency[{i}].experts[{k}] is null.", param);
+                if (e.Expert is null) throw new ArgumentException($"consistency[{i}].experts[{k}] has no expert.", param);
+                SchemaLimits.CheckFinite(e.LambdaMax, $"consistency[{i}].experts[{k}].lambda_max", param);
+                SchemaLimits.CheckFinite(e.Ci, $"consistency[{i}].experts[{k}].ci", param);
+                SchemaLimits.CheckFinite(e.Cr, $"consistency[{i}].experts[{k}].cr", param);
+            }
+        }
+    }
+
     // Versions are compared as the decimal text the contract carries ("3"); anything else never matches.
     private static void CheckExpected(string? expected, int? active)
     {
@@ -288,7 +331,7 @@ public sealed class ModelStore(ScoringDatabase database)
         public string? ConsistencyJson { get; set; }
 
         public StoredModel ToModel() => new(Version, ParentVersion, Author, StoredText.ParseTime(CreatedAt), Note, DocumentJson,
-            JudgmentsJson, ConsistencyJson);
+            JudgmentColumns.ReadJudgments(JudgmentsJson), JudgmentColumns.ReadConsistency(ConsistencyJson));
     }
 
     private sealed class AuditRow
