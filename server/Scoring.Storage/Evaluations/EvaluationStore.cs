@@ -1,7 +1,10 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Scoring.Engine.Evaluation;
 using Scoring.Storage.Paging;
+using static System.FormattableString;
 
 namespace Scoring.Storage.Evaluations;
 
@@ -22,6 +25,9 @@ public sealed class EvaluationStore(ScoringDatabase database)
         classification AS Classification, disposition AS Disposition, completeness AS Completeness,
         inputs_json AS InputsJson, evaluated_at AS EvaluatedAt
         """;
+
+    // The engine's one rule for "inefficient", passed to the roll-up SQL as a list parameter.
+    private static readonly int[] InefficientNumbers = [.. Classifications.Inefficient.Select(c => (int)c)];
 
     /// <summary>Appends evaluations in one transaction.</summary>
     /// <returns>The number of evaluations appended.</returns>
@@ -145,50 +151,82 @@ public sealed class EvaluationStore(ScoringDatabase database)
                 WITH latest AS (
                     SELECT e.* FROM evaluations e
                     JOIN (SELECT MAX(id) AS id FROM evaluations WHERE model_version = @Version GROUP BY parcel_id) m ON e.id = m.id)
-                SELECT {key} AS Key, COUNT(*) AS ParcelCount, TOTAL(area_mu) AS AreaMu,
-                       CASE WHEN TOTAL(area_mu) > 0 THEN TOTAL(area_mu * score) / TOTAL(area_mu) ELSE AVG(score) END AS MeanScore,
-                       TOTAL(classification IN (3, 4)) AS InefficientCount,
-                       TOTAL(CASE WHEN classification IN (3, 4) THEN area_mu END) AS InefficientAreaMu,
-                       TOTAL(classification = 1) AS C1, TOTAL(classification = 2) AS C2, TOTAL(classification = 3) AS C3,
-                       TOTAL(classification = 4) AS C4, TOTAL(classification = 5) AS C5,
-                       TOTAL(disposition = 1) AS D1, TOTAL(disposition = 2) AS D2, TOTAL(disposition = 3) AS D3,
-                       TOTAL(disposition = 4) AS D4, TOTAL(disposition = 5) AS D5
+                SELECT {key} AS group_key, COUNT(*) AS parcel_count, TOTAL(area_mu) AS total_area_mu,
+                       CASE WHEN TOTAL(area_mu) > 0 THEN TOTAL(area_mu * score) / TOTAL(area_mu) ELSE AVG(score) END AS mean_score,
+                       TOTAL(classification IN @Inefficient) AS inefficient_count,
+                       TOTAL(CASE WHEN classification IN @Inefficient THEN area_mu END) AS inefficient_area_mu,
+                       {GroupColumns.Counts}
                 FROM latest GROUP BY 1 ORDER BY 1;
                 """;
-            var rows = await connection.QueryAsync<GroupRow>(new CommandDefinition(sql, new { Version = modelVersion },
-                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return rows.Select(r => r.ToGroup()).ToList();
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql,
+                new { Version = modelVersion, Inefficient = InefficientNumbers }, transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var columns = new GroupColumns(reader);
+            var groups = new List<EvaluationGroup>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) groups.Add(columns.Read());
+            return groups;
         }
 
         var total = await Group("''").ConfigureAwait(false);
         return new EvaluationSummary(
-            total.Count > 0 ? total[0] : new EvaluationGroup("", 0, 0, 0, 0, 0, new int[6], new int[6]),
+            total.Count > 0 ? total[0] : GroupColumns.Empty,
             await Group("COALESCE(CAST(level AS TEXT), '')").ConfigureAwait(false),
             await Group("COALESCE(unit_id, '')").ConfigureAwait(false),
             await Group("COALESCE(street, '')").ConfigureAwait(false));
     }
 
-    private sealed class GroupRow
+    // Reads one roll-up group by column name. The per-classification and per-disposition counts are one column
+    // each, generated from the engine's enums, so a new member is counted without touching the SQL.
+    private sealed class GroupColumns
     {
-        public string Key { get; set; } = "";
-        public long ParcelCount { get; set; }
-        public double AreaMu { get; set; }
-        public double MeanScore { get; set; }
-        public double InefficientCount { get; set; }
-        public double InefficientAreaMu { get; set; }
-        public double C1 { get; set; }
-        public double C2 { get; set; }
-        public double C3 { get; set; }
-        public double C4 { get; set; }
-        public double C5 { get; set; }
-        public double D1 { get; set; }
-        public double D2 { get; set; }
-        public double D3 { get; set; }
-        public double D4 { get; set; }
-        public double D5 { get; set; }
+        private static readonly int[] ClassificationNumbers = [.. Enum.GetValues<Classification>().Select(c => (int)c)];
+        private static readonly int[] DispositionNumbers = [.. Enum.GetValues<Disposition>().Select(d => (int)d)];
 
-        public EvaluationGroup ToGroup() => new(Key, (int)ParcelCount, AreaMu, MeanScore, (int)InefficientCount, InefficientAreaMu,
-            [0, (int)C1, (int)C2, (int)C3, (int)C4, (int)C5], [0, (int)D1, (int)D2, (int)D3, (int)D4, (int)D5]);
+        /// <summary>The count columns: <c>TOTAL(classification = n) AS classification_n</c>, then the same for dispositions.</summary>
+        public static readonly string Counts = string.Join(", ",
+            ClassificationNumbers.Select(n => Invariant($"TOTAL(classification = {n}) AS {Column("classification", n)}"))
+                .Concat(DispositionNumbers.Select(n => Invariant($"TOTAL(disposition = {n}) AS {Column("disposition", n)}"))));
+
+        /// <summary>The total of a version without evaluations.</summary>
+        public static EvaluationGroup Empty =>
+            new("", 0, 0, 0, 0, 0, new int[ClassificationNumbers.Max() + 1], new int[DispositionNumbers.Max() + 1]);
+
+        private readonly DbDataReader _reader;
+        private readonly int _key, _parcelCount, _areaMu, _meanScore, _inefficientCount, _inefficientAreaMu;
+        private readonly (int Number, int Ordinal)[] _classifications, _dispositions;
+
+        public GroupColumns(DbDataReader reader)
+        {
+            _reader = reader;
+            _key = reader.GetOrdinal("group_key");
+            _parcelCount = reader.GetOrdinal("parcel_count");
+            _areaMu = reader.GetOrdinal("total_area_mu");
+            _meanScore = reader.GetOrdinal("mean_score");
+            _inefficientCount = reader.GetOrdinal("inefficient_count");
+            _inefficientAreaMu = reader.GetOrdinal("inefficient_area_mu");
+            _classifications = [.. ClassificationNumbers.Select(n => (n, reader.GetOrdinal(Column("classification", n))))];
+            _dispositions = [.. DispositionNumbers.Select(n => (n, reader.GetOrdinal(Column("disposition", n))))];
+        }
+
+        public EvaluationGroup Read() => new(
+            _reader.GetString(_key),
+            (int)_reader.GetInt64(_parcelCount),
+            _reader.GetDouble(_areaMu),
+            _reader.GetDouble(_meanScore),
+            (int)_reader.GetDouble(_inefficientCount),
+            _reader.GetDouble(_inefficientAreaMu),
+            CountsBy(_classifications),
+            CountsBy(_dispositions));
+
+        // Indexed by the enum number; index 0 (no member) stays 0.
+        private int[] CountsBy((int Number, int Ordinal)[] columns)
+        {
+            var counts = new int[columns.Max(c => c.Number) + 1];
+            foreach (var (number, ordinal) in columns) counts[number] = (int)_reader.GetDouble(ordinal);
+            return counts;
+        }
+
+        private static string Column(string kind, int number) => Invariant($"{kind}_{number}");
     }
 
     private sealed class EvaluationRow
