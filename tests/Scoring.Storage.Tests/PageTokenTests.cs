@@ -29,6 +29,8 @@ public sealed class PageTokenTests : IDisposable
     private static string Base64Url(string text) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    public static TheoryData<string> ListingNames => ["parcels", "evaluations", "models", "audit", "units"];
+
     // Every listing by the name its tokens carry, as a call with a page size and a token.
     private Dictionary<string, Func<int, string?, Task<string?>>> Listings() => new()
     {
@@ -114,11 +116,7 @@ public sealed class PageTokenTests : IDisposable
     }
 
     [Theory]
-    [InlineData("parcels")]
-    [InlineData("evaluations")]
-    [InlineData("models")]
-    [InlineData("audit")]
-    [InlineData("units")]
+    [MemberData(nameof(ListingNames))]
     public async Task Each_listing_refuses_a_made_up_token_and_every_other_listings_token(string listing)
     {
         await TwoOfEach();
@@ -140,11 +138,7 @@ public sealed class PageTokenTests : IDisposable
     }
 
     [Theory]
-    [InlineData("parcels")]
-    [InlineData("evaluations")]
-    [InlineData("models")]
-    [InlineData("audit")]
-    [InlineData("units")]
+    [MemberData(nameof(ListingNames))]
     public async Task Each_listing_refuses_a_negative_page_size(string listing)
     {
         var refused = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Listings()[listing](-1, null));

@@ -122,17 +122,9 @@ public sealed class EvaluationStore(ScoringDatabase database)
             new { ParcelId = parcelId, BeforeTime = beforeTime, BeforeId = beforeId, Limit = size + 1 },
             cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
 
-        var more = rows.Count > size;
-        var page = new List<StoredEvaluation>(Math.Min(rows.Count, size));
-        for (var i = 0; i < rows.Count && i < size; i++)
-        {
-            var r = rows[i];
-            page.Add(new StoredEvaluation(r.Id, new EvaluationRecord(r.ParcelId, r.ModelVersion, r.Score, r.Classification,
-                r.Disposition, r.Completeness, r.InputsJson, StoredText.ParseTime(r.EvaluatedAt))));
-        }
-        var next = more
-            ? PageToken.Encode(Listing, parcelId, rows[size - 1].EvaluatedAt, rows[size - 1].Id.ToString(CultureInfo.InvariantCulture))
-            : null;
+        var next = PageToken.CutPage(rows, size, Listing, r => [parcelId, r.EvaluatedAt, r.Id.ToString(CultureInfo.InvariantCulture)]);
+        var page = rows.Select(r => new StoredEvaluation(r.Id, new EvaluationRecord(r.ParcelId, r.ModelVersion, r.Score,
+            r.Classification, r.Disposition, r.Completeness, r.InputsJson, StoredText.ParseTime(r.EvaluatedAt)))).ToList();
         return new EvaluationPage(page, next);
     }
 

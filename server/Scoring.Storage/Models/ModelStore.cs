@@ -184,11 +184,8 @@ public sealed class ModelStore(ScoringDatabase database)
             .ConfigureAwait(false)).AsList();
         transaction.Commit();
 
-        var models = rows.Take(size).Select(r => r.ToModel()).ToList();
-        var next = rows.Count > size
-            ? PageToken.Encode(ModelListing, models[^1].Version.ToString(CultureInfo.InvariantCulture))
-            : null;
-        return new ModelPage(models, active, next);
+        var next = PageToken.CutPage(rows, size, ModelListing, r => [r.Version.ToString(CultureInfo.InvariantCulture)]);
+        return new ModelPage([.. rows.Select(r => r.ToModel())], active, next);
     }
 
     /// <summary>One page of the audit log, newest first.</summary>
@@ -206,11 +203,8 @@ public sealed class ModelStore(ScoringDatabase database)
             $"SELECT {AuditColumns} FROM audit_log WHERE id < @Before ORDER BY id DESC LIMIT @Limit;",
             new { Before = before, Limit = size + 1 }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
 
-        var records = rows.Take(size).Select(r => r.ToRecord()).ToList();
-        var next = rows.Count > size
-            ? PageToken.Encode(AuditListing, records[^1].Id.ToString(CultureInfo.InvariantCulture))
-            : null;
-        return new AuditPage(records, next);
+        var next = PageToken.CutPage(rows, size, AuditListing, r => [r.Id.ToString(CultureInfo.InvariantCulture)]);
+        return new AuditPage([.. rows.Select(r => r.ToRecord())], next);
     }
 
     private StoredModel Insert(SqliteConnection connection, SqliteTransaction transaction, NewModel model)
@@ -298,17 +292,20 @@ public sealed class ModelStore(ScoringDatabase database)
                 throw new ArgumentException($"consistency[{i}] lacks its group, items, weights or experts.", param);
             if (c.Items.Any(item => item is null)) throw new ArgumentException($"consistency[{i}].items holds a null.", param);
             foreach (var weight in c.Weights) SchemaLimits.CheckFinite(weight, $"consistency[{i}].weights", param);
-            SchemaLimits.CheckFinite(c.LambdaMax, $"consistency[{i}].lambda_max", param);
-            SchemaLimits.CheckFinite(c.Ci, $"consistency[{i}].ci", param);
-            SchemaLimits.CheckFinite(c.Cr, $"consistency[{i}].cr", param);
+            Figures(c.LambdaMax, c.Ci, c.Cr, $"consistency[{i}]");
             for (var k = 0; k < c.Experts.Count; k++)
             {
                 var e = c.Experts[k] ?? throw new ArgumentException($"consistency[{i}].experts[{k}] is null.", param);
                 if (e.Expert is null) throw new ArgumentException($"consistency[{i}].experts[{k}] has no expert.", param);
-                SchemaLimits.CheckFinite(e.LambdaMax, $"consistency[{i}].experts[{k}].lambda_max", param);
-                SchemaLimits.CheckFinite(e.Ci, $"consistency[{i}].experts[{k}].ci", param);
-                SchemaLimits.CheckFinite(e.Cr, $"consistency[{i}].experts[{k}].cr", param);
+                Figures(e.LambdaMax, e.Ci, e.Cr, $"consistency[{i}].experts[{k}]");
             }
+        }
+
+        static void Figures(double lambdaMax, double ci, double cr, string what)
+        {
+            SchemaLimits.CheckFinite(lambdaMax, $"{what}.lambda_max", param);
+            SchemaLimits.CheckFinite(ci, $"{what}.ci", param);
+            SchemaLimits.CheckFinite(cr, $"{what}.cr", param);
         }
     }
 

@@ -57,6 +57,18 @@ internal static class PageToken
         return all[1..];
     }
 
+    /// <summary>
+    /// Cuts <paramref name="rows"/>, read with a limit of one more than <paramref name="size"/> (the extra row tells
+    /// whether a next page exists), down to the page; returns the next page's token, made from the parts that
+    /// <paramref name="position"/> gives for the page's last row, or null on the last page.
+    /// </summary>
+    internal static string? CutPage<T>(List<T> rows, int size, string listing, Func<T, string?[]> position)
+    {
+        if (rows.Count <= size) return null;
+        rows.RemoveRange(size, rows.Count - size);
+        return Encode(listing, position(rows[^1]));
+    }
+
     /// <summary>A position kept in a token as a decimal number.</summary>
     /// <exception cref="InvalidPageTokenException">The part is not a decimal number.</exception>
     internal static long Number(string? part) =>

@@ -214,9 +214,8 @@ public sealed class ParcelStore(ScoringDatabase database)
             var columns = new AttributeColumns(reader);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) parcels.Add(columns.Read());
         }
-        if (parcels.Count <= size) return new ParcelPage(parcels, null);
-        parcels.RemoveAt(size);
-        return new ParcelPage(parcels, PageToken.Encode(Listing, filter.UnitId, filter.Street, level, parcels[^1].ParcelId));
+        var next = PageToken.CutPage(parcels, size, Listing, p => [filter.UnitId, filter.Street, level, p.ParcelId]);
+        return new ParcelPage(parcels, next);
     }
 
     /// <summary>

@@ -79,8 +79,8 @@ public sealed class UnitStore(ScoringDatabase database)
         var rows = (await connection.QueryAsync<UnitRow>(new CommandDefinition(sql, new { After = after, Limit = size + 1 },
             cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
 
-        var units = rows.Take(size).Select(r => r.ToUnit()).ToList();
-        return new UnitPage(units, rows.Count > size ? PageToken.Encode(Listing, units[^1].UnitId) : null);
+        var next = PageToken.CutPage(rows, size, Listing, r => [r.UnitId]);
+        return new UnitPage([.. rows.Select(r => r.ToUnit())], next);
     }
 
     /// <summary>One management unit, or null when the store does not hold it.</summary>
