@@ -1,4 +1,6 @@
+using Scoring.Engine.Evaluation;
 using Scoring.Storage.Evaluations;
+using Scoring.Storage.Paging;
 
 namespace Scoring.Storage.Tests;
 
@@ -86,7 +88,7 @@ public sealed class EvaluationStoreTests : IDisposable
         await _store.AppendAsync([At("P1", 1), At("P1", 2)]);
         var first = await _store.ListAsync("P1", 1, null);
 
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.ListAsync("P2", 1, first.NextPageToken));
+        var refused = await Assert.ThrowsAsync<InvalidPageTokenException>(() => _store.ListAsync("P2", 1, first.NextPageToken));
 
         Assert.Equal("pageToken", refused.ParamName);
     }
@@ -98,5 +100,74 @@ public sealed class EvaluationStoreTests : IDisposable
 
         Assert.Empty(page.Evaluations);
         Assert.Null(page.NextPageToken);
+    }
+
+    private static EvaluationRecord Verdict(string parcelId, string version, double score, Classification classification,
+        Disposition disposition, int? level, double? areaMu, string? unitId, string? street) =>
+        new(parcelId, version, score, (int)classification, (int)disposition, 1.0, "{}", Noon)
+        {
+            Level = level, AreaMu = areaMu, UnitId = unitId, Street = street,
+        };
+
+    private static void AssertGroup(EvaluationGroup group, string key, int parcels, double areaMu, double meanScore,
+        int inefficient, double inefficientAreaMu, int[] classifications, int[] dispositions)
+    {
+        Assert.Equal(key, group.Key);
+        Assert.Equal(parcels, group.ParcelCount);
+        Assert.Equal(areaMu, group.AreaMu, 9);
+        Assert.Equal(meanScore, group.MeanScore, 9);
+        Assert.Equal(inefficient, group.InefficientCount);
+        Assert.Equal(inefficientAreaMu, group.InefficientAreaMu, 9);
+        Assert.Equal(classifications, group.ClassificationCounts);
+        Assert.Equal(dispositions, group.DispositionCounts);
+    }
+
+    [Fact]
+    public async Task Summary_rolls_up_the_latest_evaluation_of_each_parcel_by_level_unit_and_street()
+    {
+        await _store.AppendAsync([
+            // A's first evaluation is replaced by its second: only the latest under a version counts.
+            Verdict("A", "v1", 0.2, Classification.InefficientScore, Disposition.IdentifiedInefficient, 1, 100, "U1", "S1"),
+            Verdict("B", "v1", 0.4, Classification.InefficientVeto, Disposition.IdentifiedInefficient, 1, 50, "U1", "S1"),
+            Verdict("C", "v1", 0.3, Classification.InefficientScore, Disposition.EcologicalClearance, 2, 30, "U2", "S2"),
+            Verdict("D", "v1", 0.6, Classification.Review, Disposition.Retained, null, null, null, "S2"),
+            Verdict("E", "v2", 0.1, Classification.InefficientVeto, Disposition.IdentifiedInefficient, 1, 999, "U1", "S1"),
+        ]);
+        await _store.AppendAsync([Verdict("A", "v1", 0.8, Classification.Efficient, Disposition.Retained, 1, 100, "U1", "S1")]);
+
+        var summary = await _store.SummarizeAsync("v1");
+
+        // Counts are indexed by the enum number (index 0 unused): Efficient 1, Review 2, InefficientScore 3,
+        // InefficientVeto 4, InsufficientData 5; Retained 1, IdentifiedInefficient 2, LocallyReported 3,
+        // EcologicalClearance 4, RedevelopmentUnderway 5.
+        // Total: area 100 + 50 + 30 = 180 (D has none); mean (100·0.8 + 50·0.4 + 30·0.3) / 180 = 109 / 180;
+        // inefficient B and C, 50 + 30 = 80 亩.
+        AssertGroup(summary.Total, "", 4, 180, 109.0 / 180, 2, 80, [0, 1, 1, 1, 1, 0], [0, 2, 1, 0, 1, 0]);
+
+        // By level: D's is not known (""), then "1" (A, B) and "2" (C). D's group has no area: plain mean 0.6.
+        Assert.Equal(3, summary.ByLevel.Count);
+        AssertGroup(summary.ByLevel[0], "", 1, 0, 0.6, 0, 0, [0, 0, 1, 0, 0, 0], [0, 1, 0, 0, 0, 0]);
+        AssertGroup(summary.ByLevel[1], "1", 2, 150, 100.0 / 150, 1, 50, [0, 1, 0, 0, 1, 0], [0, 1, 1, 0, 0, 0]);
+        AssertGroup(summary.ByLevel[2], "2", 1, 30, 0.3, 1, 30, [0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 1, 0]);
+
+        Assert.Equal(["", "U1", "U2"], summary.ByUnit.Select(g => g.Key));
+        AssertGroup(summary.ByUnit[1], "U1", 2, 150, 100.0 / 150, 1, 50, [0, 1, 0, 0, 1, 0], [0, 1, 1, 0, 0, 0]);
+
+        // S2: C and D; D has no area, so the area-weighted mean is C's 0.3 alone.
+        Assert.Equal(["S1", "S2"], summary.ByStreet.Select(g => g.Key));
+        AssertGroup(summary.ByStreet[1], "S2", 2, 30, 0.3, 1, 30, [0, 0, 1, 1, 0, 0], [0, 1, 0, 0, 1, 0]);
+    }
+
+    [Fact]
+    public async Task Summary_of_a_version_without_evaluations_is_an_empty_total_and_no_groups()
+    {
+        await _store.AppendAsync([Verdict("A", "v1", 0.8, Classification.Efficient, Disposition.Retained, 1, 100, "U1", "S1")]);
+
+        var summary = await _store.SummarizeAsync("v9");
+
+        AssertGroup(summary.Total, "", 0, 0, 0, 0, 0, [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]);
+        Assert.Empty(summary.ByLevel);
+        Assert.Empty(summary.ByUnit);
+        Assert.Empty(summary.ByStreet);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Models;
+using Scoring.Storage.Paging;
 using Scoring.Storage.Parcels;
 
 namespace Scoring.Storage.Tests;
@@ -18,8 +19,15 @@ public sealed class ModelStoreTests : IDisposable
 
     private static string Doc(int version) => $$"""{"id":"jiangning","version":"{{version}}"}""";
 
-    private static NewModel Weights(int? parent, string author = "alice", string note = "expert round") =>
-        new(parent, author, note, Doc, null, null, AuditActions.UpdateWeights);
+    private static NewModel Weights(int? parent, string author = "alice", string note = "expert round") => new()
+    {
+        ParentVersion = parent, Author = author, Note = note, DocumentJsonFor = Doc, Action = AuditActions.UpdateWeights,
+    };
+
+    // Two items, so every figure is easy to write out: the store keeps them as given and checks none of the AHP.
+    private static readonly StoredJudgment Judgment = new("elements", ["economy", "land_use"], [1, 2, 0.5, 1], "alice");
+    private static readonly StoredConsistency Consistency = new("elements", ["economy", "land_use"], [0.75, 0.25], 2, 0, 0,
+        [new ExpertConsistency("alice", 2, 0, 0), new ExpertConsistency("bob", 2.5, 0.25, 0.125)]);
 
     private long Count(string table) => _temp.Scalar($"SELECT count(*) FROM {table};");
 
@@ -42,7 +50,7 @@ public sealed class ModelStoreTests : IDisposable
         var stored = await _store.EnsureInitialAsync(Doc, "system");
 
         Assert.Equal(new StoredModel(1, null, "system", Start, ModelStore.InitialNote, """{"id":"jiangning","version":"1"}""",
-            null, null), stored);
+            [], []), stored);
         Assert.Equal(1, await _store.GetActiveVersionAsync());
         Assert.Equal(stored, await _store.GetAsync(1));
         Assert.Equal(
@@ -92,12 +100,15 @@ public sealed class ModelStoreTests : IDisposable
         var numbers = new List<int>();
         _temp.Clock.Advance(TimeSpan.FromHours(1));
 
-        var second = await _store.AddAsync(new NewModel(1, "alice", "expert round 2",
-            v => { numbers.Add(v); return Doc(v); }, """[{"group":"elements"}]""", """[{"group":"elements","cr":0.02}]""",
-            AuditActions.UpdateWeights), activate: false, null);
-        _temp.Clock.Advance(TimeSpan.FromMinutes(30));
-        var third = await _store.AddAsync(new NewModel(2, "bob", "Pukou adaptation", Doc, null, null, AuditActions.CreateModel)
+        var second = await _store.AddAsync(new NewModel
         {
+            ParentVersion = 1, Author = "alice", Note = "expert round 2", DocumentJsonFor = v => { numbers.Add(v); return Doc(v); },
+            Action = AuditActions.UpdateWeights, Judgments = [Judgment], Consistency = [Consistency],
+        }, activate: false, null);
+        _temp.Clock.Advance(TimeSpan.FromMinutes(30));
+        var third = await _store.AddAsync(new NewModel
+        {
+            ParentVersion = 2, Author = "bob", Note = "Pukou adaptation", DocumentJsonFor = Doc, Action = AuditActions.CreateModel,
             DetailsJson = """{"district":"Pukou"}""",
         }, activate: false, null);
 
@@ -105,9 +116,9 @@ public sealed class ModelStoreTests : IDisposable
         var halfPastNine = new DateTimeOffset(2025, 3, 1, 9, 30, 0, TimeSpan.Zero);
         Assert.Equal([2], numbers);
         Assert.Equal(new StoredModel(2, 1, "alice", nine, "expert round 2", """{"id":"jiangning","version":"2"}""",
-            """[{"group":"elements"}]""", """[{"group":"elements","cr":0.02}]"""), second);
+            [Judgment], [Consistency]), second);
         Assert.Equal(new StoredModel(3, 2, "bob", halfPastNine, "Pukou adaptation", """{"id":"jiangning","version":"3"}""",
-            null, null), third);
+            [], []), third);
         Assert.Equal(second, await _store.GetAsync(2));
         Assert.Equal(third, await _store.GetAsync(3));
         Assert.Equal(1, await _store.GetActiveVersionAsync()); // not activated
@@ -176,7 +187,7 @@ public sealed class ModelStoreTests : IDisposable
         var calls = 0;
 
         var refused = await Assert.ThrowsAsync<ActiveVersionChangedException>(() => _store.AddAsync(
-            new NewModel(1, "bob", "late", v => { calls++; return Doc(v); }, null, null, AuditActions.UpdateWeights),
+            Weights(1, author: "bob", note: "late") with { DocumentJsonFor = v => { calls++; return Doc(v); } },
             activate: true, expectedActiveVersion: "1"));
 
         Assert.Equal("1", refused.ExpectedVersion);
@@ -243,7 +254,7 @@ public sealed class ModelStoreTests : IDisposable
         await _store.EnsureInitialAsync(Doc, "system");
 
         await Assert.ThrowsAsync<SqliteException>(() => _store.AddAsync(
-            new NewModel(1, "alice", "", _ => "{not json", null, null, AuditActions.CreateModel), true, null));
+            Weights(1) with { DocumentJsonFor = _ => "{not json", Action = AuditActions.CreateModel }, true, null));
 
         Assert.Equal(1, Count("models"));
         Assert.Equal(2, Count("audit_log"));
@@ -254,7 +265,7 @@ public sealed class ModelStoreTests : IDisposable
     public async Task New_model_recorded_as_an_activation_is_refused()
     {
         var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.AddAsync(
-            new NewModel(null, "alice", "", Doc, null, null, AuditActions.ActivateModel), true, null));
+            Weights(null) with { Action = AuditActions.ActivateModel }, true, null));
 
         Assert.Equal("model", refused.ParamName);
     }
@@ -369,7 +380,7 @@ public sealed class ModelStoreTests : IDisposable
         await _store.EnsureInitialAsync(Doc, "system");
         var audit = await _store.ListAuditAsync(1, null);
 
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.ListAsync(1, audit.NextPageToken));
+        var refused = await Assert.ThrowsAsync<InvalidPageTokenException>(() => _store.ListAsync(1, audit.NextPageToken));
 
         Assert.Equal("pageToken", refused.ParamName);
     }
@@ -404,5 +415,97 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal("2024.1", evaluation.Evaluation.ModelVersion);
         Assert.Null(await store.GetActiveVersionAsync());
         Assert.Equal(1, (await store.EnsureInitialAsync(Doc, "system")).Version);
+    }
+
+    private string? Text(string sql)
+    {
+        using var connection = _temp.Raw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() as string;
+    }
+
+    [Fact]
+    public async Task Judgments_and_consistency_are_kept_in_the_json_shape_databases_already_hold_and_read_back_typed()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        var bob = new StoredJudgment("elements", ["economy", "land_use"], [1, 4, 0.25, 1], "bob");
+
+        var stored = await _store.AddAsync(Weights(1) with { Judgments = [Judgment, bob], Consistency = [Consistency] }, false, null);
+        var weightsOnly = await _store.AddAsync(Weights(2), false, null);
+
+        Assert.Equal(
+            """[{"group":"elements","items":["economy","land_use"],"values":[1,2,0.5,1],"expert":"alice"},""" +
+            """{"group":"elements","items":["economy","land_use"],"values":[1,4,0.25,1],"expert":"bob"}]""",
+            Text("SELECT judgments_json FROM models WHERE version = 2;"));
+        Assert.Equal(
+            """[{"group":"elements","items":["economy","land_use"],"weights":[0.75,0.25],"lambda_max":2,"ci":0,"cr":0,"experts":[""" +
+            """{"expert":"alice","lambda_max":2,"ci":0,"cr":0},{"expert":"bob","lambda_max":2.5,"ci":0.25,"cr":0.125}]}]""",
+            Text("SELECT consistency_json FROM models WHERE version = 2;"));
+        var read = (await _store.GetAsync(2))!;
+        Assert.Equal([Judgment, bob], read.Judgments);
+        Assert.Equal([Consistency], read.Consistency);
+        Assert.Equal(stored, read);
+        // No judgments: NULL columns, read back as empty lists.
+        Assert.Null(Text("SELECT judgments_json FROM models WHERE version = 3;"));
+        Assert.Null(Text("SELECT consistency_json FROM models WHERE version = 3;"));
+        Assert.Empty(weightsOnly.Judgments);
+        Assert.Empty((await _store.GetAsync(3))!.Consistency);
+    }
+
+    [Fact]
+    public async Task Consistency_written_before_experts_were_kept_reads_back_with_no_experts()
+    {
+        // As an older build wrote it (the schema is there: the store opened the database).
+        using (var connection = _temp.Raw())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                INSERT INTO models (version, parent_version, author, created_at, note, document_json, judgments_json, consistency_json)
+                VALUES (1, NULL, 'alice', '2024-07-01T00:00:00.0000000Z', 'expert round', '{"version":"1"}',
+                        '[{"group":"economy","items":["output_per_mu","tax_per_mu","net_profit"],"values":[1,3,5,0.3333333333333333,1,3,0.2,0.3333333333333333,1],"expert":"carol"}]',
+                        '[{"group":"economy","items":["output_per_mu","tax_per_mu","net_profit"],"weights":[0.637,0.258,0.105],"lambda_max":3.039,"ci":0.0193,"cr":0.0372}]');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var model = (await _store.GetAsync(1))!;
+
+        Assert.Equal(new StoredJudgment("economy", ["output_per_mu", "tax_per_mu", "net_profit"],
+            [1, 3, 5, 1 / 3.0, 1, 3, 0.2, 1 / 3.0, 1], "carol"), Assert.Single(model.Judgments));
+        var consistency = Assert.Single(model.Consistency);
+        Assert.Equal(new StoredConsistency("economy", ["output_per_mu", "tax_per_mu", "net_profit"], [0.637, 0.258, 0.105],
+            3.039, 0.0193, 0.0372, []), consistency);
+        Assert.Empty(consistency.Experts);
+    }
+
+    [Fact]
+    public async Task Judgments_json_cannot_hold_are_refused_before_anything_is_written()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+
+        var nan = await Assert.ThrowsAsync<ArgumentException>(() => _store.AddAsync(
+            Weights(1) with { Judgments = [Judgment with { Values = [1, double.NaN, 0.5, 1] }] }, false, null));
+        var infinite = await Assert.ThrowsAsync<ArgumentException>(() => _store.AddAsync(
+            Weights(1) with { Consistency = [Consistency with { Experts = [new ExpertConsistency("bob", double.PositiveInfinity, 0, 0)] }] },
+            false, null));
+        var nullItems = await Assert.ThrowsAsync<ArgumentException>(() => _store.AddAsync(
+            Weights(1) with { Judgments = [Judgment with { Items = null! }] }, false, null));
+
+        Assert.Equal("model", nan.ParamName);
+        Assert.Contains("judgments[0].values must be a finite number", nan.Message);
+        Assert.Contains("consistency[0].experts[0].lambda_max must be a finite number", infinite.Message);
+        Assert.Contains("judgments[0] lacks", nullItems.Message);
+        Assert.Equal(1, Count("models"));
+        Assert.Equal(2, Count("audit_log"));
+    }
+
+    [Fact]
+    public void Typed_judgments_compare_by_their_contents()
+    {
+        Assert.Equal(new StoredJudgment("g", ["a", "b"], [1, 2, 0.5, 1], "e"), new StoredJudgment("g", ["a", "b"], [1, 2, 0.5, 1], "e"));
+        Assert.NotEqual(new StoredJudgment("g", ["a", "b"], [1, 2, 0.5, 1], "e"), new StoredJudgment("g", ["a", "b"], [1, 3, 0.5, 1], "e"));
+        Assert.NotEqual(Consistency, Consistency with { Experts = [Consistency.Experts[0]] });
+        Assert.NotEqual(Consistency, Consistency with { Weights = [0.25, 0.75] });
     }
 }

@@ -1,12 +1,18 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Scoring.Engine.Evaluation;
+using Scoring.Storage.Paging;
+using static System.FormattableString;
 
 namespace Scoring.Storage.Evaluations;
 
 /// <summary>The evaluation log: every evaluation kept, to trace a parcel's results over its life.</summary>
 public sealed class EvaluationStore(ScoringDatabase database)
 {
+    private const string Listing = "evaluations";
+
     private const string InsertSql = """
         INSERT INTO evaluations (parcel_id, model_version, score, classification, disposition, completeness,
                                  inputs_json, evaluated_at, level, area_mu, unit_id, street)
@@ -19,6 +25,9 @@ public sealed class EvaluationStore(ScoringDatabase database)
         classification AS Classification, disposition AS Disposition, completeness AS Completeness,
         inputs_json AS InputsJson, evaluated_at AS EvaluatedAt
         """;
+
+    // The engine's one rule for "inefficient", passed to the roll-up SQL as a list parameter.
+    private static readonly int[] InefficientNumbers = [.. Classifications.Inefficient.Select(c => (int)c)];
 
     /// <summary>Appends evaluations in one transaction.</summary>
     /// <returns>The number of evaluations appended.</returns>
@@ -45,34 +54,34 @@ public sealed class EvaluationStore(ScoringDatabase database)
             command.Transaction = transaction;
             command.CommandText = InsertSql;
             var p = command.Parameters;
-            p.Add("$parcel_id", SqliteType.Text);
-            p.Add("$model_version", SqliteType.Text);
-            p.Add("$score", SqliteType.Real);
-            p.Add("$classification", SqliteType.Integer);
-            p.Add("$disposition", SqliteType.Integer);
-            p.Add("$completeness", SqliteType.Real);
-            p.Add("$inputs_json", SqliteType.Text);
-            p.Add("$evaluated_at", SqliteType.Text);
-            p.Add("$level", SqliteType.Integer);
-            p.Add("$area_mu", SqliteType.Real);
-            p.Add("$unit_id", SqliteType.Text);
-            p.Add("$street", SqliteType.Text);
+            var parcelId = p.Add("$parcel_id", SqliteType.Text);
+            var modelVersion = p.Add("$model_version", SqliteType.Text);
+            var score = p.Add("$score", SqliteType.Real);
+            var classification = p.Add("$classification", SqliteType.Integer);
+            var disposition = p.Add("$disposition", SqliteType.Integer);
+            var completeness = p.Add("$completeness", SqliteType.Real);
+            var inputsJson = p.Add("$inputs_json", SqliteType.Text);
+            var evaluatedAt = p.Add("$evaluated_at", SqliteType.Text);
+            var level = p.Add("$level", SqliteType.Integer);
+            var areaMu = p.Add("$area_mu", SqliteType.Real);
+            var unitId = p.Add("$unit_id", SqliteType.Text);
+            var street = p.Add("$street", SqliteType.Text);
             command.Prepare();
             foreach (var e in evaluations)
             {
                 ct.ThrowIfCancellationRequested();
-                p[0].Value = e.ParcelId;
-                p[1].Value = e.ModelVersion;
-                p[2].Value = e.Score;
-                p[3].Value = e.Classification;
-                p[4].Value = e.Disposition;
-                p[5].Value = e.Completeness;
-                p[6].Value = e.InputsJson;
-                p[7].Value = e.EvaluatedAt == default ? now : StoredText.Time(e.EvaluatedAt);
-                p[8].Value = (object?)e.Level ?? DBNull.Value;
-                p[9].Value = (object?)e.AreaMu ?? DBNull.Value;
-                p[10].Value = (object?)e.UnitId ?? DBNull.Value;
-                p[11].Value = (object?)e.Street ?? DBNull.Value;
+                parcelId.Value = e.ParcelId;
+                modelVersion.Value = e.ModelVersion;
+                score.Value = e.Score;
+                classification.Value = e.Classification;
+                disposition.Value = e.Disposition;
+                completeness.Value = e.Completeness;
+                inputsJson.Value = e.InputsJson;
+                evaluatedAt.Value = e.EvaluatedAt == default ? now : StoredText.Time(e.EvaluatedAt);
+                level.Value = (object?)e.Level ?? DBNull.Value;
+                areaMu.Value = (object?)e.AreaMu ?? DBNull.Value;
+                unitId.Value = (object?)e.UnitId ?? DBNull.Value;
+                street.Value = (object?)e.Street ?? DBNull.Value;
                 command.ExecuteNonQuery();
             }
             return evaluations.Count;
@@ -84,22 +93,21 @@ public sealed class EvaluationStore(ScoringDatabase database)
     /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
     /// <param name="pageToken">Null or empty for the first page, else the token of the previous page for the same parcel.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
     public async Task<EvaluationPage> ListAsync(string parcelId, int pageSize, string? pageToken,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parcelId);
-        var size = StoredText.PageSize(pageSize, nameof(pageSize));
+        var size = PageToken.PageSize(pageSize);
         string? beforeTime = null;
         long beforeId = 0;
         if (!string.IsNullOrEmpty(pageToken))
         {
-            var parts = StoredText.DecodeToken(pageToken, "evaluations", 4, nameof(pageToken));
-            if (parts[1] != parcelId)
-                throw new ArgumentException("The page token belongs to another parcel's listing.", nameof(pageToken));
-            if (parts[2] is null || !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out beforeId))
-                throw new ArgumentException("Not a page token returned by this list call.", nameof(pageToken));
-            beforeTime = parts[2];
+            var parts = PageToken.Decode(pageToken, Listing, 3);
+            if (parts[0] != parcelId) throw new InvalidPageTokenException("belongs to another parcel's evaluation listing");
+            if (!StoredText.IsTime(parts[1])) throw new InvalidPageTokenException("does not hold a position");
+            beforeTime = parts[1];
+            beforeId = PageToken.Number(parts[2]);
         }
 
         var sql = beforeTime is null
@@ -114,18 +122,9 @@ public sealed class EvaluationStore(ScoringDatabase database)
             new { ParcelId = parcelId, BeforeTime = beforeTime, BeforeId = beforeId, Limit = size + 1 },
             cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
 
-        var more = rows.Count > size;
-        var page = new List<StoredEvaluation>(Math.Min(rows.Count, size));
-        for (var i = 0; i < rows.Count && i < size; i++)
-        {
-            var r = rows[i];
-            page.Add(new StoredEvaluation(r.Id, new EvaluationRecord(r.ParcelId, r.ModelVersion, r.Score, r.Classification,
-                r.Disposition, r.Completeness, r.InputsJson, StoredText.ParseTime(r.EvaluatedAt))));
-        }
-        var next = more
-            ? StoredText.EncodeToken("evaluations", parcelId, rows[size - 1].EvaluatedAt,
-                rows[size - 1].Id.ToString(CultureInfo.InvariantCulture))
-            : null;
+        var next = PageToken.CutPage(rows, size, Listing, r => [parcelId, r.EvaluatedAt, r.Id.ToString(CultureInfo.InvariantCulture)]);
+        var page = rows.Select(r => new StoredEvaluation(r.Id, new EvaluationRecord(r.ParcelId, r.ModelVersion, r.Score,
+            r.Classification, r.Disposition, r.Completeness, r.InputsJson, StoredText.ParseTime(r.EvaluatedAt)))).ToList();
         return new EvaluationPage(page, next);
     }
 
@@ -144,50 +143,82 @@ public sealed class EvaluationStore(ScoringDatabase database)
                 WITH latest AS (
                     SELECT e.* FROM evaluations e
                     JOIN (SELECT MAX(id) AS id FROM evaluations WHERE model_version = @Version GROUP BY parcel_id) m ON e.id = m.id)
-                SELECT {key} AS Key, COUNT(*) AS ParcelCount, TOTAL(area_mu) AS AreaMu,
-                       CASE WHEN TOTAL(area_mu) > 0 THEN TOTAL(area_mu * score) / TOTAL(area_mu) ELSE AVG(score) END AS MeanScore,
-                       TOTAL(classification IN (3, 4)) AS InefficientCount,
-                       TOTAL(CASE WHEN classification IN (3, 4) THEN area_mu END) AS InefficientAreaMu,
-                       TOTAL(classification = 1) AS C1, TOTAL(classification = 2) AS C2, TOTAL(classification = 3) AS C3,
-                       TOTAL(classification = 4) AS C4, TOTAL(classification = 5) AS C5,
-                       TOTAL(disposition = 1) AS D1, TOTAL(disposition = 2) AS D2, TOTAL(disposition = 3) AS D3,
-                       TOTAL(disposition = 4) AS D4, TOTAL(disposition = 5) AS D5
+                SELECT {key} AS group_key, COUNT(*) AS parcel_count, TOTAL(area_mu) AS total_area_mu,
+                       CASE WHEN TOTAL(area_mu) > 0 THEN TOTAL(area_mu * score) / TOTAL(area_mu) ELSE AVG(score) END AS mean_score,
+                       TOTAL(classification IN @Inefficient) AS inefficient_count,
+                       TOTAL(CASE WHEN classification IN @Inefficient THEN area_mu END) AS inefficient_area_mu,
+                       {GroupColumns.Counts}
                 FROM latest GROUP BY 1 ORDER BY 1;
                 """;
-            var rows = await connection.QueryAsync<GroupRow>(new CommandDefinition(sql, new { Version = modelVersion },
-                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return rows.Select(r => r.ToGroup()).ToList();
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql,
+                new { Version = modelVersion, Inefficient = InefficientNumbers }, transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var columns = new GroupColumns(reader);
+            var groups = new List<EvaluationGroup>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) groups.Add(columns.Read());
+            return groups;
         }
 
         var total = await Group("''").ConfigureAwait(false);
         return new EvaluationSummary(
-            total.Count > 0 ? total[0] : new EvaluationGroup("", 0, 0, 0, 0, 0, new int[6], new int[6]),
+            total.Count > 0 ? total[0] : GroupColumns.Empty,
             await Group("COALESCE(CAST(level AS TEXT), '')").ConfigureAwait(false),
             await Group("COALESCE(unit_id, '')").ConfigureAwait(false),
             await Group("COALESCE(street, '')").ConfigureAwait(false));
     }
 
-    private sealed class GroupRow
+    // Reads one roll-up group by column name. The per-classification and per-disposition counts are one column
+    // each, generated from the engine's enums, so a new member is counted without touching the SQL.
+    private sealed class GroupColumns
     {
-        public string Key { get; set; } = "";
-        public long ParcelCount { get; set; }
-        public double AreaMu { get; set; }
-        public double MeanScore { get; set; }
-        public double InefficientCount { get; set; }
-        public double InefficientAreaMu { get; set; }
-        public double C1 { get; set; }
-        public double C2 { get; set; }
-        public double C3 { get; set; }
-        public double C4 { get; set; }
-        public double C5 { get; set; }
-        public double D1 { get; set; }
-        public double D2 { get; set; }
-        public double D3 { get; set; }
-        public double D4 { get; set; }
-        public double D5 { get; set; }
+        private static readonly int[] ClassificationNumbers = [.. Enum.GetValues<Classification>().Select(c => (int)c)];
+        private static readonly int[] DispositionNumbers = [.. Enum.GetValues<Disposition>().Select(d => (int)d)];
 
-        public EvaluationGroup ToGroup() => new(Key, (int)ParcelCount, AreaMu, MeanScore, (int)InefficientCount, InefficientAreaMu,
-            [0, (int)C1, (int)C2, (int)C3, (int)C4, (int)C5], [0, (int)D1, (int)D2, (int)D3, (int)D4, (int)D5]);
+        /// <summary>The count columns: <c>TOTAL(classification = n) AS classification_n</c>, then the same for dispositions.</summary>
+        public static readonly string Counts = string.Join(", ",
+            ClassificationNumbers.Select(n => Invariant($"TOTAL(classification = {n}) AS {Column("classification", n)}"))
+                .Concat(DispositionNumbers.Select(n => Invariant($"TOTAL(disposition = {n}) AS {Column("disposition", n)}"))));
+
+        /// <summary>The total of a version without evaluations.</summary>
+        public static EvaluationGroup Empty =>
+            new("", 0, 0, 0, 0, 0, new int[ClassificationNumbers.Max() + 1], new int[DispositionNumbers.Max() + 1]);
+
+        private readonly DbDataReader _reader;
+        private readonly int _key, _parcelCount, _areaMu, _meanScore, _inefficientCount, _inefficientAreaMu;
+        private readonly (int Number, int Ordinal)[] _classifications, _dispositions;
+
+        public GroupColumns(DbDataReader reader)
+        {
+            _reader = reader;
+            _key = reader.GetOrdinal("group_key");
+            _parcelCount = reader.GetOrdinal("parcel_count");
+            _areaMu = reader.GetOrdinal("total_area_mu");
+            _meanScore = reader.GetOrdinal("mean_score");
+            _inefficientCount = reader.GetOrdinal("inefficient_count");
+            _inefficientAreaMu = reader.GetOrdinal("inefficient_area_mu");
+            _classifications = [.. ClassificationNumbers.Select(n => (n, reader.GetOrdinal(Column("classification", n))))];
+            _dispositions = [.. DispositionNumbers.Select(n => (n, reader.GetOrdinal(Column("disposition", n))))];
+        }
+
+        public EvaluationGroup Read() => new(
+            _reader.GetString(_key),
+            (int)_reader.GetInt64(_parcelCount),
+            _reader.GetDouble(_areaMu),
+            _reader.GetDouble(_meanScore),
+            (int)_reader.GetDouble(_inefficientCount),
+            _reader.GetDouble(_inefficientAreaMu),
+            CountsBy(_classifications),
+            CountsBy(_dispositions));
+
+        // Indexed by the enum number; index 0 (no member) stays 0.
+        private int[] CountsBy((int Number, int Ordinal)[] columns)
+        {
+            var counts = new int[columns.Max(c => c.Number) + 1];
+            foreach (var (number, ordinal) in columns) counts[number] = (int)_reader.GetDouble(ordinal);
+            return counts;
+        }
+
+        private static string Column(string kind, int number) => Invariant($"{kind}_{number}");
     }
 
     private sealed class EvaluationRow

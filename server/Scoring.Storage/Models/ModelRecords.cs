@@ -7,28 +7,95 @@ namespace Scoring.Storage.Models;
 /// <param name="CreatedAt">When it was stored, by the database's clock.</param>
 /// <param name="Note">Why it was created.</param>
 /// <param name="DocumentJson">The full model document, JSON, with its version field equal to <paramref name="Version"/>.</param>
-/// <param name="JudgmentsJson">The AHP judgment matrices that produced it, JSON; null when there were none.</param>
-/// <param name="ConsistencyJson">The consistency figures of those judgments, JSON; null when there were none.</param>
+/// <param name="Judgments">The AHP judgment matrices that produced it; empty when there were none.</param>
+/// <param name="Consistency">The consistency figures of those judgments, one per group; empty when there were none.</param>
 public sealed record StoredModel(int Version, int? ParentVersion, string Author, DateTimeOffset CreatedAt, string Note,
-    string DocumentJson, string? JudgmentsJson, string? ConsistencyJson);
+    string DocumentJson, IReadOnlyList<StoredJudgment> Judgments, IReadOnlyList<StoredConsistency> Consistency)
+{
+    /// <summary>Equal when every field is equal and the judgments and consistency figures are equal one by one.</summary>
+    public bool Equals(StoredModel? other) =>
+        other is not null && Version == other.Version && ParentVersion == other.ParentVersion && Author == other.Author &&
+        CreatedAt == other.CreatedAt && Note == other.Note && DocumentJson == other.DocumentJson &&
+        Judgments.SequenceEqual(other.Judgments) && Consistency.SequenceEqual(other.Consistency);
+
+    /// <summary>A hash of the scalar fields, consistent with <see cref="Equals(StoredModel)"/>.</summary>
+    public override int GetHashCode() => HashCode.Combine(Version, ParentVersion, Author, CreatedAt, Note, DocumentJson);
+}
 
 /// <summary>A model version to store.</summary>
-/// <param name="ParentVersion">The version it is derived from; null for none. Must exist.</param>
-/// <param name="Author">Who creates it (the caller's name; never a key); also the actor of its audit records.</param>
-/// <param name="Note">Why; kept with the version and in its audit records.</param>
-/// <param name="DocumentJsonFor">
-/// Given the version number the store assigns, the document JSON to keep, with that number in its version field.
-/// Called once, inside the write transaction, so it should only stamp the number in.
-/// </param>
-/// <param name="JudgmentsJson">The AHP judgment matrices that produced it, JSON; null when there were none.</param>
-/// <param name="ConsistencyJson">The consistency figures of those judgments, JSON; null when there were none.</param>
-/// <param name="Action">The audit action recorded for the creation: <see cref="AuditActions.CreateModel"/> or <see cref="AuditActions.UpdateWeights"/>.</param>
-public sealed record NewModel(int? ParentVersion, string Author, string Note, Func<int, string> DocumentJsonFor,
-    string? JudgmentsJson, string? ConsistencyJson, string Action)
+public sealed record NewModel
 {
+    /// <summary>The version it is derived from; null for none (a first version or a whole new document). Must exist.</summary>
+    public required int? ParentVersion { get; init; }
+
+    /// <summary>Who creates it (the caller's name; never a key); also the actor of its audit records.</summary>
+    public required string Author { get; init; }
+
+    /// <summary>Why; kept with the version and in its audit records.</summary>
+    public required string Note { get; init; }
+
+    /// <summary>
+    /// Given the version number the store assigns, the document JSON to keep, with that number in its version field.
+    /// Called once, inside the write transaction, so it should only stamp the number in.
+    /// </summary>
+    public required Func<int, string> DocumentJsonFor { get; init; }
+
+    /// <summary>The audit action recorded for the creation: <see cref="AuditActions.CreateModel"/> or <see cref="AuditActions.UpdateWeights"/>.</summary>
+    public required string Action { get; init; }
+
+    /// <summary>The AHP judgment matrices that produced it; empty when there were none.</summary>
+    public IReadOnlyList<StoredJudgment> Judgments { get; init; } = [];
+
+    /// <summary>The consistency figures of those judgments, one per group; empty when there were none.</summary>
+    public IReadOnlyList<StoredConsistency> Consistency { get; init; } = [];
+
     /// <summary>Extra facts for the creation's audit record (e.g. the groups whose weights changed), JSON; null for none.</summary>
     public string? DetailsJson { get; init; }
 }
+
+/// <summary>One expert's AHP judgment matrix for one group, kept with the model version it produced.</summary>
+/// <param name="Group"><c>elements</c> for the element weights, or an element code for that element's indicators.</param>
+/// <param name="Items">The codes compared, in matrix order.</param>
+/// <param name="Values">The n×n judgments over <paramref name="Items"/>, row-major.</param>
+/// <param name="Expert">Who judged; empty when not said.</param>
+public sealed record StoredJudgment(string Group, IReadOnlyList<string> Items, IReadOnlyList<double> Values, string Expert)
+{
+    /// <summary>Equal when the group and expert are equal and the items and values are equal one by one.</summary>
+    public bool Equals(StoredJudgment? other) =>
+        other is not null && Group == other.Group && Expert == other.Expert &&
+        Items.SequenceEqual(other.Items) && Values.SequenceEqual(other.Values);
+
+    /// <summary>A hash of the group and expert, consistent with <see cref="Equals(StoredJudgment)"/>.</summary>
+    public override int GetHashCode() => HashCode.Combine(Group, Expert);
+}
+
+/// <summary>The weights one group's judgments gave and how consistent they were, in total and per expert.</summary>
+/// <param name="Group"><c>elements</c> for the element weights, or an element code for that element's indicators.</param>
+/// <param name="Items">The codes weighed, in the order of <paramref name="Weights"/>.</param>
+/// <param name="Weights">The derived weights, summing to 1.</param>
+/// <param name="LambdaMax">Principal eigenvalue of the (combined) matrix.</param>
+/// <param name="Ci">Consistency index (λmax − n) / (n − 1).</param>
+/// <param name="Cr">Consistency ratio CI / RI.</param>
+/// <param name="Experts">The same figures for each expert's own matrix; empty when not kept (older versions).</param>
+public sealed record StoredConsistency(string Group, IReadOnlyList<string> Items, IReadOnlyList<double> Weights,
+    double LambdaMax, double Ci, double Cr, IReadOnlyList<ExpertConsistency> Experts)
+{
+    /// <summary>Equal when the scalar fields are equal and the items, weights and experts are equal one by one.</summary>
+    public bool Equals(StoredConsistency? other) =>
+        other is not null && Group == other.Group && LambdaMax.Equals(other.LambdaMax) && Ci.Equals(other.Ci) &&
+        Cr.Equals(other.Cr) && Items.SequenceEqual(other.Items) && Weights.SequenceEqual(other.Weights) &&
+        Experts.SequenceEqual(other.Experts);
+
+    /// <summary>A hash of the scalar fields, consistent with <see cref="Equals(StoredConsistency)"/>.</summary>
+    public override int GetHashCode() => HashCode.Combine(Group, LambdaMax, Ci, Cr);
+}
+
+/// <summary>How consistent one expert's own judgment matrix for a group was.</summary>
+/// <param name="Expert">Who judged; empty when not said.</param>
+/// <param name="LambdaMax">Principal eigenvalue of the expert's matrix.</param>
+/// <param name="Ci">Consistency index (λmax − n) / (n − 1).</param>
+/// <param name="Cr">Consistency ratio CI / RI.</param>
+public sealed record ExpertConsistency(string Expert, double LambdaMax, double Ci, double Cr);
 
 /// <summary>What an activation did.</summary>
 /// <param name="Model">The now active version.</param>

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Scoring.Storage.Paging;
 
 namespace Scoring.Storage.Models;
 
 /// <summary>
 /// Model versions, the active version and the audit log. Versions are immutable and numbered 1, 2, 3… in the
 /// order they are stored; every creation and activation writes an audit record in the same transaction.
-/// The JSON is kept as text: callers validate documents with the engine.
+/// Documents are kept as JSON text (callers validate them with the engine); judgments and consistency figures are
+/// typed here and kept as JSON in their own columns.
 /// </summary>
 public sealed class ModelStore(ScoringDatabase database)
 {
@@ -23,6 +25,9 @@ public sealed class ModelStore(ScoringDatabase database)
         id AS Id, at AS At, actor AS Actor, action AS Action, version AS Version, previous_version AS PreviousVersion,
         note AS Note, details_json AS DetailsJson
         """;
+
+    private const string ModelListing = "models";
+    private const string AuditListing = "audit";
 
     private const string ActiveSql = "SELECT version FROM active_model WHERE id = 1;";
 
@@ -49,6 +54,7 @@ public sealed class ModelStore(ScoringDatabase database)
                 nameof(model));
         if (model.ParentVersion is <= 0)
             throw new ArgumentException($"Parent version {model.ParentVersion} is not a version number.", nameof(model));
+        CheckJudgments(model);
 
         return database.WriteAsync((connection, transaction, ct) =>
         {
@@ -92,8 +98,11 @@ public sealed class ModelStore(ScoringDatabase database)
             if (ActiveVersion(connection, transaction) is { } version)
                 return Get(connection, transaction, version)!; // the foreign key keeps the row there
             ct.ThrowIfCancellationRequested();
-            var stored = Insert(connection, transaction,
-                new NewModel(null, author, InitialNote, documentJsonFor, null, null, AuditActions.CreateModel));
+            var stored = Insert(connection, transaction, new NewModel
+            {
+                ParentVersion = null, Author = author, Note = InitialNote, DocumentJsonFor = documentJsonFor,
+                Action = AuditActions.CreateModel,
+            });
             SetActive(connection, transaction, stored.CreatedAt, author, stored.Version, null, InitialNote);
             return stored;
         }, cancellationToken).ConfigureAwait(false);
@@ -160,11 +169,11 @@ public sealed class ModelStore(ScoringDatabase database)
     /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
     /// <param name="pageToken">Null or empty for the first page, else the token of the previous page.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
     public async Task<ModelPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
-        var size = StoredText.PageSize(pageSize, nameof(pageSize));
-        var before = string.IsNullOrEmpty(pageToken) ? int.MaxValue : TokenNumber(pageToken, "models", nameof(pageToken));
+        var size = PageToken.PageSize(pageSize);
+        var before = string.IsNullOrEmpty(pageToken) ? int.MaxValue : PageToken.Number(PageToken.Decode(pageToken, ModelListing, 1)[0]);
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: true);
@@ -175,33 +184,27 @@ public sealed class ModelStore(ScoringDatabase database)
             .ConfigureAwait(false)).AsList();
         transaction.Commit();
 
-        var models = rows.Take(size).Select(r => r.ToModel()).ToList();
-        var next = rows.Count > size
-            ? StoredText.EncodeToken("models", models[^1].Version.ToString(CultureInfo.InvariantCulture))
-            : null;
-        return new ModelPage(models, active, next);
+        var next = PageToken.CutPage(rows, size, ModelListing, r => [r.Version.ToString(CultureInfo.InvariantCulture)]);
+        return new ModelPage([.. rows.Select(r => r.ToModel())], active, next);
     }
 
     /// <summary>One page of the audit log, newest first.</summary>
     /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
     /// <param name="pageToken">Null or empty for the first page, else the token of the previous page.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
     public async Task<AuditPage> ListAuditAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
-        var size = StoredText.PageSize(pageSize, nameof(pageSize));
-        var before = string.IsNullOrEmpty(pageToken) ? long.MaxValue : TokenNumber(pageToken, "audit", nameof(pageToken));
+        var size = PageToken.PageSize(pageSize);
+        var before = string.IsNullOrEmpty(pageToken) ? long.MaxValue : PageToken.Number(PageToken.Decode(pageToken, AuditListing, 1)[0]);
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = (await connection.QueryAsync<AuditRow>(new CommandDefinition(
             $"SELECT {AuditColumns} FROM audit_log WHERE id < @Before ORDER BY id DESC LIMIT @Limit;",
             new { Before = before, Limit = size + 1 }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
 
-        var records = rows.Take(size).Select(r => r.ToRecord()).ToList();
-        var next = rows.Count > size
-            ? StoredText.EncodeToken("audit", records[^1].Id.ToString(CultureInfo.InvariantCulture))
-            : null;
-        return new AuditPage(records, next);
+        var next = PageToken.CutPage(rows, size, AuditListing, r => [r.Id.ToString(CultureInfo.InvariantCulture)]);
+        return new AuditPage([.. rows.Select(r => r.ToRecord())], next);
     }
 
     private StoredModel Insert(SqliteConnection connection, SqliteTransaction transaction, NewModel model)
@@ -211,6 +214,8 @@ public sealed class ModelStore(ScoringDatabase database)
             ?? throw new InvalidOperationException($"{nameof(NewModel.DocumentJsonFor)} returned no document for version {version}.");
         // Read back as stored: times keep ticks in UTC.
         var createdAt = StoredText.Time(database.Time.GetUtcNow());
+        var judgments = JudgmentColumns.Write(model.Judgments);
+        var consistency = JudgmentColumns.Write(model.Consistency);
         connection.Execute("""
             INSERT INTO models (version, parent_version, author, created_at, note, document_json, judgments_json,
                                 consistency_json)
@@ -223,13 +228,14 @@ public sealed class ModelStore(ScoringDatabase database)
             CreatedAt = createdAt,
             model.Note,
             DocumentJson = document,
-            model.JudgmentsJson,
-            model.ConsistencyJson,
+            JudgmentsJson = judgments,
+            ConsistencyJson = consistency,
         }, transaction);
         var at = StoredText.ParseTime(createdAt);
         Audit(connection, transaction, at, model.Author, model.Action, version, null, model.Note, model.DetailsJson);
-        return new StoredModel(version, model.ParentVersion, model.Author, at, model.Note, document, model.JudgmentsJson,
-            model.ConsistencyJson);
+        // Returned as a read would give it back.
+        return new StoredModel(version, model.ParentVersion, model.Author, at, model.Note, document,
+            JudgmentColumns.ReadJudgments(judgments), JudgmentColumns.ReadConsistency(consistency));
     }
 
     private static void SetActive(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset at,
@@ -265,19 +271,49 @@ public sealed class ModelStore(ScoringDatabase database)
         connection.QuerySingleOrDefault<ModelRow>($"SELECT {ModelColumns} FROM models WHERE version = @Version;",
             new { Version = version }, transaction)?.ToModel();
 
+    // JSON has no null list to read back as empty and no NaN or infinity: refuse them before writing anything.
+    private static void CheckJudgments(NewModel model)
+    {
+        const string param = nameof(model);
+        if (model.Judgments is null || model.Consistency is null)
+            throw new ArgumentException("Judgments and consistency must be lists (empty for none).", param);
+        for (var i = 0; i < model.Judgments.Count; i++)
+        {
+            var j = model.Judgments[i];
+            if (j?.Group is null || j.Items is null || j.Values is null || j.Expert is null)
+                throw new ArgumentException($"judgments[{i}] lacks its group, items, values or expert.", param);
+            if (j.Items.Any(item => item is null)) throw new ArgumentException($"judgments[{i}].items holds a null.", param);
+            foreach (var value in j.Values) SchemaLimits.CheckFinite(value, $"judgments[{i}].values", param);
+        }
+        for (var i = 0; i < model.Consistency.Count; i++)
+        {
+            var c = model.Consistency[i];
+            if (c?.Group is null || c.Items is null || c.Weights is null || c.Experts is null)
+                throw new ArgumentException($"consistency[{i}] lacks its group, items, weights or experts.", param);
+            if (c.Items.Any(item => item is null)) throw new ArgumentException($"consistency[{i}].items holds a null.", param);
+            foreach (var weight in c.Weights) SchemaLimits.CheckFinite(weight, $"consistency[{i}].weights", param);
+            Figures(c.LambdaMax, c.Ci, c.Cr, $"consistency[{i}]");
+            for (var k = 0; k < c.Experts.Count; k++)
+            {
+                var e = c.Experts[k] ?? throw new ArgumentException($"consistency[{i}].experts[{k}] is null.", param);
+                if (e.Expert is null) throw new ArgumentException($"consistency[{i}].experts[{k}] has no expert.", param);
+                Figures(e.LambdaMax, e.Ci, e.Cr, $"consistency[{i}].experts[{k}]");
+            }
+        }
+
+        static void Figures(double lambdaMax, double ci, double cr, string what)
+        {
+            SchemaLimits.CheckFinite(lambdaMax, $"{what}.lambda_max", param);
+            SchemaLimits.CheckFinite(ci, $"{what}.ci", param);
+            SchemaLimits.CheckFinite(cr, $"{what}.cr", param);
+        }
+    }
+
     // Versions are compared as the decimal text the contract carries ("3"); anything else never matches.
     private static void CheckExpected(string? expected, int? active)
     {
         if (string.IsNullOrEmpty(expected)) return;
         if (expected != active?.ToString(CultureInfo.InvariantCulture)) throw new ActiveVersionChangedException(expected, active);
-    }
-
-    private static long TokenNumber(string token, string kind, string paramName)
-    {
-        var parts = StoredText.DecodeToken(token, kind, 2, paramName);
-        if (!long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-            throw new ArgumentException("Not a page token returned by this list call.", paramName);
-        return number;
     }
 
     private sealed class ModelRow
@@ -292,7 +328,7 @@ public sealed class ModelStore(ScoringDatabase database)
         public string? ConsistencyJson { get; set; }
 
         public StoredModel ToModel() => new(Version, ParentVersion, Author, StoredText.ParseTime(CreatedAt), Note, DocumentJson,
-            JudgmentsJson, ConsistencyJson);
+            JudgmentColumns.ReadJudgments(JudgmentsJson), JudgmentColumns.ReadConsistency(ConsistencyJson));
     }
 
     private sealed class AuditRow

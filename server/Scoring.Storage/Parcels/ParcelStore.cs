@@ -4,17 +4,21 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Scoring.Storage.Paging;
 
 namespace Scoring.Storage.Parcels;
 
 /// <summary>
-/// The indicator cache: parcels, management units, and every value received with the current one per code.
+/// The indicator cache: parcels and every value received, with the current one per code. Management units are in
+/// <see cref="Units.UnitStore"/>.
 /// Callers validate; this store refuses only what the schema cannot hold.
 /// </summary>
 public sealed class ParcelStore(ScoringDatabase database)
 {
     private static readonly object True = 1;
     private static readonly object False = 0;
+
+    private const string Listing = "parcels";
 
     private const string NumericKind = "numeric";
     private const string CategoryKind = "category";
@@ -43,22 +47,17 @@ public sealed class ParcelStore(ScoringDatabase database)
             updated_at                  = excluded.updated_at;
         """;
 
+    // Every column named with AS: SQLite leaves the name of an unaliased result column unspecified.
     private const string ParcelColumns = """
-        p.id, p.name, p.enterprise_name, p.level, p.area_mu, p.unit_id, p.street, p.industry_code,
-        p.inside_development_boundary, p.in_ecological_red_line, p.redevelopment_underway, p.locally_reported,
-        p.geometry, p.created_at, p.updated_at
+        p.id AS id, p.name AS name, p.enterprise_name AS enterprise_name, p.level AS level, p.area_mu AS area_mu,
+        p.unit_id AS unit_id, p.street AS street, p.industry_code AS industry_code,
+        p.inside_development_boundary AS inside_development_boundary, p.in_ecological_red_line AS in_ecological_red_line,
+        p.redevelopment_underway AS redevelopment_underway, p.locally_reported AS locally_reported,
+        p.geometry AS geometry, p.created_at AS created_at, p.updated_at AS updated_at
         """;
-    private const string ValueColumns = "v.parcel_id, v.kind, v.code, v.number, v.category, v.veto, v.source, v.as_of, v.received_at";
-
-    private const string UpsertUnitSql = """
-        INSERT INTO management_units (id, name, level, total_area_mu, industrial_area_mu, created_at, updated_at)
-        VALUES (@UnitId, @Name, @Level, @TotalAreaMu, @IndustrialAreaMu, @Now, @Now)
-        ON CONFLICT (id) DO UPDATE SET
-            name               = coalesce(excluded.name, management_units.name),
-            level              = coalesce(excluded.level, management_units.level),
-            total_area_mu      = coalesce(excluded.total_area_mu, management_units.total_area_mu),
-            industrial_area_mu = coalesce(excluded.industrial_area_mu, management_units.industrial_area_mu),
-            updated_at         = excluded.updated_at;
+    private const string ValueColumns = """
+        v.parcel_id AS parcel_id, v.kind AS kind, v.code AS code, v.number AS number, v.category AS category,
+        v.veto AS veto, v.source AS source, v.as_of AS as_of, v.received_at AS received_at
         """;
 
     /// <summary>
@@ -84,14 +83,25 @@ public sealed class ParcelStore(ScoringDatabase database)
             var asOfText = StoredText.Date(asOf);
 
             // One prepared statement per shape, reused for every row of the chunk.
-            using var parcel = Prepare(connection, transaction, UpsertParcelSql,
-                ("$id", SqliteType.Text), ("$name", SqliteType.Text), ("$enterprise_name", SqliteType.Text),
-                ("$level", SqliteType.Integer), ("$area_mu", SqliteType.Real), ("$unit_id", SqliteType.Text),
-                ("$street", SqliteType.Text), ("$industry_code", SqliteType.Text),
-                ("$inside_development_boundary", SqliteType.Integer), ("$in_ecological_red_line", SqliteType.Integer),
-                ("$redevelopment_underway", SqliteType.Integer), ("$locally_reported", SqliteType.Integer),
-                ("$geometry", SqliteType.Text), ("$now", SqliteType.Text));
-            parcel.Parameters[13].Value = now;
+            using var parcel = connection.CreateCommand();
+            parcel.Transaction = transaction;
+            parcel.CommandText = UpsertParcelSql;
+            var p = parcel.Parameters;
+            var id = p.Add("$id", SqliteType.Text);
+            var name = p.Add("$name", SqliteType.Text);
+            var enterpriseName = p.Add("$enterprise_name", SqliteType.Text);
+            var level = p.Add("$level", SqliteType.Integer);
+            var areaMu = p.Add("$area_mu", SqliteType.Real);
+            var unitId = p.Add("$unit_id", SqliteType.Text);
+            var street = p.Add("$street", SqliteType.Text);
+            var industryCode = p.Add("$industry_code", SqliteType.Text);
+            var insideDevelopmentBoundary = p.Add("$inside_development_boundary", SqliteType.Integer);
+            var inEcologicalRedLine = p.Add("$in_ecological_red_line", SqliteType.Integer);
+            var redevelopmentUnderway = p.Add("$redevelopment_underway", SqliteType.Integer);
+            var locallyReported = p.Add("$locally_reported", SqliteType.Integer);
+            var geometry = p.Add("$geometry", SqliteType.Text);
+            p.Add("$now", SqliteType.Text).Value = now;
+            parcel.Prepare();
             using var numbers = new ValueInsert(connection, transaction, NumericKind, "number", SqliteType.Real, source, asOfText, now);
             using var categories = new ValueInsert(connection, transaction, CategoryKind, "category", SqliteType.Text, source, asOfText, now);
             using var vetoes = new ValueInsert(connection, transaction, VetoKind, "veto", SqliteType.Integer, source, asOfText, now);
@@ -100,20 +110,19 @@ public sealed class ParcelStore(ScoringDatabase database)
             foreach (var write in parcels)
             {
                 ct.ThrowIfCancellationRequested();
-                var p = parcel.Parameters;
-                p[0].Value = write.ParcelId;
-                p[1].Value = Nullable(write.Name);
-                p[2].Value = Nullable(write.EnterpriseName);
-                p[3].Value = write.Level is { } level ? level : DBNull.Value;
-                p[4].Value = write.AreaMu is { } area ? area : DBNull.Value;
-                p[5].Value = Nullable(write.UnitId);
-                p[6].Value = Nullable(write.Street);
-                p[7].Value = Nullable(write.IndustryCode);
-                p[8].Value = Flag(write.InsideDevelopmentBoundary);
-                p[9].Value = Flag(write.InEcologicalRedLine);
-                p[10].Value = Flag(write.RedevelopmentUnderway);
-                p[11].Value = Flag(write.LocallyReported);
-                p[12].Value = Nullable(write.Geometry);
+                id.Value = write.ParcelId;
+                name.Value = Nullable(write.Name);
+                enterpriseName.Value = Nullable(write.EnterpriseName);
+                level.Value = write.Level is { } l ? l : DBNull.Value;
+                areaMu.Value = write.AreaMu is { } area ? area : DBNull.Value;
+                unitId.Value = Nullable(write.UnitId);
+                street.Value = Nullable(write.Street);
+                industryCode.Value = Nullable(write.IndustryCode);
+                insideDevelopmentBoundary.Value = Flag(write.InsideDevelopmentBoundary);
+                inEcologicalRedLine.Value = Flag(write.InEcologicalRedLine);
+                redevelopmentUnderway.Value = Flag(write.RedevelopmentUnderway);
+                locallyReported.Value = Flag(write.LocallyReported);
+                geometry.Value = Nullable(write.Geometry);
                 parcel.ExecuteNonQuery();
 
                 // After the parcel row: the values' foreign key needs it.
@@ -124,42 +133,6 @@ public sealed class ParcelStore(ScoringDatabase database)
             }
             return new UpsertCounts(parcels.Count, values);
         }, cancellationToken);
-    }
-
-    /// <summary>Inserts or updates management units in one transaction; null fields leave the cached ones.</summary>
-    /// <returns>The number of units written.</returns>
-    public Task<int> UpsertUnitsAsync(IReadOnlyList<UnitWrite> units, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(units);
-        for (var i = 0; i < units.Count; i++)
-        {
-            var unit = units[i] ?? throw new ArgumentException($"units[{i}] is null.", nameof(units));
-            if (string.IsNullOrEmpty(unit.UnitId)) throw new ArgumentException($"units[{i}] has no unit id.", nameof(units));
-            CheckLevel(unit.Level, $"units[{i}]", nameof(units));
-            CheckFinite(unit.TotalAreaMu, $"units[{i}].total_area_mu", nameof(units));
-            CheckFinite(unit.IndustrialAreaMu, $"units[{i}].industrial_area_mu", nameof(units));
-        }
-        if (units.Count == 0) return Task.FromResult(0);
-
-        return database.WriteAsync((connection, transaction, ct) =>
-        {
-            var now = StoredText.Time(database.Time.GetUtcNow());
-            var rows = units.Select(u => new { u.UnitId, u.Name, u.Level, u.TotalAreaMu, u.IndustrialAreaMu, Now = now });
-            return connection.Execute(new CommandDefinition(UpsertUnitSql, rows, transaction, cancellationToken: ct));
-        }, cancellationToken);
-    }
-
-    /// <summary>Every management unit, by id.</summary>
-    public async Task<IReadOnlyList<ManagementUnit>> ListUnitsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<UnitRow>(new CommandDefinition("""
-            SELECT id AS UnitId, name AS Name, level AS Level, total_area_mu AS TotalAreaMu,
-                   industrial_area_mu AS IndustrialAreaMu, created_at AS CreatedAt, updated_at AS UpdatedAt
-            FROM management_units ORDER BY id;
-            """, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => new ManagementUnit(r.UnitId, r.Name, r.Level, r.TotalAreaMu, r.IndustrialAreaMu,
-            StoredText.ParseTime(r.CreatedAt), StoredText.ParseTime(r.UpdatedAt))).ToList();
     }
 
     /// <summary>A cached parcel with its current values, or null when the cache does not hold it.</summary>
@@ -202,20 +175,20 @@ public sealed class ParcelStore(ScoringDatabase database)
     /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
     /// <param name="pageToken">Null or empty for the first page, else the token of the previous page with the same filter.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">The page token is not one of this listing's.</exception>
+    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
     public async Task<ParcelPage> ListAsync(ParcelFilter? filter, int pageSize, string? pageToken,
         CancellationToken cancellationToken = default)
     {
         filter ??= ParcelFilter.None;
-        var size = StoredText.PageSize(pageSize, nameof(pageSize));
+        var size = PageToken.PageSize(pageSize);
         var level = filter.Level?.ToString(CultureInfo.InvariantCulture);
         string? after = null;
         if (!string.IsNullOrEmpty(pageToken))
         {
-            var parts = StoredText.DecodeToken(pageToken, "parcels", 5, nameof(pageToken));
-            if (parts[1] != filter.UnitId || parts[2] != filter.Street || parts[3] != level)
-                throw new ArgumentException("The page token belongs to a listing with another filter.", nameof(pageToken));
-            after = parts[4];
+            var parts = PageToken.Decode(pageToken, Listing, 4);
+            if (parts[0] != filter.UnitId || parts[1] != filter.Street || parts[2] != level)
+                throw new InvalidPageTokenException("belongs to a parcel listing with another filter");
+            after = parts[3] ?? throw new InvalidPageTokenException("does not hold a position");
         }
 
         // Only the conditions in use, so the planner can take the matching (column, id) index.
@@ -238,11 +211,11 @@ public sealed class ParcelStore(ScoringDatabase database)
         var parcels = new List<ParcelAttributes>(size + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) parcels.Add(ReadAttributes(reader));
+            var columns = new AttributeColumns(reader);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) parcels.Add(columns.Read());
         }
-        if (parcels.Count <= size) return new ParcelPage(parcels, null);
-        parcels.RemoveAt(size);
-        return new ParcelPage(parcels, StoredText.EncodeToken("parcels", filter.UnitId, filter.Street, level, parcels[^1].ParcelId));
+        var next = PageToken.CutPage(parcels, size, Listing, p => [filter.UnitId, filter.Street, level, p.ParcelId]);
+        return new ParcelPage(parcels, next);
     }
 
     /// <summary>
@@ -295,9 +268,9 @@ public sealed class ParcelStore(ScoringDatabase database)
         command.Parameters.AddWithValue("$parcel_id", parcelId);
         command.Parameters.AddWithValue("$code", code);
         var values = new List<CachedValue>();
-        var rows = new ValueRows();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) values.Add(rows.Read(reader).Value);
+        var rows = new ValueRows(reader);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) values.Add(rows.Read().Value);
         return values;
     }
 
@@ -318,12 +291,13 @@ public sealed class ParcelStore(ScoringDatabase database)
         var sets = new Dictionary<string, ValueSets>(StringComparer.Ordinal);
         using (var reader = command.ExecuteReader())
         {
-            while (reader.Read()) attributes.Add(ReadAttributes(reader));
+            var columns = new AttributeColumns(reader);
+            while (reader.Read()) attributes.Add(columns.Read());
             reader.NextResult();
-            var rows = new ValueRows();
+            var rows = new ValueRows(reader);
             while (reader.Read())
             {
-                var (parcelId, kind, value) = rows.Read(reader);
+                var (parcelId, kind, value) = rows.Read();
                 if (!sets.TryGetValue(parcelId, out var set)) sets.Add(parcelId, set = new ValueSets());
                 set.For(kind).Add(value.Code, value);
             }
@@ -344,49 +318,17 @@ public sealed class ParcelStore(ScoringDatabase database)
     private static IReadOnlyDictionary<string, CachedValue> Frozen(Dictionary<string, CachedValue>? values) =>
         values is null ? ReadOnlyDictionary<string, CachedValue>.Empty : values.AsReadOnly();
 
-    private static ParcelAttributes ReadAttributes(SqliteDataReader r) => new(
-        r.GetString(0),
-        Text(r, 1),
-        Text(r, 2),
-        r.IsDBNull(3) ? null : r.GetInt32(3),
-        r.IsDBNull(4) ? null : r.GetDouble(4),
-        Text(r, 5),
-        Text(r, 6),
-        Text(r, 7),
-        Flag(r, 8),
-        Flag(r, 9),
-        Flag(r, 10),
-        Flag(r, 11),
-        Text(r, 12),
-        StoredText.ParseTime(r.GetString(13)),
-        StoredText.ParseTime(r.GetString(14)));
-
-    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static bool? Flag(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i) != 0;
-
     private static object Nullable(string? value) => value is null ? DBNull.Value : value;
 
     private static object Flag(bool? value) => value is { } b ? (b ? 1 : 0) : DBNull.Value;
-
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql,
-        params (string Name, SqliteType Type)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, type) in parameters) command.Parameters.Add(name, type);
-        command.Prepare();
-        return command;
-    }
 
     private static void CheckWrite(ParcelWrite? write, int index)
     {
         const string param = "parcels";
         if (write is null) throw new ArgumentException($"parcels[{index}] is null.", param);
         if (string.IsNullOrEmpty(write.ParcelId)) throw new ArgumentException($"parcels[{index}] has no parcel id.", param);
-        CheckLevel(write.Level, $"parcels[{index}]", param);
-        CheckFinite(write.AreaMu, $"parcels[{index}].area_mu", param);
+        SchemaLimits.CheckLevel(write.Level, $"parcels[{index}]", param);
+        SchemaLimits.CheckFinite(write.AreaMu, $"parcels[{index}].area_mu", param);
         ArgumentNullException.ThrowIfNull(write.Indicators, param);
         ArgumentNullException.ThrowIfNull(write.Categories, param);
         ArgumentNullException.ThrowIfNull(write.Vetoes, param);
@@ -394,7 +336,7 @@ public sealed class ParcelStore(ScoringDatabase database)
         {
             CheckCode(code, index, param);
             // SQLite would store NaN as NULL and lose the value.
-            CheckFinite(value, $"parcels[{index}].indicators[\"{code}\"]", param);
+            SchemaLimits.CheckFinite(value, $"parcels[{index}].indicators[\"{code}\"]", param);
         }
         foreach (var (code, key) in write.Categories)
         {
@@ -407,16 +349,6 @@ public sealed class ParcelStore(ScoringDatabase database)
     private static void CheckCode(string code, int index, string param)
     {
         if (string.IsNullOrEmpty(code)) throw new ArgumentException($"parcels[{index}] has an empty code.", param);
-    }
-
-    private static void CheckLevel(int? level, string what, string param)
-    {
-        if (level is < 0 or > 3) throw new ArgumentException($"{what}.level must be 0 to 3, got {level}.", param);
-    }
-
-    private static void CheckFinite(double? value, string what, string param)
-    {
-        if (value is { } v && !double.IsFinite(v)) throw new ArgumentException($"{what} must be a finite number.", param);
     }
 
     // Inserts one parcel's values of one kind with one statement of up to MaxRows rows: one call into SQLite per
@@ -496,41 +428,81 @@ public sealed class ParcelStore(ScoringDatabase database)
         };
     }
 
-    // Reads value rows (ValueColumns order). Rows of one chunk share their date and receipt time, so the last
-    // parsed ones are kept instead of parsing the same text again.
-    private sealed class ValueRows
+    // Reads a parcel's attributes by column name, resolved once per result set.
+    private sealed class AttributeColumns(SqliteDataReader reader)
     {
+        private readonly int _id = reader.GetOrdinal("id");
+        private readonly int _name = reader.GetOrdinal("name");
+        private readonly int _enterpriseName = reader.GetOrdinal("enterprise_name");
+        private readonly int _level = reader.GetOrdinal("level");
+        private readonly int _areaMu = reader.GetOrdinal("area_mu");
+        private readonly int _unitId = reader.GetOrdinal("unit_id");
+        private readonly int _street = reader.GetOrdinal("street");
+        private readonly int _industryCode = reader.GetOrdinal("industry_code");
+        private readonly int _insideDevelopmentBoundary = reader.GetOrdinal("inside_development_boundary");
+        private readonly int _inEcologicalRedLine = reader.GetOrdinal("in_ecological_red_line");
+        private readonly int _redevelopmentUnderway = reader.GetOrdinal("redevelopment_underway");
+        private readonly int _locallyReported = reader.GetOrdinal("locally_reported");
+        private readonly int _geometry = reader.GetOrdinal("geometry");
+        private readonly int _createdAt = reader.GetOrdinal("created_at");
+        private readonly int _updatedAt = reader.GetOrdinal("updated_at");
+
+        public ParcelAttributes Read() => new(
+            reader.GetString(_id),
+            Text(reader, _name),
+            Text(reader, _enterpriseName),
+            reader.IsDBNull(_level) ? null : reader.GetInt32(_level),
+            reader.IsDBNull(_areaMu) ? null : reader.GetDouble(_areaMu),
+            Text(reader, _unitId),
+            Text(reader, _street),
+            Text(reader, _industryCode),
+            Flag(reader, _insideDevelopmentBoundary),
+            Flag(reader, _inEcologicalRedLine),
+            Flag(reader, _redevelopmentUnderway),
+            Flag(reader, _locallyReported),
+            Text(reader, _geometry),
+            StoredText.ParseTime(reader.GetString(_createdAt)),
+            StoredText.ParseTime(reader.GetString(_updatedAt)));
+    }
+
+    // Reads value rows by column name, resolved once per result set. Rows of one chunk share their date and
+    // receipt time, so the last parsed ones are kept instead of parsing the same text again.
+    private sealed class ValueRows(SqliteDataReader reader)
+    {
+        private readonly int _parcelId = reader.GetOrdinal("parcel_id");
+        private readonly int _kind = reader.GetOrdinal("kind");
+        private readonly int _code = reader.GetOrdinal("code");
+        private readonly int _number = reader.GetOrdinal("number");
+        private readonly int _category = reader.GetOrdinal("category");
+        private readonly int _veto = reader.GetOrdinal("veto");
+        private readonly int _source = reader.GetOrdinal("source");
+        private readonly int _asOf = reader.GetOrdinal("as_of");
+        private readonly int _receivedAt = reader.GetOrdinal("received_at");
         private string? _asOfText;
-        private DateOnly _asOf;
+        private DateOnly _asOfDate;
         private string? _receivedText;
         private DateTimeOffset _received;
 
-        public (string ParcelId, string Kind, CachedValue Value) Read(SqliteDataReader r)
+        public (string ParcelId, string Kind, CachedValue Value) Read()
         {
-            var asOfText = r.GetString(7);
-            if (asOfText != _asOfText) (_asOfText, _asOf) = (asOfText, StoredText.ParseDate(asOfText));
-            var receivedText = r.GetString(8);
+            var asOfText = reader.GetString(_asOf);
+            if (asOfText != _asOfText) (_asOfText, _asOfDate) = (asOfText, StoredText.ParseDate(asOfText));
+            var receivedText = reader.GetString(_receivedAt);
             if (receivedText != _receivedText) (_receivedText, _received) = (receivedText, StoredText.ParseTime(receivedText));
             var value = new CachedValue(
-                r.GetString(2),
-                r.IsDBNull(3) ? null : r.GetDouble(3),
-                Text(r, 4),
-                Flag(r, 5),
-                r.GetString(6),
-                _asOf,
+                reader.GetString(_code),
+                reader.IsDBNull(_number) ? null : reader.GetDouble(_number),
+                Text(reader, _category),
+                Flag(reader, _veto),
+                reader.GetString(_source),
+                _asOfDate,
                 _received);
-            return (r.GetString(0), r.GetString(1), value);
+            return (reader.GetString(_parcelId), reader.GetString(_kind), value);
         }
     }
 
-    private sealed class UnitRow
-    {
-        public string UnitId { get; set; } = "";
-        public string? Name { get; set; }
-        public int? Level { get; set; }
-        public double? TotalAreaMu { get; set; }
-        public double? IndustrialAreaMu { get; set; }
-        public string CreatedAt { get; set; } = "";
-        public string UpdatedAt { get; set; } = "";
-    }
+    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static bool? Flag(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i) != 0;
+
 }
