@@ -57,6 +57,7 @@ public static class ScoringApp
         builder.Services.AddSingleton(sp => new ScoringDatabase(
             configuration.GetConnectionString("Scoring") ?? "Data Source=data/scoring.db", sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ParcelStore>();
+        builder.Services.AddSingleton<Storage.Units.UnitStore>();
         builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddSingleton<ModelStore>();
         builder.Services.AddSingleton<ModelRegistry>();

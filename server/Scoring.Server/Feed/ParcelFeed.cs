@@ -2,6 +2,7 @@ using System.Globalization;
 using Scoring.Engine.Evaluation;
 using Scoring.Server.Models;
 using Scoring.Storage.Parcels;
+using Scoring.Storage.Units;
 
 namespace Scoring.Server.Feed;
 
@@ -29,7 +30,7 @@ public sealed record FeedResult(int Accepted, int ValuesWritten, int UnitsAccept
 /// active model and each unit on its own, and what passes is written, parcels in one transaction and units
 /// in another, before the chunk is acknowledged.
 /// </summary>
-public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, TimeProvider time)
+public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitStore unitStore, TimeProvider time)
 {
     /// <summary>The most parcels plus units one chunk may carry.</summary>
     public const int MaxChunkItems = 10_000;
@@ -72,7 +73,7 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, TimePro
         }
 
         var counts = accepted.Count > 0 ? await parcels.UpsertAsync(source, asOf, accepted, cancellationToken) : default;
-        var unitsAccepted = units.Count > 0 ? await parcels.UpsertUnitsAsync(units, cancellationToken) : 0;
+        var unitsAccepted = units.Count > 0 ? await unitStore.UpsertAsync(units, cancellationToken) : 0;
         return new FeedResult(counts.Parcels, counts.Values, unitsAccepted, errors);
     }
 

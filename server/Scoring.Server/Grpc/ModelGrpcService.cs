@@ -75,8 +75,11 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
             ModelMapping.AddDefinitions(validated, compiled);
             return new CreateModelResponse { Model = validated };
         }
-        var (_, stored) = await registry.AddAsync(document, parent, context.CallerName(), request.Note, AuditActions.CreateModel,
-            null, null, request.Activate, null, context.CancellationToken);
+        var (_, stored) = await registry.AddAsync(new NewModelVersion
+        {
+            Document = document, ParentVersion = parent, Author = context.CallerName(), Note = request.Note, Action = AuditActions.CreateModel,
+            Activate = request.Activate,
+        }, context.CancellationToken);
         return new CreateModelResponse { Model = ToProto(stored) };
     }
 

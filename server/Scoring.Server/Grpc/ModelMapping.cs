@@ -58,12 +58,15 @@ internal static class ModelMapping
             Weights = { ModelWeights.All(model.Document).Select(ToProto) },
         };
         AddDefinitions(m, model);
-        if (stored.JudgmentsJson is { } judgments)
-            m.Judgments.AddRange(System.Text.Json.JsonSerializer.Deserialize<List<StoredMatrix>>(judgments)!
-                .Select(j => new V1.JudgmentMatrix { Group = j.group, Items = { j.items }, Values = { j.values }, Expert = j.expert }));
-        if (stored.ConsistencyJson is { } consistency)
-            foreach (var g in System.Text.Json.JsonSerializer.Deserialize<List<StoredConsistency>>(consistency)!)
-                m.Consistency.Add(new GroupConsistency { Group = g.group, LambdaMax = g.lambda_max, Ci = g.ci, Cr = g.cr, Items = { g.items }, Weights = { g.weights } });
+        m.Judgments.AddRange(stored.Judgments.Select(j => new V1.JudgmentMatrix { Group = j.Group, Items = { j.Items }, Values = { j.Values }, Expert = j.Expert }));
+        foreach (var g in stored.Consistency)
+        {
+            // The combined figures, then each expert's when several judged (as UpdateWeights answers them).
+            m.Consistency.Add(new GroupConsistency { Group = g.Group, LambdaMax = g.LambdaMax, Ci = g.Ci, Cr = g.Cr, Items = { g.Items }, Weights = { g.Weights } });
+            if (g.Experts.Count > 1)
+                foreach (var e in g.Experts)
+                    m.Consistency.Add(new GroupConsistency { Group = g.Group, Expert = e.Expert, LambdaMax = e.LambdaMax, Ci = e.Ci, Cr = e.Cr });
+        }
         return m;
     }
 
@@ -140,10 +143,4 @@ internal static class ModelMapping
             Details = { Any.Pack(failure), Any.Pack(info) },
         };
     }
-
-    // The JSON shapes WeightUpdates stores.
-#pragma warning disable IDE1006, CS8618
-    private sealed record StoredMatrix(string group, string[] items, double[] values, string expert);
-    private sealed record StoredConsistency(string group, string[] items, double[] weights, double lambda_max, double ci, double cr);
-#pragma warning restore IDE1006, CS8618
 }

@@ -7,12 +7,13 @@ using Scoring.Engine.Evaluation;
 using Scoring.Server.Feed;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Parcels;
+using Scoring.Storage.Units;
 using Scoring.V1;
 
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ParcelService: the indicator cache's feed and reads.</summary>
-internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, EvaluationStore history)
+internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, UnitStore units, EvaluationStore history)
     : ParcelService.ParcelServiceBase
 {
     [Authorize(Policy = Roles.Writer)]
@@ -95,19 +96,8 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, Ev
     [Authorize(Policy = Roles.Reader)]
     public override async Task<ListUnitsResponse> ListUnits(ListUnitsRequest request, ServerCallContext context)
     {
-        if (request.PageSize < 0)
-            throw RichErrors.InvalidArgument([new("page_size", "must not be negative")], RichErrors.Reasons.InvalidRequest).ToRpcException();
-        var size = request.PageSize == 0 ? 50 : Math.Min(request.PageSize, 1000);
-        var all = await parcels.ListUnitsAsync(context.CancellationToken);
-        // Units are few; the page token is the last unit id of the previous page.
-        var after = request.PageToken.Length == 0 ? null : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(request.PageToken));
-        var rest = all.OrderBy(u => u.UnitId, StringComparer.Ordinal).Where(u => after is null || string.CompareOrdinal(u.UnitId, after) > 0).ToList();
-        var page = rest.Take(size).ToList();
-        return new ListUnitsResponse
-        {
-            Units = { page.Select(u => u.ToProto()) },
-            NextPageToken = rest.Count > size ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(page[^1].UnitId)) : "",
-        };
+        var page = await RichErrors.ListPage(() => units.ListAsync(request.PageSize, NullIfEmpty(request.PageToken), context.CancellationToken));
+        return new ListUnitsResponse { Units = { page.Units.Select(u => u.ToProto()) }, NextPageToken = page.NextPageToken ?? "" };
     }
 
     private static void RequireId(string id, string field)

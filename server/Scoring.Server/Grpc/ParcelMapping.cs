@@ -2,7 +2,8 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Scoring.Storage.Parcels;
 using Scoring.V1;
-using StoredUnit = Scoring.Storage.Parcels.ManagementUnit;
+using Scoring.Storage.Units;
+using StoredUnit = Scoring.Storage.Units.ManagementUnit;
 using StoredValue = Scoring.Storage.Parcels.CachedValue;
 
 namespace Scoring.Server.Grpc;

@@ -58,16 +58,24 @@ public sealed class ModelRegistry(ModelStore store)
         return model;
     }
 
-    /// <summary>Stores a new version derived from <paramref name="document"/> and loads it (active when asked).</summary>
-    /// <exception cref="ActiveVersionChangedException">The active version is no longer <paramref name="expectedActive"/>.</exception>
-    public async Task<(ScoringModel Model, StoredModel Stored)> AddAsync(ModelDocument document, int? parent, string author, string note,
-        string action, string? judgmentsJson, string? consistencyJson, bool activate, string? expectedActive, CancellationToken cancellationToken)
+    /// <summary>Stores a new version and loads it (active when asked).</summary>
+    /// <exception cref="ActiveVersionChangedException">The active version is no longer the one the request expects.</exception>
+    public async Task<(ScoringModel Model, StoredModel Stored)> AddAsync(NewModelVersion request, CancellationToken cancellationToken)
     {
         var stored = await store.AddAsync(
-            new NewModel(parent, author, note, v => Stamp(document, v).ToJson(), judgmentsJson, consistencyJson, action),
-            activate, string.IsNullOrEmpty(expectedActive) ? null : expectedActive, cancellationToken);
+            new NewModel
+            {
+                ParentVersion = request.ParentVersion,
+                Author = request.Author,
+                Note = request.Note,
+                DocumentJsonFor = v => Stamp(request.Document, v).ToJson(),
+                Action = request.Action,
+                Judgments = request.Judgments,
+                Consistency = request.Consistency,
+            },
+            request.Activate, string.IsNullOrEmpty(request.ExpectedActiveVersion) ? null : request.ExpectedActiveVersion, cancellationToken);
         var model = ModelCompiler.Compile(stored.DocumentJson);
-        Catalog.Add(model, activate);
+        Catalog.Add(model, request.Activate);
         return (model, stored);
     }
 
@@ -117,4 +125,27 @@ public sealed class ModelRegistry(ModelStore store)
         int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : null;
 
     private static ModelDocument Stamp(ModelDocument document, int version) => document with { Version = Key(version) };
+}
+
+/// <summary>A model version to store: its document, where it comes from, and whether it becomes the active one.</summary>
+public sealed record NewModelVersion
+{
+    /// <summary>The model document; the store stamps the version number it assigns into it.</summary>
+    public required ModelDocument Document { get; init; }
+    /// <summary>The version it is derived from; null for a whole new document.</summary>
+    public int? ParentVersion { get; init; }
+    /// <summary>Who creates it (the caller's name; never a key).</summary>
+    public required string Author { get; init; }
+    /// <summary>Why; kept with the version and in its audit records.</summary>
+    public string Note { get; init; } = "";
+    /// <summary>The audit action: <see cref="AuditActions.CreateModel"/> or <see cref="AuditActions.UpdateWeights"/>.</summary>
+    public required string Action { get; init; }
+    /// <summary>The AHP judgment matrices that produced it; empty when none.</summary>
+    public IReadOnlyList<StoredJudgment> Judgments { get; init; } = [];
+    /// <summary>The consistency figures of those judgments; empty when none.</summary>
+    public IReadOnlyList<StoredConsistency> Consistency { get; init; } = [];
+    /// <summary>Whether it becomes the active version, atomically with storing it.</summary>
+    public bool Activate { get; init; }
+    /// <summary>When set, the version that must still be active (else ABORTED: another update got there first).</summary>
+    public string? ExpectedActiveVersion { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Scoring.Engine.Ahp;
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
@@ -29,7 +28,7 @@ internal sealed class WeightUpdates(ModelRegistry registry)
     {
         var violations = ModelWeights.Validate(baseModel.Document, table, "weights.weights");
         if (violations.Count > 0) throw new WeightUpdateRejected(violations);
-        return FinishAsync(baseModel, table, [], null, options, cancellationToken);
+        return FinishAsync(baseModel, table, [], [], options, cancellationToken);
     }
 
     /// <summary>Derives the weights of each judged group by AHP and applies them to the base model.</summary>
@@ -41,24 +40,31 @@ internal sealed class WeightUpdates(ModelRegistry registry)
             throw new WeightUpdateRejected([.. derived.Errors.Select(e => new FieldViolation($"judgments.matrices[{e.MatrixIndex}].{e.Field}", e.Error.ToString()))]);
         var inconsistent = derived.Inconsistent.ToList();
         if (inconsistent.Count > 0) throw new InconsistentJudgments(inconsistent);
-        var judgmentsJson = JsonSerializer.Serialize(matrices.Select(m => new { group = m.Group, items = m.Items, values = m.Values, expert = m.Expert }));
-        return FinishAsync(baseModel, derived.Table, derived.Groups, judgmentsJson, options, cancellationToken);
+        var judgments = matrices.Select(m => new StoredJudgment(m.Group, m.Items, m.Values, m.Expert)).ToList();
+        return FinishAsync(baseModel, derived.Table, derived.Groups, judgments, options, cancellationToken);
     }
 
     private async Task<WeightUpdateResult> FinishAsync(ScoringModel baseModel, IReadOnlyList<GroupWeight> table,
-        IReadOnlyList<GroupWeights> judged, string? judgmentsJson, UpdateOptions options, CancellationToken cancellationToken)
+        IReadOnlyList<GroupWeights> judged, IReadOnlyList<StoredJudgment> judgments, UpdateOptions options, CancellationToken cancellationToken)
     {
         var document = ModelWeights.Apply(baseModel.Document, table, baseModel.Version);
         if (options.DryRun)
             return new WeightUpdateResult(document, ModelCompiler.Compile(document with { Version = "dry-run" }), null, judged);
 
-        var consistencyJson = judged.Count == 0 ? null : JsonSerializer.Serialize(judged.Select(g => new
+        var consistency = judged.Select(g => new StoredConsistency(g.Group, g.Items, g.Weights, g.LambdaMax, g.ConsistencyIndex, g.ConsistencyRatio,
+            [.. g.Experts.Select(e => new ExpertConsistency(e.Expert, e.LambdaMax, e.ConsistencyIndex, e.ConsistencyRatio))])).ToList();
+        var (model, stored) = await registry.AddAsync(new NewModelVersion
         {
-            group = g.Group, items = g.Items, weights = g.Weights, lambda_max = g.LambdaMax, ci = g.ConsistencyIndex, cr = g.ConsistencyRatio,
-            experts = g.Experts.Select(e => new { expert = e.Expert, lambda_max = e.LambdaMax, ci = e.ConsistencyIndex, cr = e.ConsistencyRatio }),
-        }));
-        var (model, stored) = await registry.AddAsync(document, ModelRegistry.Number(baseModel.Version), options.Author, options.Note,
-            AuditActions.UpdateWeights, judgmentsJson, consistencyJson, options.Activate, options.ExpectedActiveVersion, cancellationToken);
+            Document = document,
+            ParentVersion = ModelRegistry.Number(baseModel.Version),
+            Author = options.Author,
+            Note = options.Note,
+            Action = AuditActions.UpdateWeights,
+            Judgments = judgments,
+            Consistency = consistency,
+            Activate = options.Activate,
+            ExpectedActiveVersion = options.ExpectedActiveVersion,
+        }, cancellationToken);
         return new WeightUpdateResult(model.Document, model, stored, judged);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Scoring.Engine.Model;
 using Scoring.Storage.Evaluations;
-using Scoring.Storage.Parcels;
+using Scoring.Storage.Units;
 
 namespace Scoring.Server.Reports;
 
@@ -30,13 +30,13 @@ public sealed record DistrictSummary(string ModelVersion, EvaluationGroup Total,
     IReadOnlyList<UnitSummary> ByUnit, IReadOnlyList<EvaluationGroup> ByStreet);
 
 /// <summary>Roll-ups of the evaluation history for planners: by level, management unit and street, with the land-use norms.</summary>
-public sealed class DistrictReports(EvaluationStore history, ParcelStore units)
+public sealed class DistrictReports(EvaluationStore history, UnitStore units)
 {
     /// <summary>Rolls up the latest evaluations under <paramref name="model"/>, checking units against its land-use norms.</summary>
     public async Task<DistrictSummary> SummarizeAsync(ScoringModel model, CancellationToken cancellationToken)
     {
         var summary = await history.SummarizeAsync(model.Version, cancellationToken);
-        var known = (await units.ListUnitsAsync(cancellationToken)).ToDictionary(u => u.UnitId, StringComparer.Ordinal);
+        var known = (await units.ListAllAsync(cancellationToken)).ToDictionary(u => u.UnitId, StringComparer.Ordinal);
         var norms = model.Document.LandUseNorms;
         var byLevel = summary.ByLevel
             .Select(g => ((ParcelLevel)(g.Key.Length == 0 ? 0 : int.Parse(g.Key, CultureInfo.InvariantCulture)), g))
