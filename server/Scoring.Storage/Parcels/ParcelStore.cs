@@ -279,21 +279,26 @@ public sealed class ParcelStore(ScoringDatabase database)
         string parcelLimit, Action<SqliteCommand> bind)
     {
         using var transaction = connection.BeginTransaction(deferred: true);
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            SELECT {ParcelColumns} FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};
-            SELECT {ValueColumns} FROM current_values v WHERE {valueWhere};
-            """;
-        bind(command);
-
         var attributes = new List<ParcelAttributes>();
-        var sets = new Dictionary<string, ValueSets>(StringComparer.Ordinal);
-        using (var reader = command.ExecuteReader())
+        using (var command = connection.CreateCommand())
         {
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {ParcelColumns} FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};";
+            bind(command);
+            using var reader = command.ExecuteReader();
             var columns = new AttributeColumns(reader);
             while (reader.Read()) attributes.Add(columns.Read());
-            reader.NextResult();
+        }
+        // Ids the cache does not hold (inline evaluations of new parcels) cost one query, not two.
+        if (attributes.Count == 0) return [];
+
+        var sets = new Dictionary<string, ValueSets>(StringComparer.Ordinal);
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {ValueColumns} FROM current_values v WHERE {valueWhere};";
+            bind(command);
+            using var reader = command.ExecuteReader();
             var rows = new ValueRows(reader);
             while (reader.Read())
             {
