@@ -243,6 +243,36 @@ public sealed class ParcelServiceTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Units_are_listed_in_pages_and_a_token_that_is_not_ours_is_INVALID_ARGUMENT()
+    {
+        var chunk = new UpsertParcelsRequest { Source = "registry", AsOf = RecentDate() };
+        for (var i = 0; i < 5; i++) chunk.Units.Add(new Scoring.V1.ManagementUnit { UnitId = $"page-unit-{i}", Level = Level.Park });
+        chunk.Parcels.Add(new ParcelInput { ParcelId = "PAGE-UNIT-P1", UnitId = "page-unit-0" });
+        chunk.Parcels.Add(new ParcelInput { ParcelId = "PAGE-UNIT-P2", UnitId = "page-unit-0" });
+        Assert.Equal(5, (await Upsert(chunk)).Single().UnitsAccepted);
+
+        var seen = new List<string>();
+        var token = "";
+        do
+        {
+            var page = await Cache.ListUnitsAsync(new ListUnitsRequest { PageSize = 2, PageToken = token });
+            Assert.True(page.Units.Count <= 2);
+            seen.AddRange(page.Units.Select(u => u.UnitId).Where(id => id.StartsWith("page-unit-", StringComparison.Ordinal)));
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"page-unit-{i}"), seen);
+
+        var parcelsToken = (await Cache.ListParcelsAsync(new ListParcelsRequest { UnitId = "page-unit-0", PageSize = 1 })).NextPageToken;
+        Assert.NotEmpty(parcelsToken);
+        foreach (var bad in new[] { "!!!", parcelsToken })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(async () => await Cache.ListUnitsAsync(new ListUnitsRequest { PageToken = bad }));
+            Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+            Assert.Equal("page_token", e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Single().Field);
+        }
+    }
+
+    [Fact]
     public async Task Sixteen_concurrent_clients_writing_and_evaluating_see_no_errors()
     {
         const int clients = 16;

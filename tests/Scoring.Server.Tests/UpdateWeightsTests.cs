@@ -150,6 +150,28 @@ public sealed class UpdateWeightsTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task A_stored_version_gives_back_its_judgments_and_each_experts_consistency()
+    {
+        // Expert A alone is consistent (a13 = a12 · a23): λmax = 3, CI = CR = 0. Expert B's a13 = 8 instead of 4:
+        // λmax = 3.0536 (a 3×3 with a12 = 2, a23 = 2, a13 = 8), CI = 0.0268, CR = CI / 0.58 = 0.0462 (< 0.10).
+        string[] items = ["investment_per_mu", "industry_potential", "chain_efficiency"];
+        var a = Matrix("industry", items, [[1, 2, 4], [0.5, 1, 2], [0.25, 0.5, 1]], "expert-a");
+        var b = Matrix("industry", items, [[1, 2, 8], [0.5, 1, 2], [0.125, 0.5, 1]], "expert-b");
+        var created = await Scoring.UpdateWeightsAsync(new UpdateWeightsRequest { BaseVersion = "1", Judgments = new AhpJudgments { Matrices = { a, b } }, Note = "two experts" });
+
+        var stored = (await Models.GetModelAsync(new GetModelRequest { Version = created.ModelVersion })).Model;
+
+        Assert.Equal(["expert-a", "expert-b"], stored.Judgments.Select(j => j.Expert));
+        Assert.Equal(b.Values, stored.Judgments[1].Values);
+        Assert.Equal(["", "expert-a", "expert-b"], stored.Consistency.Select(c => c.Expert));
+        Assert.All(stored.Consistency, c => Assert.Equal("industry", c.Group));
+        Assert.Equal(0.0, stored.Consistency[1].Cr, 1e-9);
+        Assert.Equal(3.0536, stored.Consistency[2].LambdaMax, 4);
+        Assert.Equal(0.0462, stored.Consistency[2].Cr, 4);
+        Assert.Equal(items, stored.Consistency[0].Items);
+    }
+
+    [Fact]
     public async Task After_activation_evaluations_use_and_name_the_new_version_while_pinned_requests_keep_theirs()
     {
         // All weight on the energy element: the score becomes the energy element's score, 0.566.
