@@ -6,22 +6,24 @@ using Scoring.Storage.Models;
 namespace Scoring.Server.Models;
 
 /// <summary>A weight update refused because of its input; <see cref="Violations"/> name the fields.</summary>
-internal sealed class WeightUpdateRejected(IReadOnlyList<FieldViolation> violations) : Exception("the weight update is not valid")
+public sealed class WeightUpdateRejected(IReadOnlyList<FieldViolation> violations) : Exception("the weight update is not valid")
 {
+    /// <summary>Each offending field.</summary>
     public IReadOnlyList<FieldViolation> Violations { get; } = violations;
 }
 
 /// <summary>Judgments whose combined matrix is too inconsistent (CR ≥ 0.10) for at least one group.</summary>
-internal sealed class InconsistentJudgments(IReadOnlyList<GroupWeights> groups) : Exception("inconsistent judgments")
+public sealed class InconsistentJudgments(IReadOnlyList<GroupWeights> groups) : Exception("inconsistent judgments")
 {
+    /// <summary>The groups whose combined matrix is too inconsistent.</summary>
     public IReadOnlyList<GroupWeights> Groups { get; } = groups;
 }
 
 /// <summary>The outcome of a weight update.</summary>
-internal sealed record WeightUpdateResult(ModelDocument Document, ScoringModel Model, StoredModel? Stored, IReadOnlyList<GroupWeights> Judged);
+public sealed record WeightUpdateResult(ModelDocument Document, ScoringModel Model, StoredModel? Stored, IReadOnlyList<GroupWeights> Judged);
 
 /// <summary>Derives a new model version from direct weights or expert judgments, and stores it unless a dry run.</summary>
-internal sealed class WeightUpdates(ModelRegistry registry)
+public sealed class WeightUpdates(ModelRegistry registry)
 {
     /// <summary>Applies a weight table to the base model.</summary>
     public Task<WeightUpdateResult> FromTableAsync(ScoringModel baseModel, IReadOnlyList<GroupWeight> table, UpdateOptions options, CancellationToken cancellationToken)
@@ -70,4 +72,4 @@ internal sealed class WeightUpdates(ModelRegistry registry)
 }
 
 /// <summary>How a weight update is applied.</summary>
-internal sealed record UpdateOptions(bool DryRun, bool Activate, string Author, string Note, string? ExpectedActiveVersion);
+public sealed record UpdateOptions(bool DryRun, bool Activate, string Author, string Note, string? ExpectedActiveVersion);
