@@ -60,7 +60,7 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
         {
             var p = parcelWrites[i];
             var violations = new List<FieldViolation>();
-            ParcelReader.Read(model, Facts(p), violations, $"parcels[{i}].");
+            ParcelReader.Read(model, p.ToFacts(), violations, $"parcels[{i}].");
             if (violations.Count == 0) accepted.Add(p);
             else errors.Add(new FeedError(i, p.ParcelId, null, violations));
         }
@@ -90,18 +90,4 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
             violations.Add(new(prefix + "industrial_area_mu", $"{ind} exceeds the unit's total area {t}"));
         return violations;
     }
-
-    // What the reader checks of a write: the same fields a parcel given for evaluation carries.
-    private static ParcelFacts Facts(ParcelWrite p) => new()
-    {
-        ParcelId = p.ParcelId,
-        Level = p.Level ?? 0,
-        AreaMu = p.AreaMu ?? 0,
-        IndustryCode = p.IndustryCode,
-        UnitId = p.UnitId,
-        Street = p.Street,
-        Indicators = p.Indicators,
-        Categories = p.Categories,
-        Vetoes = p.Vetoes,
-    };
 }

@@ -37,6 +37,24 @@ public sealed record ParcelWrite(string ParcelId)
     public IReadOnlyDictionary<string, string> Categories { get; init; } = ReadOnlyDictionary<string, string>.Empty;
     /// <summary>Veto code → requirement met.</summary>
     public IReadOnlyDictionary<string, bool> Vetoes { get; init; } = ReadOnlyDictionary<string, bool>.Empty;
+
+    /// <summary>What the write says of the parcel, as engine input (to check it against a model before it is stored).</summary>
+    public ParcelFacts ToFacts() => new()
+    {
+        ParcelId = ParcelId,
+        Level = Level ?? 0,
+        AreaMu = AreaMu ?? 0,
+        IndustryCode = IndustryCode,
+        UnitId = UnitId,
+        Street = Street,
+        InsideDevelopmentBoundary = InsideDevelopmentBoundary,
+        InEcologicalRedLine = InEcologicalRedLine,
+        RedevelopmentUnderway = RedevelopmentUnderway,
+        LocallyReported = LocallyReported,
+        Indicators = Indicators,
+        Categories = Categories,
+        Vetoes = Vetoes,
+    };
 }
 
 /// <summary>What one upsert chunk wrote.</summary>
@@ -109,6 +127,8 @@ public sealed record CachedParcel(
         Level = Attributes.Level ?? 0,
         AreaMu = Attributes.AreaMu ?? 0,
         IndustryCode = Attributes.IndustryCode,
+        UnitId = Attributes.UnitId,
+        Street = Attributes.Street,
         InsideDevelopmentBoundary = Attributes.InsideDevelopmentBoundary,
         InEcologicalRedLine = Attributes.InEcologicalRedLine,
         RedevelopmentUnderway = Attributes.RedevelopmentUnderway,
