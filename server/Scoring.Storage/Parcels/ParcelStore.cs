@@ -280,11 +280,8 @@ public sealed class ParcelStore(ScoringDatabase database)
     {
         using var transaction = connection.BeginTransaction(deferred: true);
         var attributes = new List<ParcelAttributes>();
-        using (var command = connection.CreateCommand())
+        using (var command = Query(transaction, $"SELECT {ParcelColumns} FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};", bind))
         {
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT {ParcelColumns} FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};";
-            bind(command);
             using var reader = command.ExecuteReader();
             var columns = new AttributeColumns(reader);
             while (reader.Read()) attributes.Add(columns.Read());
@@ -293,11 +290,8 @@ public sealed class ParcelStore(ScoringDatabase database)
         if (attributes.Count == 0) return [];
 
         var sets = new Dictionary<string, ValueSets>(StringComparer.Ordinal);
-        using (var command = connection.CreateCommand())
+        using (var command = Query(transaction, $"SELECT {ValueColumns} FROM current_values v WHERE {valueWhere};", bind))
         {
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT {ValueColumns} FROM current_values v WHERE {valueWhere};";
-            bind(command);
             using var reader = command.ExecuteReader();
             var rows = new ValueRows(reader);
             while (reader.Read())
@@ -318,6 +312,15 @@ public sealed class ParcelStore(ScoringDatabase database)
                     ReadOnlyDictionary<string, CachedValue>.Empty, ReadOnlyDictionary<string, CachedValue>.Empty));
         }
         return parcels;
+    }
+
+    private static SqliteCommand Query(SqliteTransaction transaction, string sql, Action<SqliteCommand> bind)
+    {
+        var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        bind(command);
+        return command;
     }
 
     private static IReadOnlyDictionary<string, CachedValue> Frozen(Dictionary<string, CachedValue>? values) =>
