@@ -3,6 +3,7 @@ using Scoring.Engine.Model;
 using Scoring.V1;
 using EngineVetoAnswer = Scoring.Engine.Evaluation.VetoAnswer;
 using VetoAnswer = Scoring.V1.VetoAnswer;
+using IndicatorDefinition = Scoring.Engine.Model.IndicatorDefinition;
 
 namespace Scoring.Benchmarks;
 

@@ -75,8 +75,6 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
     {
         var token = context.CancellationToken;
         var baseModel = await ResolveModelAsync(request.BaseVersion, token);
-        if (request.ExpectedActiveVersion.Length > 0 && request.ExpectedActiveVersion != models.Active.Version)
-            throw ModelMapping.ActiveChanged(request.ExpectedActiveVersion, models.Active.Version).ToRpcException();
         var options = new UpdateOptions(request.DryRun, request.Activate, context.CallerName(), request.Note,
             request.ExpectedActiveVersion.Length > 0 ? request.ExpectedActiveVersion : null);
         WeightUpdateResult result;

@@ -26,16 +26,20 @@ public sealed record WeightUpdateResult(ModelDocument Document, ScoringModel Mod
 public sealed class WeightUpdates(ModelRegistry registry)
 {
     /// <summary>Applies a weight table to the base model.</summary>
+    /// <exception cref="ActiveVersionChangedException">The active version is not the one the options expect.</exception>
     public Task<WeightUpdateResult> FromTableAsync(ScoringModel baseModel, IReadOnlyList<GroupWeight> table, UpdateOptions options, CancellationToken cancellationToken)
     {
+        CheckExpectedActive(options);
         var violations = ModelWeights.Validate(baseModel.Document, table, "weights.weights");
         if (violations.Count > 0) throw new WeightUpdateRejected(violations);
         return FinishAsync(baseModel, table, [], [], options, cancellationToken);
     }
 
     /// <summary>Derives the weights of each judged group by AHP and applies them to the base model.</summary>
+    /// <exception cref="ActiveVersionChangedException">The active version is not the one the options expect.</exception>
     public Task<WeightUpdateResult> FromJudgmentsAsync(ScoringModel baseModel, IReadOnlyList<PairwiseComparison> matrices, UpdateOptions options, CancellationToken cancellationToken)
     {
+        CheckExpectedActive(options);
         if (matrices.Count == 0) throw new WeightUpdateRejected([new("judgments.matrices", "give at least one judgment matrix")]);
         var derived = ModelJudgments.Derive(baseModel.Document, matrices);
         if (derived.Errors.Length > 0)
@@ -44,6 +48,14 @@ public sealed class WeightUpdates(ModelRegistry registry)
         if (inconsistent.Count > 0) throw new InconsistentJudgments(inconsistent);
         var judgments = matrices.Select(m => new StoredJudgment(m.Group, m.Items, m.Values, m.Expert)).ToList();
         return FinishAsync(baseModel, derived.Table, derived.Groups, judgments, options, cancellationToken);
+    }
+
+    // Checked first, so a stale caller hears it before anything else; the store checks again when it commits.
+    private void CheckExpectedActive(UpdateOptions options)
+    {
+        var active = registry.Catalog.Active.Version;
+        if (!string.IsNullOrEmpty(options.ExpectedActiveVersion) && options.ExpectedActiveVersion != active)
+            throw new ActiveVersionChangedException(options.ExpectedActiveVersion, ModelRegistry.Number(active));
     }
 
     private async Task<WeightUpdateResult> FinishAsync(ScoringModel baseModel, IReadOnlyList<GroupWeight> table,
