@@ -60,6 +60,8 @@ public static class ParcelReader
     private static void ReadMaps(ScoringModel model, ParcelFacts facts, ParcelVector vector, List<FieldViolation> violations, string prefix, ValueOrigin origin)
     {
         var given = origin == ValueOrigin.Inline;
+        // Empty maps (every columnar row) are skipped without an enumerator.
+        if (facts.Indicators.Count > 0)
         foreach (var (code, value) in facts.Indicators)
         {
             if (!model.IndicatorsByCode.TryGetValue(code, out var ind) || ind.IsCategorical)
@@ -75,6 +77,7 @@ public static class ParcelReader
             else Set(vector, ind.Index, value, origin);
         }
 
+        if (facts.Categories.Count > 0)
         foreach (var (code, key) in facts.Categories)
         {
             if (!model.IndicatorsByCode.TryGetValue(code, out var ind) || !ind.IsCategorical)
@@ -90,6 +93,7 @@ public static class ParcelReader
             else Set(vector, ind.Index, ordinal, origin);
         }
 
+        if (facts.Vetoes.Count > 0)
         foreach (var (code, met) in facts.Vetoes)
         {
             if (!model.VetoesByCode.TryGetValue(code, out var veto))
@@ -108,38 +112,41 @@ public static class ParcelReader
     {
         var layout = row.Layout;
         // A bad column name makes every row unreadable: each row reports it (paths name the block's column).
-        violations.AddRange(layout.CodeViolations);
+        if (layout.CodeViolations.Count > 0) violations.AddRange(layout.CodeViolations);
+        var numbers = layout.NumberSlots;
+        var categories = layout.CategorySlots;
+        var vetoes = layout.VetoSlots;
 
-        if (row.Values.Count is not 0 && row.Values.Count != layout.Numbers.Count)
-            violations.Add(new(prefix + "values", $"has {row.Values.Count} values for {layout.Numbers.Count} indicator_codes"));
+        if (row.Values.Count is not 0 && row.Values.Count != numbers.Length)
+            violations.Add(new(prefix + "values", $"has {row.Values.Count} values for {numbers.Length} indicator_codes"));
         else
             for (var i = 0; i < row.Values.Count; i++)
             {
                 var v = row.Values[i];
-                if (double.IsNaN(v) || layout.Numbers[i] is not { } ind) continue;
+                if (double.IsNaN(v) || numbers[i] is not { } ind) continue;
                 if (CheckNumber(ind, v) is { } reason) violations.Add(new($"{prefix}values[{i}]", $"{ind.Code}: {reason}"));
                 else Set(vector, ind.Index, v, ValueOrigin.Inline);
             }
 
-        if (row.Categories.Count is not 0 && row.Categories.Count != layout.Categories.Count)
-            violations.Add(new(prefix + "categories", $"has {row.Categories.Count} keys for {layout.Categories.Count} category_codes"));
+        if (row.Categories.Count is not 0 && row.Categories.Count != categories.Length)
+            violations.Add(new(prefix + "categories", $"has {row.Categories.Count} keys for {categories.Length} category_codes"));
         else
             for (var i = 0; i < row.Categories.Count; i++)
             {
                 var key = row.Categories[i];
-                if (key.Length == 0 || layout.Categories[i] is not { } ind) continue;
+                if (key.Length == 0 || categories[i] is not { } ind) continue;
                 if (CheckCategory(ind, key, out var ordinal) is { } reason) violations.Add(new($"{prefix}categories[{i}]", reason));
                 else Set(vector, ind.Index, ordinal, ValueOrigin.Inline);
             }
 
-        if (row.Vetoes.Count is not 0 && row.Vetoes.Count != layout.Vetoes.Count)
-            violations.Add(new(prefix + "vetoes", $"has {row.Vetoes.Count} answers for {layout.Vetoes.Count} veto_codes"));
+        if (row.Vetoes.Count is not 0 && row.Vetoes.Count != vetoes.Length)
+            violations.Add(new(prefix + "vetoes", $"has {row.Vetoes.Count} answers for {vetoes.Length} veto_codes"));
         else
             for (var i = 0; i < row.Vetoes.Count; i++)
             {
                 var answer = row.Vetoes[i];
                 if (answer > VetoAnswer.Failed) violations.Add(new($"{prefix}vetoes[{i}]", $"{(int)answer} is not a VetoAnswer value"));
-                else if (answer != VetoAnswer.Unknown && layout.Vetoes[i] is { } veto)
+                else if (answer != VetoAnswer.Unknown && vetoes[i] is { } veto)
                 {
                     vector.Vetoes[veto.Index] = answer;
                     vector.VetoOrigins[veto.Index] = ValueOrigin.Inline;
@@ -241,20 +248,25 @@ public sealed class ColumnLayout
             else problems.Add(new($"{prefix}veto_codes[{i}]", ParcelReader.UnknownVeto(model, vetoCodes[i])));
         }
         Model = model;
-        Numbers = numbers;
-        Categories = categories;
-        Vetoes = vetoes;
+        NumberSlots = numbers;
+        CategorySlots = categories;
+        VetoSlots = vetoes;
         CodeViolations = problems;
     }
+
+    // The reader indexes these arrays directly (an array read through IReadOnlyList costs an interface call per value).
+    internal IndicatorDefinition?[] NumberSlots { get; }
+    internal IndicatorDefinition?[] CategorySlots { get; }
+    internal VetoDefinition?[] VetoSlots { get; }
 
     /// <summary>The model the codes were resolved against.</summary>
     public ScoringModel Model { get; }
     /// <summary>Per numeric column, its indicator (null when unknown).</summary>
-    public IReadOnlyList<IndicatorDefinition?> Numbers { get; }
+    public IReadOnlyList<IndicatorDefinition?> Numbers => NumberSlots;
     /// <summary>Per category column, its indicator (null when unknown).</summary>
-    public IReadOnlyList<IndicatorDefinition?> Categories { get; }
+    public IReadOnlyList<IndicatorDefinition?> Categories => CategorySlots;
     /// <summary>Per veto column, its check (null when unknown).</summary>
-    public IReadOnlyList<VetoDefinition?> Vetoes { get; }
+    public IReadOnlyList<VetoDefinition?> Vetoes => VetoSlots;
     /// <summary>The codes the model does not know, by column.</summary>
     public IReadOnlyList<FieldViolation> CodeViolations { get; }
 }

@@ -13,9 +13,13 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ParcelService: the indicator cache's feed and reads.</summary>
-internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, UnitStore units, EvaluationStore history)
+internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, UnitStore units, EvaluationStore history,
+    Models.ModelRegistry registry, Identification.ParcelEvaluations evaluations)
     : ParcelService.ParcelServiceBase
 {
+    /// <summary>Results per EvaluateStored response when the request does not say.</summary>
+    public const int DefaultStoredChunk = 1000;
+
     [Authorize(Policy = Roles.Writer)]
     public override async Task UpsertParcels(IAsyncStreamReader<UpsertParcelsRequest> requestStream,
         IServerStreamWriter<UpsertParcelsResponse> responseStream, ServerCallContext context)
@@ -91,6 +95,37 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, Un
         if (values.Count == 0 && await parcels.GetAsync(request.ParcelId, context.CancellationToken) is null)
             throw NotFound(request.ParcelId);
         return new ListValueHistoryResponse { Values = { values.Select(v => v.ToProto(ParcelMapping.KindOf(v))) } };
+    }
+
+    [Authorize(Policy = Roles.Reader)]
+    public override async Task EvaluateStored(EvaluateStoredRequest request, IServerStreamWriter<BatchEvaluateResponse> responseStream, ServerCallContext context)
+    {
+        var token = context.CancellationToken;
+        var violations = new List<FieldViolation>();
+        if (!System.Enum.IsDefined(request.Level)) violations.Add(new("level", $"{(int)request.Level} is not a Level value"));
+        if (request.ChunkSize is < 0 or > ScoringGrpcService.MaxChunkParcels)
+            violations.Add(new("chunk_size", $"must be 0 (for {DefaultStoredChunk}) to {ScoringGrpcService.MaxChunkParcels}, got {request.ChunkSize}"));
+        if (violations.Count > 0) throw RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest).ToRpcException();
+
+        // The model is fixed when the stream opens.
+        Engine.Model.ScoringModel model;
+        try
+        {
+            model = await registry.ResolveAsync(request.ModelVersion, token);
+        }
+        catch (Models.ModelNotFoundException)
+        {
+            throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
+        }
+        var session = evaluations.Open(model, request.RecordHistory);
+        var results = new ChunkResults(full: request.View == EvaluationView.Full);
+        results.Start(0);
+        var selection = new ParcelFilter(NullIfEmpty(request.UnitId), NullIfEmpty(request.Street), request.Level == Level.Unspecified ? null : (int)request.Level);
+        await foreach (var _ in evaluations.EvaluateStoredAsync(session, selection, request.ChunkSize == 0 ? DefaultStoredChunk : request.ChunkSize, results, token))
+        {
+            await responseStream.WriteAsync(results.Response, token);
+            results.Start(0);
+        }
     }
 
     [Authorize(Policy = Roles.Reader)]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
 using Scoring.Server.Operations;
@@ -30,34 +31,66 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
         var cached = await LookUpAsync(chunk, cancellationToken);
         var records = session.Record ? new List<EvaluationRecord>(chunk.Count) : null;
         var now = time.GetUtcNow();
-        var model = session.Model;
         for (var i = 0; i < chunk.Count; i++)
+            Evaluate(session, i, chunk[i], cached?.GetValueOrDefault(chunk[i].ParcelId), sink, records, now);
+        await FinishAsync(session, records, cancellationToken);
+    }
+
+    /// <summary>
+    /// Evaluates every cached parcel matching <paramref name="selection"/>, in parcel-id order, <paramref name="chunkSize"/>
+    /// at a time: each chunk is told to <paramref name="sink"/> (indexes from 0 within the chunk) and, when the session
+    /// records, committed to the history; then its count is yielded, so the caller can send the chunk's results.
+    /// </summary>
+    public async IAsyncEnumerable<int> EvaluateStoredAsync(EvaluationSession session, ParcelFilter selection, int chunkSize, IEvaluationSink sink,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var records = session.Record ? new List<EvaluationRecord>(chunkSize) : null;
+        var count = 0;
+        await foreach (var stored in parcels.StreamAllAsync(chunkSize, selection, cancellationToken))
         {
-            var given = chunk[i];
-            var record = cached is null ? null : cached.GetValueOrDefault(given.ParcelId);
-            var violations = session.Violations;
-            violations.Clear();
-            if (!ParcelReader.ReadInto(model, given, record?.ToFacts(), session.Vector, violations))
-            {
-                sink.Refused(i, given.ParcelId, violations);
-                continue;
-            }
-            if (record is null && !given.CarriesData)
-            {
-                sink.NotFound(i, given.ParcelId);
-                continue;
-            }
-            Evaluator.Score(session.Vector, session.Card);
-            session.Classified[(int)session.Card.Classification]++;
-            var parcel = new EvaluatedParcel(session, given, record);
-            records?.Add(HistoryRecords.Create(parcel, now));
-            sink.Evaluated(i, parcel);
+            Evaluate(session, count++, new ParcelFacts { ParcelId = stored.ParcelId }, stored, sink, records, time.GetUtcNow());
+            if (count < chunkSize) continue;
+            await FinishAsync(session, records, cancellationToken);
+            yield return count;
+            count = 0;
+            records?.Clear();
         }
+        if (count == 0) yield break;
+        await FinishAsync(session, records, cancellationToken);
+        yield return count;
+    }
+
+    // One parcel: laid over its cached record, read, scored, told to the sink and (when recording) kept for the history.
+    private void Evaluate(EvaluationSession session, int index, ParcelFacts given, CachedParcel? cached, IEvaluationSink sink,
+        List<EvaluationRecord>? records, DateTimeOffset now)
+    {
+        var violations = session.Violations;
+        violations.Clear();
+        if (!ParcelReader.ReadInto(session.Model, given, cached?.ToFacts(), session.Vector, violations))
+        {
+            sink.Refused(index, given.ParcelId, violations);
+            return;
+        }
+        if (cached is null && !given.CarriesData)
+        {
+            sink.NotFound(index, given.ParcelId);
+            return;
+        }
+        Evaluator.Score(session.Vector, session.Card);
+        session.Classified[(int)session.Card.Classification]++;
+        var parcel = new EvaluatedParcel(session, given, cached);
+        records?.Add(HistoryRecords.Create(parcel, now));
+        sink.Evaluated(index, parcel);
+    }
+
+    // Counts the chunk's classifications and commits its history before the caller answers.
+    private async Task FinishAsync(EvaluationSession session, List<EvaluationRecord>? records, CancellationToken cancellationToken)
+    {
         metrics.Evaluated(session.Classified);
         Array.Clear(session.Classified);
         if (records is not { Count: > 0 }) return;
         if (session.GroupCommit && records.Count == 1) await grouped.AppendAsync(records[0], cancellationToken);
-        else await history.AppendAsync(records, cancellationToken);
+        else await history.AppendAsync([.. records], cancellationToken);
     }
 
     /// <summary>Cached values dated before this day are stale under <paramref name="model"/>.</summary>

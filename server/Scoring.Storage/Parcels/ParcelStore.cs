@@ -161,8 +161,14 @@ public sealed class ParcelStore(ScoringDatabase database)
     {
         ArgumentNullException.ThrowIfNull(parcelIds);
         if (parcelIds.Count == 0) return ReadOnlyDictionary<string, CachedParcel>.Empty;
-        var json = JsonSerializer.Serialize(parcelIds);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // A district evaluated only from inline data has an empty cache: one probe answers for the whole chunk.
+        await using (var probe = connection.CreateCommand())
+        {
+            probe.CommandText = "SELECT 1 FROM parcels LIMIT 1;";
+            if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null) return ReadOnlyDictionary<string, CachedParcel>.Empty;
+        }
+        var json = JsonSerializer.Serialize(parcelIds);
         var found = Load(connection,
             "p.id IN (SELECT value FROM json_each($ids))",
             "v.parcel_id IN (SELECT value FROM json_each($ids))",
@@ -191,22 +197,11 @@ public sealed class ParcelStore(ScoringDatabase database)
             after = parts[3] ?? throw new InvalidPageTokenException("does not hold a position");
         }
 
-        // Only the conditions in use, so the planner can take the matching (column, id) index.
-        var where = new List<string>();
-        if (filter.UnitId is not null) where.Add("p.unit_id = $unit_id");
-        if (filter.Street is not null) where.Add("p.street = $street");
-        if (filter.Level is not null) where.Add("p.level = $level");
-        if (after is not null) where.Add("p.id > $after");
-        var sql = $"SELECT {ParcelColumns} FROM parcels p {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} " +
-                  "ORDER BY p.id LIMIT $limit;";
-
+        var sql = $"SELECT {ParcelColumns} FROM parcels p WHERE {Where(filter)} AND p.id > $after ORDER BY p.id LIMIT $limit;";
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        if (filter.UnitId is not null) command.Parameters.AddWithValue("$unit_id", filter.UnitId);
-        if (filter.Street is not null) command.Parameters.AddWithValue("$street", filter.Street);
-        if (filter.Level is not null) command.Parameters.AddWithValue("$level", filter.Level.Value);
-        if (after is not null) command.Parameters.AddWithValue("$after", after);
+        Bind(command, filter, after ?? "");
         command.Parameters.AddWithValue("$limit", size + 1); // one more tells whether a next page exists
         var parcels = new List<ParcelAttributes>(size + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -219,13 +214,15 @@ public sealed class ParcelStore(ScoringDatabase database)
     }
 
     /// <summary>
-    /// Every cached parcel with its current values, in id order, read <paramref name="batchSize"/> at a time; no
-    /// read transaction stays open while the caller works on a batch.
+    /// Every cached parcel (matching <paramref name="filter"/>, when given) with its current values, in id order,
+    /// read <paramref name="batchSize"/> at a time; no read transaction stays open while the caller works on a batch.
     /// </summary>
-    public async IAsyncEnumerable<CachedParcel> StreamAllAsync(int batchSize = 1000,
+    public async IAsyncEnumerable<CachedParcel> StreamAllAsync(int batchSize = 1000, ParcelFilter? filter = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        filter ??= ParcelFilter.None;
+        var where = Where(filter);
         var after = "";
         while (true)
         {
@@ -233,12 +230,12 @@ public sealed class ParcelStore(ScoringDatabase database)
             await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
             {
                 batch = Load(connection,
-                    "p.id > $after",
-                    "v.parcel_id IN (SELECT id FROM parcels WHERE id > $after ORDER BY id LIMIT $limit)",
+                    $"{where} AND p.id > $after",
+                    $"v.parcel_id IN (SELECT p.id FROM parcels p WHERE {where} AND p.id > $after ORDER BY p.id LIMIT $limit)",
                     "LIMIT $limit",
                     c =>
                     {
-                        c.Parameters.AddWithValue("$after", after);
+                        Bind(c, filter, after);
                         c.Parameters.AddWithValue("$limit", batchSize);
                     });
             }
@@ -312,6 +309,24 @@ public sealed class ParcelStore(ScoringDatabase database)
                     ReadOnlyDictionary<string, CachedValue>.Empty, ReadOnlyDictionary<string, CachedValue>.Empty));
         }
         return parcels;
+    }
+
+    // Only the conditions in use, so the planner can take the matching (column, id) index.
+    private static string Where(ParcelFilter filter)
+    {
+        var where = new List<string> { "1" };
+        if (filter.UnitId is not null) where.Add("p.unit_id = $unit_id");
+        if (filter.Street is not null) where.Add("p.street = $street");
+        if (filter.Level is not null) where.Add("p.level = $level");
+        return string.Join(" AND ", where);
+    }
+
+    private static void Bind(SqliteCommand command, ParcelFilter filter, string after)
+    {
+        if (filter.UnitId is not null) command.Parameters.AddWithValue("$unit_id", filter.UnitId);
+        if (filter.Street is not null) command.Parameters.AddWithValue("$street", filter.Street);
+        if (filter.Level is not null) command.Parameters.AddWithValue("$level", filter.Level.Value);
+        command.Parameters.AddWithValue("$after", after);
     }
 
     private static SqliteCommand Query(SqliteTransaction transaction, string sql, Action<SqliteCommand> bind)
