@@ -389,15 +389,16 @@ public sealed class ModelStoreTests : IDisposable
     public async Task Database_at_schema_3_keeps_its_parcels_and_evaluations_and_gets_version_1_after_migrating()
     {
         using var temp = new TempDatabase();
-        var old = temp.OpenAt(3);
-        await new ParcelStore(old).UpsertAsync("planning-bureau", new DateOnly(2024, 6, 30),
-            [new ParcelWrite("P1") { AreaMu = 12.5, Indicators = new Dictionary<string, double> { ["far"] = 0.8 } }]);
-        old.Dispose();
-        // Written as a schema-3 build wrote it: today's store also writes the columns of later migrations.
+        temp.OpenAt(3).Dispose();
+        // Written as a schema-3 build wrote it (today's store also writes the columns of later migrations): the
+        // parcel's value only in the log and current_values, not yet packed into its row.
         using (var connection = temp.Raw())
         using (var command = connection.CreateCommand())
         {
             command.CommandText = """
+                INSERT INTO parcels (id, area_mu, created_at, updated_at) VALUES ('P1', 12.5, '2024-07-01T00:00:00.0000000Z', '2024-07-01T00:00:00.0000000Z');
+                INSERT INTO indicator_values (parcel_id, code, kind, number, source, as_of, received_at)
+                VALUES ('P1', 'far', 'numeric', 0.8, 'planning-bureau', '2024-06-30', '2024-07-01T00:00:00.0000000Z');
                 INSERT INTO evaluations (parcel_id, model_version, score, classification, disposition, completeness, inputs_json, evaluated_at)
                 VALUES ('P1', '2024.1', 0.42, 1, 1, 1.0, '{}', '2024-07-01T00:00:00.0000000Z');
                 """;

@@ -131,6 +131,7 @@ public sealed class ParcelStore(ScoringDatabase database)
                 vetoes.Insert(write.ParcelId, write.Vetoes, static v => v ? True : False);
                 values += write.Indicators.Count + write.Categories.Count + write.Vetoes.Count;
             }
+            Repack(connection, transaction, [.. parcels.Select(w => w.ParcelId).Distinct(StringComparer.Ordinal)]);
             return new UpsertCounts(parcels.Count, values);
         }, cancellationToken);
     }
@@ -271,20 +272,33 @@ public sealed class ParcelStore(ScoringDatabase database)
         return values;
     }
 
-    // Reads parcels and their current values in one read transaction, so both come from the same snapshot.
+    // Reads parcels with their packed current values in one statement. Parcels no feed chunk has touched since the
+    // values were first packed (migration 6) are read from current_values, in the same read transaction.
     private static List<CachedParcel> Load(SqliteConnection connection, string parcelWhere, string valueWhere,
         string parcelLimit, Action<SqliteCommand> bind)
     {
         using var transaction = connection.BeginTransaction(deferred: true);
-        var attributes = new List<ParcelAttributes>();
-        using (var command = Query(transaction, $"SELECT {ParcelColumns} FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};", bind))
+        var parcels = new List<CachedParcel>();
+        List<ParcelAttributes>? unpacked = null;
+        using (var command = Query(transaction, $"SELECT {ParcelColumns}, p.current_values AS current_values FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};", bind))
         {
             using var reader = command.ExecuteReader();
             var columns = new AttributeColumns(reader);
-            while (reader.Read()) attributes.Add(columns.Read());
+            var packed = reader.GetOrdinal("current_values");
+            while (reader.Read())
+            {
+                var attributes = columns.Read();
+                if (reader.IsDBNull(packed))
+                {
+                    (unpacked ??= []).Add(attributes);
+                    parcels.Add(null!); // filled below, keeping id order
+                    continue;
+                }
+                var (indicators, categories, vetoes) = PackedValues.Decode(((byte[])reader.GetValue(packed)).AsSpan());
+                parcels.Add(new CachedParcel(attributes, indicators.AsReadOnly(), categories.AsReadOnly(), vetoes.AsReadOnly()));
+            }
         }
-        // Ids the cache does not hold (inline evaluations of new parcels) cost one query, not two.
-        if (attributes.Count == 0) return [];
+        if (unpacked is null) return parcels;
 
         var sets = new Dictionary<string, ValueSets>(StringComparer.Ordinal);
         using (var command = Query(transaction, $"SELECT {ValueColumns} FROM current_values v WHERE {valueWhere};", bind))
@@ -299,16 +313,46 @@ public sealed class ParcelStore(ScoringDatabase database)
             }
         }
         transaction.Commit();
-
-        var parcels = new List<CachedParcel>(attributes.Count);
-        foreach (var a in attributes)
+        var next = 0;
+        for (var i = 0; i < parcels.Count; i++)
         {
-            parcels.Add(sets.TryGetValue(a.ParcelId, out var set)
+            if (parcels[i] is not null) continue;
+            var a = unpacked[next++];
+            parcels[i] = sets.TryGetValue(a.ParcelId, out var set)
                 ? new CachedParcel(a, Frozen(set.Indicators), Frozen(set.Categories), Frozen(set.Vetoes))
                 : new CachedParcel(a, ReadOnlyDictionary<string, CachedValue>.Empty,
-                    ReadOnlyDictionary<string, CachedValue>.Empty, ReadOnlyDictionary<string, CachedValue>.Empty));
+                    ReadOnlyDictionary<string, CachedValue>.Empty, ReadOnlyDictionary<string, CachedValue>.Empty);
         }
         return parcels;
+    }
+
+    // Packs the current values of the parcels a chunk touched (as the trigger left them) into their rows.
+    private static void Repack(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> parcelIds)
+    {
+        var ids = JsonSerializer.Serialize(parcelIds);
+        var values = new Dictionary<string, List<(int Kind, CachedValue Value)>>(StringComparer.Ordinal);
+        using (var read = Query(transaction, $"SELECT {ValueColumns} FROM current_values v WHERE v.parcel_id IN (SELECT value FROM json_each($ids)) ORDER BY v.parcel_id, v.kind, v.code;",
+            c => c.Parameters.AddWithValue("$ids", ids)))
+        {
+            using var reader = read.ExecuteReader();
+            var rows = new ValueRows(reader);
+            while (reader.Read())
+            {
+                var (parcelId, kind, value) = rows.Read();
+                if (!values.TryGetValue(parcelId, out var list)) values.Add(parcelId, list = []);
+                list.Add((Array.IndexOf(PackedValues.Kinds, kind), value));
+            }
+        }
+        using var write = Query(transaction, "UPDATE parcels SET current_values = $packed WHERE id = $id;", _ => { });
+        var packed = write.Parameters.Add("$packed", SqliteType.Blob);
+        var id = write.Parameters.Add("$id", SqliteType.Text);
+        write.Prepare();
+        foreach (var parcelId in parcelIds)
+        {
+            id.Value = parcelId;
+            packed.Value = PackedValues.Encode(values.TryGetValue(parcelId, out var list) ? list : []);
+            write.ExecuteNonQuery();
+        }
     }
 
     // Only the conditions in use, so the planner can take the matching (column, id) index.
