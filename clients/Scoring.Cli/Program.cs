@@ -116,7 +116,11 @@ public static class Program
 
     private static Command Evaluate(CliContext ctx, Option<Uri> server)
     {
-        var input = new Argument<string>("input") { Description = "Parcels, one per row: a .csv file with a header, or .jsonl / .ndjson." };
+        var input = new Argument<string?>("input")
+        {
+            Description = "Parcels, one per row: a .csv file with a header, or .jsonl / .ndjson (not with --stored).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var output = new Option<string>("--output", "-o")
         {
             Description = "Where the evaluations go; the format follows the extension: .csv, .jsonl (or .ndjson), .geojson (needs a geometry column).",
@@ -158,16 +162,71 @@ public static class Program
                           "Each row is evaluated from its own cells only, never merged with the server's indicator cache, so use it when the file carries every parcel's data.",
         };
 
-        var command = new Command("evaluate", "Evaluates every parcel of a file through BatchEvaluate and writes the verdicts, a summary and the refused rows.")
+        var stored = new Option<bool>("--stored")
         {
-            input, output, errors, modelVersion, chunkSize, view, encoding, recordHistory, columnar,
+            Description = "Instead of a file, evaluate the parcels stored in the server's indicator cache (all, or those of --unit, --street, --level) " +
+                          "through EvaluateStored, in parcel-id order: no parcel data is sent.",
         };
-        command.SetAction((parse, token) => EvaluateCommand.RunAsync(new EvaluateSettings(
-            parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(errors), parse.GetValue(server)!,
-            parse.GetValue(modelVersion), parse.GetValue(chunkSize),
-            parse.GetValue(view) == "full" ? EvaluationView.Full : EvaluationView.Basic, parse.GetValue(encoding),
-            parse.GetValue(recordHistory), parse.GetValue(columnar)), ctx, token));
+        var unit = new Option<string?>("--unit") { Description = "With --stored: only the parcels of this management unit.", HelpName = "id" };
+        var street = new Option<string?>("--street") { Description = "With --stored: only the parcels in this street.", HelpName = "name" };
+        var level = new Option<Level>("--level")
+        {
+            Description = "With --stored: only the parcels of this level: PARK, COMMUNITY or SCATTERED.",
+            HelpName = "PARK|COMMUNITY|SCATTERED",
+            CustomParser = r => ParseLevel(r),
+        };
+
+        var command = new Command("evaluate",
+            "Evaluates every parcel of a file through BatchEvaluate, or with --stored the parcels of the server's indicator cache through EvaluateStored, " +
+            "and writes the verdicts, a summary and the refused rows.")
+        {
+            input, output, errors, modelVersion, chunkSize, view, encoding, recordHistory, columnar, stored, unit, street, level,
+        };
+        command.Validators.Add(r =>
+        {
+            static bool Given(CommandResult r, Option o) => r.GetResult(o) is { Implicit: false };
+            var hasInput = r.GetValue(input) is not null;
+            if (Given(r, stored))
+            {
+                if (hasInput) r.AddError("give an input file or --stored, not both");
+                foreach (var fileOnly in new Option[] { columnar, chunkSize, encoding }.Where(o => Given(r, o)))
+                    r.AddError($"{fileOnly.Name} is for an input file; with --stored the server reads the parcels itself");
+            }
+            else
+            {
+                if (!hasInput) r.AddError("give an input file, or --stored to evaluate the parcels stored in the server's indicator cache");
+                foreach (var storedOnly in new Option[] { unit, street, level }.Where(o => Given(r, o)))
+                    r.AddError($"{storedOnly.Name} selects stored parcels; use it with --stored");
+            }
+        });
+        command.SetAction((parse, token) =>
+        {
+            var evaluationView = parse.GetValue(view) == "full" ? EvaluationView.Full : EvaluationView.Basic;
+            if (parse.GetValue(stored))
+                return EvaluateStoredCommand.RunAsync(new EvaluateStoredSettings(
+                    parse.GetValue(output)!, parse.GetValue(errors), parse.GetValue(server)!, parse.GetValue(modelVersion), evaluationView,
+                    parse.GetValue(recordHistory), parse.GetValue(unit), parse.GetValue(street), parse.GetValue(level)), ctx, token);
+            return EvaluateCommand.RunAsync(new EvaluateSettings(
+                parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(errors), parse.GetValue(server)!,
+                parse.GetValue(modelVersion), parse.GetValue(chunkSize), evaluationView, parse.GetValue(encoding),
+                parse.GetValue(recordHistory), parse.GetValue(columnar)), ctx, token);
+        });
         return command;
+    }
+
+    // PARK, COMMUNITY or SCATTERED, in any case; nothing else (not a number, not UNSPECIFIED).
+    private static Level ParseLevel(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        switch (text.ToUpperInvariant())
+        {
+            case "PARK": return Level.Park;
+            case "COMMUNITY": return Level.Community;
+            case "SCATTERED": return Level.Scattered;
+            default:
+                result.AddError($"--level: '{text}' is not a level (PARK, COMMUNITY or SCATTERED)");
+                return Level.Unspecified;
+        }
     }
 
     /// <summary>--encoding: the input's text encoding when it is not UTF-8.</summary>

@@ -119,6 +119,18 @@ public sealed class ScoringClient : IDisposable
         return EvaluateManyAsync(ToAsync(parcels), options, cancellationToken);
     }
 
+    /// <summary>
+    /// Evaluates every parcel of the indicator cache that matches the request's selection (unit, street, level) on the
+    /// server, through one ParcelService.EvaluateStored stream: one result per stored parcel, in parcel-id order, with
+    /// the model fixed when the stream opens. The stream deadline is <see cref="ScoringClientOptions.StreamTimeout"/>
+    /// (none by default); the call is not retried. Cancelling ends the enumeration with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public IAsyncEnumerable<BatchResult> EvaluateStoredAsync(EvaluateStoredRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return StoredResultsAsync(request, cancellationToken);
+    }
+
     /// <summary>Disposes the channel when this client created it.</summary>
     public void Dispose() => _ownedChannel?.Dispose();
 
@@ -126,6 +138,35 @@ public sealed class ScoringClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(channel);
         return channel.Intercept(new CallDefaultsInterceptor(options));
+    }
+
+    private async IAsyncEnumerable<BatchResult> StoredResultsAsync(EvaluateStoredRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // Leaving the enumeration early disposes the call, which cancels it on the server.
+        using var call = Parcels.EvaluateStored(request, cancellationToken: cancellationToken);
+        while (await NextAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var result in call.ResponseStream.Current.Results)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return result;
+            }
+        }
+    }
+
+    // The channel reports the caller's cancellation as CANCELLED; the caller is told as .NET says it.
+    private static async Task<bool> NextAsync<T>(IAsyncStreamReader<T> responses, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await responses.MoveNext(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the evaluation was cancelled", e, cancellationToken);
+        }
     }
 
     private static async IAsyncEnumerable<ParcelInput> ToAsync(IEnumerable<ParcelInput> parcels,

@@ -36,19 +36,8 @@ internal static class EvaluateCommand
         var errorsPath = settings.Errors ?? DefaultErrorsPath(settings.Output);
 
         using var client = ctx.Connect(settings.Server);
-        ModelColumns columns;
-        try
-        {
-            columns = await ModelDefinitions.ColumnsAsync(client, settings.ModelVersion, cancellationToken);
-        }
-        catch (UsageException e)
-        {
-            return ctx.Fail(e);
-        }
-        catch (RpcException e)
-        {
-            return e.StatusCode == StatusCode.NotFound ? ctx.Fail(new UsageException(CliContext.Describe(e))) : ctx.Fail(e, settings.Server, "GetModel");
-        }
+        var (columns, failed) = await ModelColumnsAsync(client, settings.Server, settings.ModelVersion, ctx, cancellationToken);
+        if (columns is null) return failed;
 
         ParcelSource source;
         try
@@ -76,21 +65,59 @@ internal static class EvaluateCommand
         ctx.Err.WriteLine($"evaluating {settings.Input} → {settings.Output} with {settings.Server} " +
                           $"(columns from the server's model {columns.Version}; chunks of {settings.ChunkSize}{(settings.Columnar ? ", columnar" : "")})");
 
-        var partialOutput = settings.Output + ".partial";
+        return await WriteRunAsync(ctx, settings.Server, "BatchEvaluate", format, settings.Output, errorsPath, columns.Elements,
+            (writer, errors, summary, report) => PumpAsync(client, source, columns, settings, format, writer, errors, summary, report, cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The columns of the model a run evaluates with (the active one, or <paramref name="version"/>), or null and the exit
+    /// code when it cannot be had: an unknown version or a model without definitions is a usage error.
+    /// </summary>
+    public static async Task<(ModelColumns? Columns, int Exit)> ModelColumnsAsync(ScoringClient client, Uri server, string? version,
+        CliContext ctx, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ModelDefinitions.ColumnsAsync(client, version, cancellationToken), ExitCodes.Ok);
+        }
+        catch (UsageException e)
+        {
+            return (null, ctx.Fail(e));
+        }
+        catch (RpcException e)
+        {
+            return (null, e.StatusCode == StatusCode.NotFound ? ctx.Fail(new UsageException(CliContext.Describe(e))) : ctx.Fail(e, server, "GetModel"));
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="pump"/> into partial output and errors files under a progress display, then moves them into
+    /// place and prints the summary tables; on any failure removes the partial files and reports it (a refusal of the
+    /// whole call by <paramref name="rpc"/> is a usage error). Returns the exit code.
+    /// </summary>
+    public static async Task<int> WriteRunAsync(CliContext ctx, Uri server, string rpc, OutputFormat format, string output, string errorsPath,
+        IReadOnlyList<ModelElement> elements, Func<EvaluationWriter, ErrorsWriter, RunSummary, IProgressReport, Task> pump,
+        CancellationToken cancellationToken)
+    {
+        var partialOutput = output + ".partial";
         var partialErrors = errorsPath + ".partial";
         var summary = new RunSummary();
         int exit;
         try
         {
-            await using (var writer = EvaluationWriter.Create(format, Create(partialOutput), columns.Elements))
+            await using (var writer = EvaluationWriter.Create(format, Create(partialOutput), elements))
             await using (var errors = new ErrorsWriter(Create(partialErrors)))
             {
-                await ProgressDisplay.RunAsync(ctx, "evaluating", report =>
-                    PumpAsync(client, source, columns, settings, format, writer, errors, summary, report, cancellationToken));
+                await ProgressDisplay.RunAsync(ctx, "evaluating", async report =>
+                {
+                    await pump(writer, errors, summary, report);
+                    return true;
+                });
                 await writer.CompleteAsync(cancellationToken);
                 await errors.CompleteAsync(cancellationToken);
             }
-            File.Move(partialOutput, settings.Output, overwrite: true);
+            File.Move(partialOutput, output, overwrite: true);
             File.Move(partialErrors, errorsPath, overwrite: true);
             exit = summary.Errors > 0 ? ExitCodes.Refused : ExitCodes.Ok;
         }
@@ -104,10 +131,10 @@ internal static class EvaluateCommand
                 case OperationCanceledException:
                     ctx.Err.WriteLine("cancelled.");
                     return ExitCodes.Cancelled;
-                case RpcException { StatusCode: StatusCode.NotFound or StatusCode.InvalidArgument } rpc:
-                    return ctx.Fail(new UsageException(CliContext.Describe(rpc)));
-                case RpcException rpc:
-                    return ctx.Fail(rpc, settings.Server, "BatchEvaluate");
+                case RpcException { StatusCode: StatusCode.NotFound or StatusCode.InvalidArgument } refused:
+                    return ctx.Fail(new UsageException(CliContext.Describe(refused)));
+                case RpcException failed:
+                    return ctx.Fail(failed, server, rpc);
                 default:
                     throw;
             }
@@ -115,9 +142,28 @@ internal static class EvaluateCommand
 
         summary.Render(ctx.Console);
         ctx.Out.WriteLine(summary.Equation());
-        ctx.Out.WriteLine($"output: {settings.Output}");
+        ctx.Out.WriteLine($"output: {output}");
         ctx.Out.WriteLine($"errors: {errorsPath}{(summary.Errors == 0 ? " (none)" : "")}");
         return exit;
+    }
+
+    /// <summary>
+    /// Writes one result: an evaluation to the output (with <paramref name="geometry"/>, for GeoJSON) and the summary
+    /// (in <paramref name="unitId"/>, else the unit it was evaluated in); a refusal to the errors file as row <paramref name="row"/>.
+    /// </summary>
+    public static async Task WriteResultAsync(BatchResult result, long row, string? geometry, string? unitId,
+        EvaluationWriter writer, ErrorsWriter errors, RunSummary summary, CancellationToken cancellationToken)
+    {
+        if (result.OutcomeCase == BatchResult.OutcomeOneofCase.Evaluation)
+        {
+            await writer.WriteAsync(result.Evaluation, geometry, cancellationToken);
+            summary.Add(result.Evaluation, unitId ?? result.Evaluation.UnitId);
+        }
+        else
+        {
+            await errors.WriteAsync(row, result.ParcelId, CliContext.Describe(result.Error), cancellationToken);
+            summary.AddRefused();
+        }
     }
 
     /// <summary>Beside the output: out.csv → out.errors.csv.</summary>
@@ -128,7 +174,7 @@ internal static class EvaluateCommand
         return string.IsNullOrEmpty(dir) ? name : Path.Combine(dir, name);
     }
 
-    private static async Task<bool> PumpAsync(ScoringClient client, ParcelSource source, ModelColumns columns, EvaluateSettings settings, OutputFormat format,
+    private static async Task PumpAsync(ScoringClient client, ParcelSource source, ModelColumns columns, EvaluateSettings settings, OutputFormat format,
         EvaluationWriter writer, ErrorsWriter errors, RunSummary summary, IProgressReport report, CancellationToken cancellationToken)
     {
         // Every row read, in order; readable ones are answered in the same order, so the head of the
@@ -177,22 +223,12 @@ internal static class EvaluateCommand
             await FlushUnreadableAsync();
             if (!rows.TryDequeue(out var row))
                 throw new InvalidOperationException("a result arrived for a row that was not read");
-            if (result.OutcomeCase == BatchResult.OutcomeOneofCase.Evaluation)
-            {
-                await writer.WriteAsync(row, result.Evaluation, cancellationToken);
-                summary.Add(row.Parcel!, result.Evaluation);
-            }
-            else
-            {
-                await errors.WriteAsync(row.Number, row.ParcelId, CliContext.Describe(result.Error), cancellationToken);
-                summary.AddRefused();
-            }
+            await WriteResultAsync(result, row.Number, row.Geometry, row.Parcel!.UnitId, writer, errors, summary, cancellationToken);
             report.Report(summary.RowsOut + summary.Errors, Estimate());
         }
         await FlushUnreadableAsync();
         summary.RowsIn = Interlocked.Read(ref rowsIn);
         report.Report(summary.RowsOut + summary.Errors, summary.RowsIn);
-        return true;
     }
 
     // GeoJSON output copies the geometry verbatim, so it must be a GeoJSON geometry object.

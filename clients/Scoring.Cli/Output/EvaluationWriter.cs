@@ -42,8 +42,8 @@ internal abstract class EvaluationWriter : IAsyncDisposable
         _ => new GeoJsonEvaluationWriter(stream, elements),
     };
 
-    /// <summary>Writes one parcel's evaluation.</summary>
-    public abstract ValueTask WriteAsync(InputRow row, Evaluation evaluation, CancellationToken cancellationToken);
+    /// <summary>Writes one parcel's evaluation; <paramref name="geometry"/> (GeoJSON, from the input) is for GeoJSON output.</summary>
+    public abstract ValueTask WriteAsync(Evaluation evaluation, string? geometry, CancellationToken cancellationToken);
 
     /// <summary>Finishes the file (closing brackets, flush).</summary>
     public abstract ValueTask CompleteAsync(CancellationToken cancellationToken);
@@ -80,7 +80,7 @@ internal sealed class CsvEvaluationWriter : EvaluationWriter
         _csv.WriteHeader([.. Columns(elements)]);
     }
 
-    public override async ValueTask WriteAsync(InputRow row, Evaluation e, CancellationToken cancellationToken)
+    public override async ValueTask WriteAsync(Evaluation e, string? geometry, CancellationToken cancellationToken)
     {
         _csv.WriteField(e.ParcelId);
         _csv.WriteField(Number(e.Score));
@@ -104,7 +104,7 @@ internal sealed class JsonLinesEvaluationWriter(Stream stream) : EvaluationWrite
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default);
     private readonly StreamWriter _writer = new(stream, new UTF8Encoding(false)) { NewLine = "\n" };
 
-    public override async ValueTask WriteAsync(InputRow row, Evaluation e, CancellationToken cancellationToken) =>
+    public override async ValueTask WriteAsync(Evaluation e, string? geometry, CancellationToken cancellationToken) =>
         await _writer.WriteLineAsync(Formatter.Format(e).AsMemory(), cancellationToken);
 
     public override async ValueTask CompleteAsync(CancellationToken cancellationToken) => await _writer.FlushAsync(cancellationToken);
@@ -129,14 +129,14 @@ internal sealed class GeoJsonEvaluationWriter : EvaluationWriter
         _json.WriteStartArray("features");
     }
 
-    public override async ValueTask WriteAsync(InputRow row, Evaluation e, CancellationToken cancellationToken)
+    public override async ValueTask WriteAsync(Evaluation e, string? geometry, CancellationToken cancellationToken)
     {
         _json.WriteStartObject();
         _json.WriteString("type", "Feature");
         _json.WriteString("id", e.ParcelId);
         _json.WritePropertyName("geometry");
-        if (string.IsNullOrWhiteSpace(row.Geometry)) _json.WriteNullValue();
-        else _json.WriteRawValue(row.Geometry);
+        if (string.IsNullOrWhiteSpace(geometry)) _json.WriteNullValue();
+        else _json.WriteRawValue(geometry);
         _json.WriteStartObject("properties");
         _json.WriteString("parcel_id", e.ParcelId);
         _json.WriteNumber("score", Math.Round(e.Score, 6));

@@ -30,14 +30,14 @@ internal sealed class RunSummary
     /// <summary>Rows written to the errors file.</summary>
     public long Errors => Unreadable + Refused;
 
-    /// <summary>Counts one evaluated parcel.</summary>
-    public void Add(ParcelInput parcel, Evaluation e)
+    /// <summary>Counts one evaluated parcel, in management unit <paramref name="unitId"/> (empty for none).</summary>
+    public void Add(Evaluation e, string unitId)
     {
         RowsOut++;
         Count(_byClassification, e.Classification, e);
         Count(_byDisposition, e.Disposition, e);
         Count(_byLevel, e.Level, e);
-        Count(_byUnit, parcel.UnitId.Length > 0 ? parcel.UnitId : "(none)", e);
+        Count(_byUnit, unitId.Length > 0 ? unitId : "(none)", e);
     }
 
     /// <summary>Counts one row that could not be read.</summary>
