@@ -3,3 +3,7 @@
 -- current_values, which the trigger still keeps); NULL for a parcel no chunk has touched since this migration,
 -- whose values are then read from current_values as before.
 ALTER TABLE parcels ADD COLUMN current_values BLOB;
+
+-- Each attribute's as_of (JSON: attribute → 'YYYY-MM-DD'), so that a feed replayed late never overwrites a newer
+-- attribute; NULL (every attribute of a parcel written before this migration) lets the next feed set them.
+ALTER TABLE parcels ADD COLUMN attributes_as_of TEXT;

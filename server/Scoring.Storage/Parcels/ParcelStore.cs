@@ -24,28 +24,36 @@ public sealed class ParcelStore(ScoringDatabase database)
     private const string CategoryKind = "category";
     private const string VetoKind = "veto";
 
-    private const string UpsertParcelSql = """
-        INSERT INTO parcels (id, name, enterprise_name, level, area_mu, unit_id, street, industry_code,
-                             inside_development_boundary, in_ecological_red_line, redevelopment_underway,
-                             locally_reported, geometry, created_at, updated_at)
-        VALUES ($id, $name, $enterprise_name, $level, $area_mu, $unit_id, $street, $industry_code,
-                $inside_development_boundary, $in_ecological_red_line, $redevelopment_underway,
-                $locally_reported, $geometry, $now, $now)
-        ON CONFLICT (id) DO UPDATE SET
-            name                        = coalesce(excluded.name, parcels.name),
-            enterprise_name             = coalesce(excluded.enterprise_name, parcels.enterprise_name),
-            level                       = coalesce(excluded.level, parcels.level),
-            area_mu                     = coalesce(excluded.area_mu, parcels.area_mu),
-            unit_id                     = coalesce(excluded.unit_id, parcels.unit_id),
-            street                      = coalesce(excluded.street, parcels.street),
-            industry_code               = coalesce(excluded.industry_code, parcels.industry_code),
-            inside_development_boundary = coalesce(excluded.inside_development_boundary, parcels.inside_development_boundary),
-            in_ecological_red_line      = coalesce(excluded.in_ecological_red_line, parcels.in_ecological_red_line),
-            redevelopment_underway      = coalesce(excluded.redevelopment_underway, parcels.redevelopment_underway),
-            locally_reported            = coalesce(excluded.locally_reported, parcels.locally_reported),
-            geometry                    = coalesce(excluded.geometry, parcels.geometry),
-            updated_at                  = excluded.updated_at;
-        """;
+    // The attributes a feed may set; each keeps the as_of of the feed that set it (parcels.attributes_as_of, JSON).
+    private static readonly string[] AttributeColumnNames =
+    [
+        "name", "enterprise_name", "level", "area_mu", "unit_id", "street", "industry_code", "inside_development_boundary",
+        "in_ecological_red_line", "redevelopment_underway", "locally_reported", "geometry",
+    ];
+
+    // An attribute a chunk carries replaces the cached one unless the cached one describes a later date: an old feed
+    // replayed late never overwrites newer attributes, as it never overwrites newer values (on the same date the
+    // later write wins). Unset attributes (NULL) leave the cached ones.
+    private static readonly string UpsertParcelSql = BuildUpsertParcelSql();
+
+    private static string BuildUpsertParcelSql()
+    {
+        static string Newer(string c) => $"(excluded.{c} IS NOT NULL AND $as_of >= coalesce(json_extract(parcels.attributes_as_of, '$.{c}'), ''))";
+        var columns = string.Join(", ", AttributeColumnNames);
+        var values = string.Join(", ", AttributeColumnNames.Select(c => "$" + c));
+        var sets = string.Join(", ", AttributeColumnNames.Select(c => $"{c} = CASE WHEN {Newer(c)} THEN excluded.{c} ELSE parcels.{c} END"));
+        const string NoDates = "'{}'";
+        var dates = string.Join(", ", AttributeColumnNames.Select(c =>
+            $"'$.{c}', CASE WHEN {Newer(c)} THEN $as_of ELSE json_extract(parcels.attributes_as_of, '$.{c}') END"));
+        return $"""
+            INSERT INTO parcels (id, {columns}, attributes_as_of, created_at, updated_at)
+            VALUES ($id, {values}, $attributes_as_of, $now, $now)
+            ON CONFLICT (id) DO UPDATE SET
+                {sets},
+                attributes_as_of = json_set(coalesce(parcels.attributes_as_of, {NoDates}), {dates}),
+                updated_at = excluded.updated_at;
+            """;
+    }
 
     // Every column named with AS: SQLite leaves the name of an unaliased result column unspecified.
     private const string ParcelColumns = """
@@ -100,6 +108,8 @@ public sealed class ParcelStore(ScoringDatabase database)
             var redevelopmentUnderway = p.Add("$redevelopment_underway", SqliteType.Integer);
             var locallyReported = p.Add("$locally_reported", SqliteType.Integer);
             var geometry = p.Add("$geometry", SqliteType.Text);
+            var attributesAsOf = p.Add("$attributes_as_of", SqliteType.Text);
+            p.Add("$as_of", SqliteType.Text).Value = asOfText;
             p.Add("$now", SqliteType.Text).Value = now;
             parcel.Prepare();
             using var numbers = new ValueInsert(connection, transaction, NumericKind, "number", SqliteType.Real, source, asOfText, now);
@@ -123,6 +133,7 @@ public sealed class ParcelStore(ScoringDatabase database)
                 redevelopmentUnderway.Value = Flag(write.RedevelopmentUnderway);
                 locallyReported.Value = Flag(write.LocallyReported);
                 geometry.Value = Nullable(write.Geometry);
+                attributesAsOf.Value = AttributeDates(p, asOfText);
                 parcel.ExecuteNonQuery();
 
                 // After the parcel row: the values' foreign key needs it.
@@ -384,6 +395,13 @@ public sealed class ParcelStore(ScoringDatabase database)
 
     private static IReadOnlyDictionary<string, CachedValue> Frozen(Dictionary<string, CachedValue>? values) =>
         values is null ? ReadOnlyDictionary<string, CachedValue>.Empty : values.AsReadOnly();
+
+    // The attribute dates of a new parcel: the chunk's as_of for every attribute it sets.
+    private static string AttributeDates(SqliteParameterCollection parameters, string asOf)
+    {
+        var set = AttributeColumnNames.Where(c => parameters["$" + c].Value is not DBNull).Select(c => $"\"{c}\":\"{asOf}\"");
+        return "{" + string.Join(",", set) + "}";
+    }
 
     private static object Nullable(string? value) => value is null ? DBNull.Value : value;
 
