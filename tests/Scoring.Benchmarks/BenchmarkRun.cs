@@ -44,6 +44,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
     private readonly string _loadAtStart = CpuAccount.LoadAverage();
     private double? _othersCpu;
     private ChildProcess? _server, _passThrough;
+    private Grpc.Net.Client.GrpcChannel? _serverChannel;
 
     /// <summary>Runs every measurement and returns the Markdown report.</summary>
     public async Task<string> RunAsync()
@@ -71,6 +72,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
                 "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             ], options.HostEnvironment);
             using var serverChannel = Channel(server.Address);
+            _serverChannel = serverChannel;
             var scoring = new ScoringService.ScoringServiceClient(serverChannel);
 
             // The pass-through answers with what the real server answers for the same parcel.
@@ -253,7 +255,51 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
         };
         await Calls("EvaluateParcel by id only, skip_history (what-if)", ById(skipHistory: true), isCeiling: false, "by-id", [16]);
         await Calls("EvaluateParcel by id only, with history (default)", ById(skipHistory: false), isCeiling: false, "by-id", [16]);
-        return new IngestResult(feed, written, cpu.Per(feed.Parcels));
+        var stored = await StoredDistrictAsync(parcels, scoring, total);
+        return new IngestResult(feed, written, cpu.Per(feed.Parcels), stored);
+    }
+
+    // The cached district scored three ways: EvaluateStored (nothing sent), BatchEvaluate with id-only rows, and the
+    // impact preview of a dry-run weight update (every cached parcel under two models).
+    private async Task<StoredResults> StoredDistrictAsync(ParcelService.ParcelServiceClient parcels, ScoringService.ScoringServiceClient scoring, int total)
+    {
+        async Task<StreamOutcome> Stored()
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            long results = 0, errors = 0;
+            using var call = parcels.EvaluateStored(new EvaluateStoredRequest { ChunkSize = options.Chunk });
+            await foreach (var response in call.ResponseStream.ReadAllAsync())
+            {
+                var (r, e) = ChunkStream.Count(response);
+                (results, errors) = (results + r, errors + e);
+            }
+            return new StreamOutcome(results, results, errors, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+        var rows = Enumerable.Range(0, (total + options.Chunk - 1) / options.Chunk).Select(k =>
+        {
+            var chunk = new BatchEvaluateRequest { Columns = new ParcelColumns() };
+            for (var i = k * options.Chunk; i < Math.Min(total, (k + 1) * options.Chunk); i++)
+                chunk.Columns.Rows.Add(new ParcelRow { ParcelId = "ingest-" + i.ToString(CultureInfo.InvariantCulture) });
+            return chunk;
+        }).ToArray();
+        var weights = new WeightTable();
+        weights.Weights.AddRange((await new ModelService.ModelServiceClient(_serverChannel!).GetModelAsync(new GetModelRequest())).Model.Weights);
+
+        Progress("stored district: warm-up");
+        await Stored();
+        Progress("stored district: EvaluateStored over every cached parcel");
+        GC.Collect();
+        var (evaluateStored, storedCpu) = await WithCpu(false, Stored);
+        Progress($"stored district: BatchEvaluate with {total:N0} id-only columnar rows");
+        GC.Collect();
+        var (byId, byIdCpu) = await WithCpu(false, () => ChunkStream.RunAsync(o => scoring.BatchEvaluate(o), rows.Length, k => rows[k], ChunkStream.Count, total, options.Window));
+        Progress("stored district: impact preview of a dry-run weight update");
+        GC.Collect();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var preview = await scoring.UpdateWeightsAsync(new UpdateWeightsRequest { Weights = weights, DryRun = true });
+        var impact = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (evaluateStored.Errors > 0 || byId.Errors > 0) throw new InvalidOperationException("the cached district came back with errors");
+        return new StoredResults(evaluateStored, storedCpu.Per(evaluateStored.Parcels), byId, byIdCpu.Per(byId.Parcels), preview.Impact.ParcelCount, impact);
     }
 
     private string Render(ParcelWorkload workload, bool gcServer)
@@ -384,6 +430,31 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
             }.Concat(_calls.Where(c => c.Group == "by-id").Select(c => (IReadOnlyList<string>)
                 [$"{c.Name}, {c.Outcome.Callers} callers", $"{N(c.Outcome.Rate)} calls/s", $"p50 {F(c.Outcome.P50Ms, 2)} ms, p99 {F(c.Outcome.P99Ms, 2)} ms; server CPU {c.Cpu.HostText} µs/call, client {c.Cpu.ClientText} µs/call", "", ""])));
         summary.Add(["Ingest ≥ 100,000 values/s", $"{N(valuesRate)} values/s", Status(valuesRate >= IngestTarget)]);
+        RenderStored(r, summary, ingest.Stored);
+    }
+
+    private void RenderStored(MarkdownReport r, List<IReadOnlyList<string>> summary, StoredResults s)
+    {
+        // The inline columnar rate of this run, same chunk, pre-built client: what the stored paths are held to.
+        var inline = _streams.FirstOrDefault(x => !x.Ceiling && x.Form == ParcelForm.Columnar && x.Chunk == options.Chunk && x.Mode == ClientMode.PreBuilt);
+        var inlineWhatIf = _calls.FirstOrDefault(c => c.Group == "unary" && !c.IsCeiling && c.Outcome.Callers == 16 && c.Name.Contains("what-if", StringComparison.Ordinal));
+        var byIdWhatIf = _calls.FirstOrDefault(c => c.Group == "by-id" && c.Name.Contains("what-if", StringComparison.Ordinal));
+        string Ratio(double value, double? baseline) => baseline is > 0 ? Percent(value / baseline.Value) : "n/a";
+        var storedRate = s.EvaluateStored.Rate;
+        var impactPerParcel = s.Impact.TotalSeconds / Math.Max(1, s.ImpactParcels);
+        var storedPerParcel = s.EvaluateStored.Elapsed.TotalSeconds / Math.Max(1, s.EvaluateStored.Parcels);
+        r.Heading(3, "7. The cached district: EvaluateStored, id-only BatchEvaluate, impact preview");
+        r.Table(["Measurement", "Rate", "Details", "Target", "Status"], new List<IReadOnlyList<string>>
+        {
+            new[] { "EvaluateStored, every cached parcel, basic view", $"{N(storedRate)} parcels/s", $"{N(s.EvaluateStored.Parcels)} parcels in {F(s.EvaluateStored.Elapsed.TotalSeconds, 2)} s; server CPU {s.StoredCpu.HostText} µs/parcel; {Ratio(storedRate, inline?.Outcome.Rate)} of inline columnar BatchEvaluate", "≥ 100 % of inline columnar", Status(inline is not null && storedRate >= inline.Outcome.Rate) },
+            new[] { "BatchEvaluate, id-only columnar rows (read from the cache)", $"{N(s.ById.Rate)} parcels/s", $"{N(s.ById.Parcels)} parcels in {F(s.ById.Elapsed.TotalSeconds, 2)} s; server CPU {s.ByIdCpu.HostText} µs/parcel; {Ratio(s.ById.Rate, inline?.Outcome.Rate)} of inline columnar", "≥ 60 % of inline columnar", Status(inline is not null && s.ById.Rate >= 0.6 * inline.Outcome.Rate) },
+            new[] { "Impact preview (dry-run UpdateWeights) over every cached parcel", $"{N(s.ImpactParcels / Math.Max(s.Impact.TotalSeconds, 1e-9))} parcels/s", $"{N(s.ImpactParcels)} parcels in {F(s.Impact.TotalSeconds, 2)} s; {F(impactPerParcel / storedPerParcel, 2)} × EvaluateStored per parcel", "≤ 2 × EvaluateStored", Status(impactPerParcel <= 2 * storedPerParcel) },
+            new[] { "EvaluateParcel by id, what-if, 16 callers", byIdWhatIf is null ? "n/a" : $"{N(byIdWhatIf.Outcome.Rate)} calls/s", $"{Ratio(byIdWhatIf?.Outcome.Rate ?? 0, inlineWhatIf?.Outcome.Rate)} of EvaluateParcel with the parcel inline (what-if, 16 callers)", "≥ 70 % of inline", Status(byIdWhatIf is not null && inlineWhatIf is not null && byIdWhatIf.Outcome.Rate >= 0.7 * inlineWhatIf.Outcome.Rate) },
+        });
+        summary.Add(["EvaluateStored ≥ 100 % of inline columnar BatchEvaluate", Ratio(storedRate, inline?.Outcome.Rate), Status(inline is not null && storedRate >= inline.Outcome.Rate)]);
+        summary.Add(["BatchEvaluate id-only ≥ 60 % of inline columnar", Ratio(s.ById.Rate, inline?.Outcome.Rate), Status(inline is not null && s.ById.Rate >= 0.6 * inline.Outcome.Rate)]);
+        summary.Add(["Impact preview ≤ 2 × EvaluateStored", $"{F(impactPerParcel / storedPerParcel, 2)} ×", Status(impactPerParcel <= 2 * storedPerParcel)]);
+        summary.Add(["EvaluateParcel by id, what-if, ≥ 70 % of inline what-if (16 callers)", Ratio(byIdWhatIf?.Outcome.Rate ?? 0, inlineWhatIf?.Outcome.Rate), Status(byIdWhatIf is not null && inlineWhatIf is not null && byIdWhatIf.Outcome.Rate >= 0.7 * inlineWhatIf.Outcome.Rate)]);
     }
 
     private string Others()
@@ -474,7 +545,9 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
 
     private sealed record EngineResults(ThreadRate Read, ThreadRate Explained, ThreadRate ScoreOnly);
 
-    private sealed record IngestResult(StreamOutcome Feed, long Values, CpuUse Cpu);
+    private sealed record IngestResult(StreamOutcome Feed, long Values, CpuUse Cpu, StoredResults Stored);
+
+    private sealed record StoredResults(StreamOutcome EvaluateStored, CpuUse StoredCpu, StreamOutcome ById, CpuUse ByIdCpu, int ImpactParcels, TimeSpan Impact);
 
     private sealed record StreamTargets(
         Func<CallOptions, AsyncDuplexStreamingCall<BatchEvaluateRequest, BatchEvaluateResponse>> Server,
