@@ -133,10 +133,34 @@ public sealed record CachedParcel(
         InEcologicalRedLine = Attributes.InEcologicalRedLine,
         RedevelopmentUnderway = Attributes.RedevelopmentUnderway,
         LocallyReported = Attributes.LocallyReported,
-        Indicators = Indicators.ToDictionary(p => p.Key, p => p.Value.Number!.Value, StringComparer.Ordinal),
-        Categories = Categories.ToDictionary(p => p.Key, p => p.Value.Category!, StringComparer.Ordinal),
-        Vetoes = Vetoes.ToDictionary(p => p.Key, p => p.Value.Veto!.Value, StringComparer.Ordinal),
+        Indicators = new ValueView<double>(Indicators, static v => v.Number!.Value),
+        Categories = new ValueView<string>(Categories, static v => v.Category!),
+        Vetoes = new ValueView<bool>(Vetoes, static v => v.Veto!.Value),
     };
+
+    // The cached values as the engine reads them, without copying them into new dictionaries.
+    private sealed class ValueView<T>(IReadOnlyDictionary<string, CachedValue> values, Func<CachedValue, T> read) : IReadOnlyDictionary<string, T>
+    {
+        public T this[string key] => read(values[key]);
+        public IEnumerable<string> Keys => values.Keys;
+        public IEnumerable<T> Values => values.Values.Select(read);
+        public int Count => values.Count;
+        public bool ContainsKey(string key) => values.ContainsKey(key);
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
+        {
+            var found = values.TryGetValue(key, out var v);
+            value = found ? read(v!) : default;
+            return found;
+        }
+
+        public IEnumerator<KeyValuePair<string, T>> GetEnumerator()
+        {
+            foreach (var (code, v) in values) yield return new(code, read(v));
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }
 
 /// <summary>Which parcels a listing returns; null fields do not filter.</summary>
