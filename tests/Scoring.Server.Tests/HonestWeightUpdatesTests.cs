@@ -20,6 +20,8 @@ internal sealed record ModelHistory(IReadOnlyList<string> Versions, string Activ
 
     // Records compare their lists by reference; compare what they hold.
     public bool Same(ModelHistory other) => Versions.SequenceEqual(other.Versions) && Active == other.Active && Audit.SequenceEqual(other.Audit);
+
+    public override string ToString() => $"versions [{string.Join(", ", Versions)}], active {Active}, audit [{string.Join(", ", Audit)}]";
 }
 
 /// <summary>A weight update whose deadline passes during its impact preview stores nothing.</summary>
