@@ -9,7 +9,8 @@ namespace Scoring.Storage.Models;
 /// Model versions, the active version and the audit log. Versions are immutable and numbered 1, 2, 3… in the
 /// order they are stored; every creation and activation writes an audit record in the same transaction.
 /// Documents are kept as JSON text (callers validate them with the engine); judgments and consistency figures are
-/// typed here and kept as JSON in their own columns.
+/// typed here and kept as JSON in their own columns. A version may carry the request id of the call that created it,
+/// stored in the same transaction, so a retried call gets that version back.
 /// </summary>
 public sealed class ModelStore(ScoringDatabase database)
 {
