@@ -19,9 +19,9 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void Code_knows_six_migrations()
+    public void Code_knows_seven_migrations()
     {
-        Assert.Equal(6, ScoringDatabase.LatestSchemaVersion);
+        Assert.Equal(7, ScoringDatabase.LatestSchemaVersion);
     }
 
     [Fact]
@@ -30,10 +30,10 @@ public sealed class SchemaMigrationTests : IDisposable
         var database = _temp.Open();
 
         Assert.True(File.Exists(_temp.FilePath));
-        Assert.Equal(6, database.SchemaVersion);
-        Assert.Equal(6, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["active_model", "audit_log", "current_values", "evaluations", "indicator_values", "management_units", "models",
-            "parcels"], Objects("table"));
+        Assert.Equal(7, database.SchemaVersion);
+        Assert.Equal(7, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "current_values", "evaluations", "indicator_values", "management_units", "model_requests",
+            "models", "parcels"], Objects("table"));
         Assert.Equal(["evaluations_by_model", "evaluations_by_parcel", "indicator_values_by_parcel_code", "parcels_by_level", "parcels_by_street",
             "parcels_by_unit"], Objects("index"));
         Assert.Equal(["indicator_values_keep_current"], Objects("trigger"));
@@ -63,8 +63,8 @@ public sealed class SchemaMigrationTests : IDisposable
         _temp.Open();
         var again = _temp.Open();
 
-        Assert.Equal(6, again.SchemaVersion);
-        Assert.Equal(6, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(7, again.SchemaVersion);
+        Assert.Equal(7, _temp.Scalar("PRAGMA user_version;"));
     }
 
     [Theory]
@@ -73,6 +73,7 @@ public sealed class SchemaMigrationTests : IDisposable
     [InlineData(2, new[] { "current_values", "indicator_values", "management_units", "parcels" })]
     [InlineData(3, new[] { "current_values", "evaluations", "indicator_values", "management_units", "parcels" })]
     [InlineData(4, new[] { "active_model", "audit_log", "current_values", "evaluations", "indicator_values", "management_units", "models", "parcels" })]
+    [InlineData(5, new[] { "active_model", "audit_log", "current_values", "evaluations", "indicator_values", "management_units", "models", "parcels" })]
     public async Task Database_at_an_earlier_version_is_migrated_to_the_latest_keeping_its_data(int version, string[] tables)
     {
         var old = _temp.OpenAt(version);
@@ -93,10 +94,10 @@ public sealed class SchemaMigrationTests : IDisposable
 
         var database = _temp.Open();
 
-        Assert.Equal(6, database.SchemaVersion);
-        Assert.Equal(6, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["active_model", "audit_log", "current_values", "evaluations", "indicator_values", "management_units", "models",
-            "parcels"], Objects("table"));
+        Assert.Equal(7, database.SchemaVersion);
+        Assert.Equal(7, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "current_values", "evaluations", "indicator_values", "management_units", "model_requests",
+            "models", "parcels"], Objects("table"));
         if (version >= 1)
         {
             var parcel = await new Parcels.ParcelStore(database).GetAsync("P-OLD");
@@ -111,16 +112,16 @@ public sealed class SchemaMigrationTests : IDisposable
         using (var connection = _temp.Raw())
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "PRAGMA user_version = 7;";
+            command.CommandText = "PRAGMA user_version = 8;";
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<SchemaTooNewException>(() => _temp.Open());
 
-        Assert.Equal(7, refused.DatabaseVersion);
-        Assert.Equal(6, refused.SupportedVersion);
-        Assert.Contains("schema version 7", refused.Message);
-        Assert.Contains("versions up to 6", refused.Message);
-        Assert.Equal(7, _temp.Scalar("PRAGMA user_version;")); // left untouched
+        Assert.Equal(8, refused.DatabaseVersion);
+        Assert.Equal(7, refused.SupportedVersion);
+        Assert.Contains("schema version 8", refused.Message);
+        Assert.Contains("versions up to 7", refused.Message);
+        Assert.Equal(8, _temp.Scalar("PRAGMA user_version;")); // left untouched
     }
 }

@@ -55,6 +55,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
     [Authorize(Policy = Roles.Admin)]
     public override async Task<CreateModelResponse> CreateModel(CreateModelRequest request, ServerCallContext context)
     {
+        var requestId = RequestIds.Identify(request, request.RequestId, r => r.RequestId = "");
         ModelDocument document;
         ScoringModel compiled;
         try
@@ -75,12 +76,19 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
             ModelMapping.AddDefinitions(validated, compiled);
             return new CreateModelResponse { Model = validated };
         }
-        var (_, stored) = await registry.AddAsync(new NewModelVersion
+        try
         {
-            Document = document, ParentVersion = parent, Author = context.CallerName(), Note = request.Note, Action = AuditActions.CreateModel,
-            Activate = request.Activate,
-        }, context.CancellationToken);
-        return new CreateModelResponse { Model = ToProto(stored) };
+            var added = await registry.AddAsync(new NewModelVersion
+            {
+                Document = document, ParentVersion = parent, Author = context.CallerName(), Note = request.Note, Action = AuditActions.CreateModel,
+                Activate = request.Activate, Request = requestId,
+            }, context.CancellationToken);
+            return new CreateModelResponse { Model = ToProto(added.Stored) };
+        }
+        catch (RequestIdReusedException e)
+        {
+            throw RequestIds.Reused(e.RequestId).ToRpcException();
+        }
     }
 
     [Authorize(Policy = Roles.Reader)]

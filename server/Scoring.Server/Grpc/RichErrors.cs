@@ -22,6 +22,7 @@ internal static class RichErrors
         public const string InconsistentJudgments = "INCONSISTENT_JUDGMENTS";
         public const string ActiveVersionChanged = "ACTIVE_VERSION_CHANGED";
         public const string InvalidModel = "INVALID_MODEL";
+        public const string RequestIdReused = "REQUEST_ID_REUSED";
     }
 
     /// <summary>An INVALID_ARGUMENT status naming every offending field.</summary>

@@ -11,7 +11,7 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ScoringService: maps messages to the engine and back.</summary>
-internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry registry, ParcelEvaluations evaluations, WeightUpdates updates, ImpactAnalysis impact)
+internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry registry, ParcelEvaluations evaluations, WeightUpdates updates)
     : ScoringService.ScoringServiceBase
 {
     /// <summary>The most parcels one BatchEvaluate chunk may carry.</summary>
@@ -74,9 +74,10 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
     public override async Task<UpdateWeightsResponse> UpdateWeights(UpdateWeightsRequest request, ServerCallContext context)
     {
         var token = context.CancellationToken;
+        var requestId = RequestIds.Identify(request, request.RequestId, r => r.RequestId = "");
         var baseModel = await ResolveModelAsync(request.BaseVersion, token);
         var options = new UpdateOptions(request.DryRun, request.Activate, context.CallerName(), request.Note,
-            request.ExpectedActiveVersion.Length > 0 ? request.ExpectedActiveVersion : null);
+            request.ExpectedActiveVersion.Length > 0 ? request.ExpectedActiveVersion : null, request.ImpactParcelLimit, requestId);
         WeightUpdateResult result;
         try
         {
@@ -101,12 +102,16 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
         {
             throw ModelMapping.ActiveChanged(e.ExpectedVersion, e.ActiveVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "").ToRpcException();
         }
+        catch (Storage.Models.RequestIdReusedException e)
+        {
+            throw RequestIds.Reused(e.RequestId).ToRpcException();
+        }
 
         var response = new UpdateWeightsResponse
         {
             ModelVersion = result.Stored is null ? "" : result.Model.Version,
             Weights = { ModelWeights.All(result.Document).Select(ModelMapping.ToProto) },
-            Impact = (await impact.PreviewAsync(baseModel, result.Model, request.ImpactParcelLimit, token)).ToProto(),
+            Impact = result.Impact.ToProto(),
         };
         response.Consistency.AddRange(result.Judged.SelectMany(ModelMapping.ToProto));
         return response;

@@ -52,17 +52,18 @@ public sealed class ModelRegistry(ModelStore store)
     {
         if (string.IsNullOrEmpty(version) || Catalog.Contains(version)) return Catalog.Resolve(version);
         var stored = Number(version) is { } n ? await store.GetAsync(n, cancellationToken) : null;
-        if (stored is null) throw new ModelNotFoundException(version);
-        var model = ModelCompiler.Compile(stored.DocumentJson);
-        Catalog.Add(model, activate: false);
-        return model;
+        return Loaded(stored ?? throw new ModelNotFoundException(version));
     }
 
-    /// <summary>Stores a new version and loads it (active when asked).</summary>
+    /// <summary>
+    /// Stores a new version and loads it (active when asked). A request id seen before with the same request gives
+    /// back the version that request created, storing and activating nothing.
+    /// </summary>
     /// <exception cref="ActiveVersionChangedException">The active version is no longer the one the request expects.</exception>
-    public async Task<(ScoringModel Model, StoredModel Stored)> AddAsync(NewModelVersion request, CancellationToken cancellationToken)
+    /// <exception cref="RequestIdReusedException">The request id was used before for a different request.</exception>
+    public async Task<AddedVersion> AddAsync(NewModelVersion request, CancellationToken cancellationToken)
     {
-        var stored = await store.AddAsync(
+        var addition = await store.AddOnceAsync(
             new NewModel
             {
                 ParentVersion = request.ParentVersion,
@@ -72,11 +73,24 @@ public sealed class ModelRegistry(ModelStore store)
                 Action = request.Action,
                 Judgments = request.Judgments,
                 Consistency = request.Consistency,
+                RequestId = request.Request?.Id,
+                RequestHash = request.Request?.Hash,
             },
             request.Activate, string.IsNullOrEmpty(request.ExpectedActiveVersion) ? null : request.ExpectedActiveVersion, cancellationToken);
-        var model = ModelCompiler.Compile(stored.DocumentJson);
+        if (addition.Replayed) return new AddedVersion(Loaded(addition.Model), addition.Model, Replayed: true);
+        var model = ModelCompiler.Compile(addition.Model.DocumentJson);
         Catalog.Add(model, request.Activate);
-        return (model, stored);
+        return new AddedVersion(model, addition.Model, Replayed: false);
+    }
+
+    /// <summary>The version an earlier call with this request id created; null when the id has not been seen.</summary>
+    /// <exception cref="RequestIdReusedException">The request id was used before for a different request.</exception>
+    public async Task<StoredModel?> FindByRequestAsync(RequestIdentity request, CancellationToken cancellationToken)
+    {
+        var earlier = await store.FindByRequestAsync(request.Id, cancellationToken);
+        if (earlier is null) return null;
+        if (earlier.RequestHash != request.Hash) throw new RequestIdReusedException(request.Id);
+        return await store.GetAsync(earlier.Version, cancellationToken);
     }
 
     /// <summary>Makes a stored version active (a rollback when it is an earlier one).</summary>
@@ -101,6 +115,16 @@ public sealed class ModelRegistry(ModelStore store)
     {
         var key = Key(stored.Version);
         return Catalog.Contains(key) ? Catalog.Resolve(key) : ModelCompiler.Compile(stored.DocumentJson);
+    }
+
+    /// <summary>The compiled model of a stored version, loaded (not activated) when this replica lacks it.</summary>
+    public ScoringModel Loaded(StoredModel stored)
+    {
+        var key = Key(stored.Version);
+        if (Catalog.Contains(key)) return Catalog.Resolve(key);
+        var model = ModelCompiler.Compile(stored.DocumentJson);
+        Catalog.Add(model, activate: false);
+        return model;
     }
 
     /// <summary>Whether <paramref name="stored"/> is the active version on this replica.</summary>
@@ -148,4 +172,17 @@ public sealed record NewModelVersion
     public bool Activate { get; init; }
     /// <summary>When set, the version that must still be active (else ABORTED: another update got there first).</summary>
     public string? ExpectedActiveVersion { get; init; }
+    /// <summary>The caller's request id and the digest of its request; null for none.</summary>
+    public RequestIdentity? Request { get; init; }
 }
+
+/// <summary>What <see cref="ModelRegistry.AddAsync"/> did.</summary>
+/// <param name="Model">The compiled version.</param>
+/// <param name="Stored">The version as stored.</param>
+/// <param name="Replayed">True when an earlier call with the same request id had created it: nothing was stored now.</param>
+public sealed record AddedVersion(ScoringModel Model, StoredModel Stored, bool Replayed);
+
+/// <summary>A caller's request id (Google AIP-155) and a digest of its request without the id.</summary>
+/// <param name="Id">The request id.</param>
+/// <param name="Hash">The digest; the same id with another digest is a different request.</param>
+public sealed record RequestIdentity(string Id, string Hash);

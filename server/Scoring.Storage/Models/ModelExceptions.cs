@@ -22,3 +22,11 @@ public sealed class ModelVersionNotFoundException(int version)
     /// <summary>The version asked for.</summary>
     public int Version { get; } = version;
 }
+
+/// <summary>A request id already used by a different request (another digest). Nothing was written.</summary>
+public sealed class RequestIdReusedException(string requestId)
+    : Exception($"Request id '{requestId}' was already used for a different request; use a new id for a new request.")
+{
+    /// <summary>The request id.</summary>
+    public string RequestId { get; } = requestId;
+}

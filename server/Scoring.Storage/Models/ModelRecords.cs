@@ -51,7 +51,28 @@ public sealed record NewModel
 
     /// <summary>Extra facts for the creation's audit record (e.g. the groups whose weights changed), JSON; null for none.</summary>
     public string? DetailsJson { get; init; }
+
+    /// <summary>
+    /// The caller's request id (Google AIP-155), kept with the version in the same transaction; null for none. A later
+    /// add with the same id and <see cref="RequestHash"/> gets this version back instead of storing another.
+    /// </summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>A digest of the request without its id; required with <see cref="RequestId"/>, compared on a retry.</summary>
+    public string? RequestHash { get; init; }
 }
+
+/// <summary>What storing a new version did.</summary>
+/// <param name="Model">The version stored, or the one an earlier request with the same request id stored.</param>
+/// <param name="Replayed">True when the request id was seen before: nothing was written, <paramref name="Model"/> is the earlier version.</param>
+public sealed record ModelAddition(StoredModel Model, bool Replayed);
+
+/// <summary>A request id kept with the version its call created.</summary>
+/// <param name="RequestId">The caller's request id.</param>
+/// <param name="RequestHash">The digest of the request without its id.</param>
+/// <param name="Version">The version the call created.</param>
+/// <param name="CreatedAt">When, by the database's clock (the version's own creation time).</param>
+public sealed record ModelRequest(string RequestId, string RequestHash, int Version, DateTimeOffset CreatedAt);
 
 /// <summary>One expert's AHP judgment matrix for one group, kept with the model version it produced.</summary>
 /// <param name="Group"><c>elements</c> for the element weights, or an element code for that element's indicators.</param>

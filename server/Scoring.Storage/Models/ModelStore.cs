@@ -9,7 +9,8 @@ namespace Scoring.Storage.Models;
 /// Model versions, the active version and the audit log. Versions are immutable and numbered 1, 2, 3… in the
 /// order they are stored; every creation and activation writes an audit record in the same transaction.
 /// Documents are kept as JSON text (callers validate them with the engine); judgments and consistency figures are
-/// typed here and kept as JSON in their own columns.
+/// typed here and kept as JSON in their own columns. A version may carry the request id of the call that created it,
+/// stored in the same transaction, so a retried call gets that version back.
 /// </summary>
 public sealed class ModelStore(ScoringDatabase database)
 {
@@ -31,9 +32,15 @@ public sealed class ModelStore(ScoringDatabase database)
 
     private const string ActiveSql = "SELECT version FROM active_model WHERE id = 1;";
 
+    private const string RequestSql = """
+        SELECT request_id AS RequestId, request_hash AS RequestHash, version AS Version, created_at AS CreatedAt
+        FROM model_requests WHERE request_id = @RequestId;
+        """;
+
     /// <summary>
     /// Stores a new version in one write transaction: assigns the next number, keeps the model, writes its audit
-    /// record and, when <paramref name="activate"/>, makes it active and writes an activation record too.
+    /// record and, when <paramref name="activate"/>, makes it active and writes an activation record too. A model
+    /// with a request id seen before gives back the earlier version (see <see cref="AddOnceAsync"/>).
     /// </summary>
     /// <param name="model">The version to store.</param>
     /// <param name="activate">Make it the active version.</param>
@@ -41,7 +48,26 @@ public sealed class ModelStore(ScoringDatabase database)
     /// <param name="cancellationToken">Cancels the call; nothing is then written.</param>
     /// <exception cref="ActiveVersionChangedException">Another version is active than expected.</exception>
     /// <exception cref="ModelVersionNotFoundException">The parent version does not exist.</exception>
-    public Task<StoredModel> AddAsync(NewModel model, bool activate, string? expectedActiveVersion,
+    /// <exception cref="RequestIdReusedException">The request id was used before for a different request.</exception>
+    public async Task<StoredModel> AddAsync(NewModel model, bool activate, string? expectedActiveVersion,
+        CancellationToken cancellationToken = default) =>
+        (await AddOnceAsync(model, activate, expectedActiveVersion, cancellationToken).ConfigureAwait(false)).Model;
+
+    /// <summary>
+    /// As <see cref="AddAsync"/>, saying whether the version was stored now or by an earlier request with the same
+    /// request id. That lookup runs first, inside the write transaction: a retry (also one racing the first call)
+    /// gets the earlier version back, writes nothing and is not held to <paramref name="expectedActiveVersion"/>,
+    /// which the first call may itself have changed. The request id is stored in the transaction that stores the
+    /// version.
+    /// </summary>
+    /// <param name="model">The version to store.</param>
+    /// <param name="activate">Make it the active version.</param>
+    /// <param name="expectedActiveVersion">When not null or empty, refuse unless this (as decimal text, e.g. "3") is still the active version.</param>
+    /// <param name="cancellationToken">Cancels the call; nothing is then written.</param>
+    /// <exception cref="ActiveVersionChangedException">Another version is active than expected.</exception>
+    /// <exception cref="ModelVersionNotFoundException">The parent version does not exist.</exception>
+    /// <exception cref="RequestIdReusedException">The request id was used before for a different request.</exception>
+    public Task<ModelAddition> AddOnceAsync(NewModel model, bool activate, string? expectedActiveVersion,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -54,10 +80,17 @@ public sealed class ModelStore(ScoringDatabase database)
                 nameof(model));
         if (model.ParentVersion is <= 0)
             throw new ArgumentException($"Parent version {model.ParentVersion} is not a version number.", nameof(model));
+        if (model.RequestId is "" || (model.RequestId is null) != (model.RequestHash is null))
+            throw new ArgumentException("A request id is not empty and comes with its request hash.", nameof(model));
         CheckJudgments(model);
 
         return database.WriteAsync((connection, transaction, ct) =>
         {
+            if (model.RequestId is { } requestId && FindRequest(connection, transaction, requestId) is { } earlier)
+            {
+                if (earlier.RequestHash != model.RequestHash) throw new RequestIdReusedException(requestId);
+                return new ModelAddition(Get(connection, transaction, earlier.Version)!, Replayed: true); // the foreign key keeps the row there
+            }
             var active = ActiveVersion(connection, transaction);
             CheckExpected(expectedActiveVersion, active);
             if (model.ParentVersion is { } parent && Get(connection, transaction, parent) is null)
@@ -66,8 +99,18 @@ public sealed class ModelStore(ScoringDatabase database)
             var stored = Insert(connection, transaction, model);
             if (activate)
                 SetActive(connection, transaction, stored.CreatedAt, model.Author, stored.Version, active, model.Note);
-            return stored;
+            return new ModelAddition(stored, Replayed: false);
         }, cancellationToken);
+    }
+
+    /// <summary>The version a request id created and the digest of that request; null when the id is unknown.</summary>
+    public async Task<ModelRequest?> FindByRequestAsync(string requestId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<RequestRow>(new CommandDefinition(RequestSql, new { RequestId = requestId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToRequest();
     }
 
     /// <summary>
@@ -231,6 +274,11 @@ public sealed class ModelStore(ScoringDatabase database)
             JudgmentsJson = judgments,
             ConsistencyJson = consistency,
         }, transaction);
+        if (model.RequestId is not null)
+            connection.Execute("""
+                INSERT INTO model_requests (request_id, request_hash, version, created_at)
+                VALUES (@RequestId, @RequestHash, @Version, @CreatedAt);
+                """, new { model.RequestId, model.RequestHash, Version = version, CreatedAt = createdAt }, transaction);
         var at = StoredText.ParseTime(createdAt);
         Audit(connection, transaction, at, model.Author, model.Action, version, null, model.Note, model.DetailsJson);
         // Returned as a read would give it back.
@@ -266,6 +314,9 @@ public sealed class ModelStore(ScoringDatabase database)
 
     private static int? ActiveVersion(SqliteConnection connection, SqliteTransaction transaction) =>
         connection.ExecuteScalar<int?>(ActiveSql, transaction: transaction);
+
+    private static ModelRequest? FindRequest(SqliteConnection connection, SqliteTransaction transaction, string requestId) =>
+        connection.QuerySingleOrDefault<RequestRow>(RequestSql, new { RequestId = requestId }, transaction)?.ToRequest();
 
     private static StoredModel? Get(SqliteConnection connection, SqliteTransaction transaction, int version) =>
         connection.QuerySingleOrDefault<ModelRow>($"SELECT {ModelColumns} FROM models WHERE version = @Version;",
@@ -329,6 +380,16 @@ public sealed class ModelStore(ScoringDatabase database)
 
         public StoredModel ToModel() => new(Version, ParentVersion, Author, StoredText.ParseTime(CreatedAt), Note, DocumentJson,
             JudgmentColumns.ReadJudgments(JudgmentsJson), JudgmentColumns.ReadConsistency(ConsistencyJson));
+    }
+
+    private sealed class RequestRow
+    {
+        public string RequestId { get; set; } = "";
+        public string RequestHash { get; set; } = "";
+        public int Version { get; set; }
+        public string CreatedAt { get; set; } = "";
+
+        public ModelRequest ToRequest() => new(RequestId, RequestHash, Version, StoredText.ParseTime(CreatedAt));
     }
 
     private sealed class AuditRow

@@ -16,7 +16,7 @@ public sealed class WeightUpdatesTests : IAsyncLifetime
     {
         _registry = new ModelRegistry(new ModelStore(_app.Database));
         await _registry.InitializeAsync(ApplicationLayer.DefaultDocument, CancellationToken.None);
-        _updates = new WeightUpdates(_registry);
+        _updates = new WeightUpdates(_registry, _app.Impact);
     }
 
     public Task DisposeAsync() => _app.DisposeAsync().AsTask();
