@@ -57,9 +57,14 @@ public sealed partial class ScoringDatabase
             var path = Publish(partial, directory, stem);
             return new DatabaseBackup(path, new FileInfo(path).Length, createTime);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Syncing or renaming the copy in the folder failed.
+            throw new BackupDirectoryUnwritableException(directory, e.Message, e);
+        }
         finally
         {
-            File.Delete(partial); // gone already when published
+            DeletePartial(partial);
         }
     }
 
@@ -96,6 +101,18 @@ public sealed partial class ScoringDatabase
         // SQLite does not sync what VACUUM INTO writes: sync it before the file takes its name.
         using var written = new FileStream(target, FileMode.Open, FileAccess.ReadWrite);
         written.Flush(flushToDisk: true);
+    }
+
+    // Gone already when published; a copy left by a failure that also stops its removal is harmless (not *.db).
+    private static void DeletePartial(string partial)
+    {
+        try
+        {
+            File.Delete(partial);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     // Gives the complete file its name without ever replacing another: File.Move without overwrite fails when the
