@@ -111,6 +111,7 @@ public static class Program
         root.Subcommands.Add(ModelCommands.Build(ctx, server));
         root.Subcommands.Add(WeightsCommands.Build(ctx, server));
         root.Subcommands.Add(UnitsCommands.Build(ctx, server));
+        root.Subcommands.Add(BackupCommand.Build(ctx, server));
         return (root, apiKey);
     }
 

@@ -13,6 +13,7 @@ namespace Scoring.Client;
 public sealed class ScoringClient : IDisposable
 {
     private readonly GrpcChannel? _ownedChannel;
+    private readonly OperationsService.OperationsServiceClient? _operations;
 
     /// <summary>A client over an existing channel; its service config (retries) is the channel's own.</summary>
     public ScoringClient(GrpcChannel channel, ScoringClientOptions? options = null)
@@ -32,7 +33,10 @@ public sealed class ScoringClient : IDisposable
     {
     }
 
-    /// <summary>A client over generated clients made elsewhere, e.g. by Grpc.Net.ClientFactory.</summary>
+    /// <summary>
+    /// A client over generated clients made elsewhere, without OperationsService: <see cref="Operations"/> then
+    /// throws. Use the overload that takes an <see cref="OperationsService.OperationsServiceClient"/> too.
+    /// </summary>
     public ScoringClient(ScoringService.ScoringServiceClient scoring, ParcelService.ParcelServiceClient parcels,
         ModelService.ModelServiceClient models, ReportService.ReportServiceClient reports)
     {
@@ -40,6 +44,14 @@ public sealed class ScoringClient : IDisposable
         Parcels = parcels ?? throw new ArgumentNullException(nameof(parcels));
         Models = models ?? throw new ArgumentNullException(nameof(models));
         Reports = reports ?? throw new ArgumentNullException(nameof(reports));
+    }
+
+    /// <summary>A client over generated clients made elsewhere, e.g. by Grpc.Net.ClientFactory.</summary>
+    public ScoringClient(ScoringService.ScoringServiceClient scoring, ParcelService.ParcelServiceClient parcels,
+        ModelService.ModelServiceClient models, ReportService.ReportServiceClient reports, OperationsService.OperationsServiceClient operations)
+        : this(scoring, parcels, models, reports)
+    {
+        _operations = operations ?? throw new ArgumentNullException(nameof(operations));
     }
 
     private ScoringClient(GrpcChannel channel, ScoringClientOptions? options, bool owned)
@@ -50,7 +62,8 @@ public sealed class ScoringClient : IDisposable
 
     private ScoringClient(CallInvoker invoker)
         : this(new ScoringService.ScoringServiceClient(invoker), new ParcelService.ParcelServiceClient(invoker),
-            new ModelService.ModelServiceClient(invoker), new ReportService.ReportServiceClient(invoker))
+            new ModelService.ModelServiceClient(invoker), new ReportService.ReportServiceClient(invoker),
+            new OperationsService.OperationsServiceClient(invoker))
     {
     }
 
@@ -65,6 +78,14 @@ public sealed class ScoringClient : IDisposable
 
     /// <summary>The generated client of scoring.v1.ReportService (roll-ups by level, unit and street).</summary>
     public ReportService.ReportServiceClient Reports { get; }
+
+    /// <summary>
+    /// The generated client of scoring.v1.OperationsService (CreateBackup; admin only). A backup is not idempotent,
+    /// so it is never retried.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The client was made from generated clients without this one.</exception>
+    public OperationsService.OperationsServiceClient Operations => _operations ?? throw new InvalidOperationException(
+        "this ScoringClient was made without an OperationsService client; use the constructor that takes one");
 
     /// <summary>Evaluates one parcel with the active model (or <paramref name="modelVersion"/>); inline values win over cached ones.</summary>
     public async Task<Evaluation> EvaluateAsync(ParcelInput parcel, string? modelVersion = null,

@@ -10,7 +10,7 @@ public static class ScoringClientServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ScoringClient"/> and the generated clients of ScoringService, ParcelService,
-    /// ModelService and ReportService, all with the address, default deadlines and retry policy of the options.
+    /// ModelService, ReportService and OperationsService, all with the address, default deadlines and retry policy of the options.
     /// </summary>
     public static IServiceCollection AddScoringClient(this IServiceCollection services, Action<ScoringClientOptions> configure)
     {
@@ -22,11 +22,13 @@ public static class ScoringClientServiceCollectionExtensions
         Register<ParcelService.ParcelServiceClient>(services);
         Register<ModelService.ModelServiceClient>(services);
         Register<ReportService.ReportServiceClient>(services);
+        Register<OperationsService.OperationsServiceClient>(services);
         services.AddTransient(sp => new ScoringClient(
             sp.GetRequiredService<ScoringService.ScoringServiceClient>(),
             sp.GetRequiredService<ParcelService.ParcelServiceClient>(),
             sp.GetRequiredService<ModelService.ModelServiceClient>(),
-            sp.GetRequiredService<ReportService.ReportServiceClient>()));
+            sp.GetRequiredService<ReportService.ReportServiceClient>(),
+            sp.GetRequiredService<OperationsService.OperationsServiceClient>()));
         return services;
     }
 

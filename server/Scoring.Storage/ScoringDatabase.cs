@@ -7,7 +7,7 @@ namespace Scoring.Storage;
 /// The service's SQLite database: opens connections with the right pragmas, migrates the schema at start and
 /// serialises writers. Thread-safe; make one per database file and share it.
 /// </summary>
-public sealed class ScoringDatabase : IDisposable
+public sealed partial class ScoringDatabase : IDisposable
 {
     /// <summary>Page size of a list call that asks for 0.</summary>
     public const int DefaultPageSize = 50;

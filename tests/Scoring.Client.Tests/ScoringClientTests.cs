@@ -135,6 +135,39 @@ public sealed class ScoringClientTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task CreateBackup_is_not_retried_on_UNAVAILABLE()
+    {
+        var flaky = new FlakyHandler(failures: 1);
+        using var client = new ScoringClient(server.Address, new ScoringClientOptions
+        {
+            HttpHandler = flaky,
+            RetryInitialBackoff = TimeSpan.FromMilliseconds(10),
+            RetryMaxBackoff = TimeSpan.FromMilliseconds(20),
+        });
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.Operations.CreateBackupAsync(new CreateBackupRequest()).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Equal(1, flaky.Requests); // a second attempt would have reached the server and written another file
+    }
+
+    [Fact]
+    public async Task A_client_made_by_the_client_factory_takes_backups_and_one_made_without_Operations_says_so()
+    {
+        var services = new ServiceCollection();
+        services.AddScoringClient(o => o.Address = server.Address);
+        await using var provider = services.BuildServiceProvider();
+
+        var r = await provider.GetRequiredService<ScoringClient>().Operations.CreateBackupAsync(new CreateBackupRequest());
+        Assert.Equal(new FileInfo(Path.Combine(server.DataDirectory, "backups", r.FileName)).Length, r.SizeBytes);
+
+        var withoutOperations = new ScoringClient(provider.GetRequiredService<ScoringService.ScoringServiceClient>(),
+            provider.GetRequiredService<ParcelService.ParcelServiceClient>(), provider.GetRequiredService<ModelService.ModelServiceClient>(),
+            provider.GetRequiredService<ReportService.ReportServiceClient>());
+        Assert.Throws<InvalidOperationException>(() => withoutOperations.Operations);
+    }
+
+    [Fact]
     public async Task AddScoringClient_applies_the_default_deadline()
     {
         var services = new ServiceCollection();

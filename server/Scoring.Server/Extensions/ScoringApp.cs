@@ -69,6 +69,7 @@ public static class ScoringApp
         builder.Services.AddSingleton<Feed.ParcelFeed>();
         builder.Services.AddSingleton<Reports.DistrictReports>();
         builder.Services.AddSingleton<ScoringMetrics>();
+        builder.Services.AddSingleton<Backups>();
         builder.Services.AddHostedService<ModelRefresh>();
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton(defaultModel);
@@ -86,10 +87,11 @@ public static class ScoringApp
         app.MapGrpcService<ParcelGrpcService>().RequireRateLimiting(Limits.PerCaller);
         app.MapGrpcService<ModelGrpcService>().RequireRateLimiting(Limits.PerCaller);
         app.MapGrpcService<ReportGrpcService>().RequireRateLimiting(Limits.PerCaller);
+        app.MapGrpcService<OperationsGrpcService>().RequireRateLimiting(Limits.PerCaller);
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
-        app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService; REST/JSON under /v1, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
+        app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService, OperationsService; REST/JSON under /v1, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
             .AllowAnonymous();
         app.WarnIfOpen();
 

@@ -23,6 +23,7 @@ internal static class RichErrors
         public const string ActiveVersionChanged = "ACTIVE_VERSION_CHANGED";
         public const string InvalidModel = "INVALID_MODEL";
         public const string RequestIdReused = "REQUEST_ID_REUSED";
+        public const string BackupDirectoryUnwritable = "BACKUP_DIRECTORY_UNWRITABLE";
     }
 
     /// <summary>An INVALID_ARGUMENT status naming every offending field.</summary>
@@ -66,6 +67,21 @@ internal static class RichErrors
     /// <summary>The NOT_FOUND status of an unknown model version.</summary>
     public static Google.Rpc.Status UnknownModel(string version) =>
         NotFound("scoring.v1.Model", version, Reasons.ModelVersionNotFound, $"model version '{version}' does not exist");
+
+    /// <summary>FAILED_PRECONDITION: the backup directory cannot be created or written to; names the folder.</summary>
+    public static Google.Rpc.Status BackupDirectoryUnwritable(string directory, string message) => new()
+    {
+        Code = (int)Code.FailedPrecondition,
+        Message = message,
+        Details =
+        {
+            Any.Pack(new PreconditionFailure
+            {
+                Violations = { new PreconditionFailure.Types.Violation { Type = "BACKUP_DIRECTORY", Subject = directory, Description = message } },
+            }),
+            Any.Pack(Info(Reasons.BackupDirectoryUnwritable, ("directory", directory))),
+        },
+    };
 
     /// <summary>Runs a store listing; a bad page token or size becomes INVALID_ARGUMENT naming the field.</summary>
     public static async Task<T> ListPage<T>(Func<Task<T>> list)
