@@ -152,14 +152,7 @@ public sealed class ParcelStore(ScoringDatabase database)
     {
         ArgumentNullException.ThrowIfNull(parcelId);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Parcels evaluated from inline data are often not cached at all: a one-row probe answers that
-        // without the read transaction and the values query.
-        await using (var probe = connection.CreateCommand())
-        {
-            probe.CommandText = "SELECT 1 FROM parcels WHERE id = $id;";
-            probe.Parameters.AddWithValue("$id", parcelId);
-            if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null) return null;
-        }
+        // One keyed read: the parcel's row holds its packed values (a miss costs the same one read).
         var found = Load(connection, "p.id = $id", "v.parcel_id = $id", "", c => c.Parameters.AddWithValue("$id", parcelId));
         return found.Count == 0 ? null : found[0];
     }
