@@ -111,7 +111,7 @@ public sealed class ScoringDatabase : IDisposable
                 else connection.Dispose();
             }
         }
-        catch (SqliteException e) when (StorageFaultException.From(e) is { } fault)
+        catch (Exception e) when (e is SqliteException or StorageFaultException && StorageFaultException.From(e) is { } fault)
         {
             throw new StorageFaultException(fault.Fault, $"the database {_dataSource} cannot be opened: {fault.Message}", e);
         }
@@ -345,7 +345,8 @@ public sealed class ScoringDatabase : IDisposable
         command.CommandText = "PRAGMA quick_check(1);";
         var answer = Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         if (answer != "ok")
-            throw new StorageFaultException(StorageFault.Corrupt, StorageFaultException.Describe(StorageFault.Corrupt, $"quick_check: {answer}"));
+            throw new StorageFaultException(StorageFault.Corrupt, StorageFaultException.Describe(StorageFault.Corrupt,
+                $"quick_check: {answer?.ReplaceLineEndings("; ")}"));
     }
 
     private long WalBytes()
