@@ -150,8 +150,8 @@ public sealed class ScoringDatabase : IDisposable
     public long? MaxPageCount { get; set; }
 
     /// <summary>
-    /// The WAL's size bound in bytes (default 64 MiB): the file is truncated to it after a reset
-    /// (<c>journal_size_limit</c>), and a write that leaves more than half of it behind runs a RESTART checkpoint.
+    /// The WAL file's size bound in bytes (default 64 MiB): a write that leaves the file above half of it runs a
+    /// RESTART checkpoint, and the reset file is cut to a quarter of it (<c>journal_size_limit</c>).
     /// </summary>
     public long WalLimitBytes { get; init; } = 64L << 20;
 
@@ -299,8 +299,8 @@ public sealed class ScoringDatabase : IDisposable
         // Checkpoints (copying the WAL back into the database, with an fsync) run in the background, not in
         // whichever write's commit crosses the threshold: that write would wait for the disk.
         if (_checkpoints is not null) Execute(connection, "PRAGMA wal_autocheckpoint = 0;");
-        // A reset WAL is cut back to this size instead of keeping its largest size for ever.
-        Execute(connection, $"PRAGMA journal_size_limit = {WalLimitBytes};");
+        // A reset WAL is cut back to a quarter of its bound instead of keeping its largest size for ever.
+        Execute(connection, $"PRAGMA journal_size_limit = {WalLimitBytes / 4};");
         _appliedMaxPageCount = null;
         // After a fault the path may name another file: take it only if it is this service's database (a restored
         // backup), never a foreign or empty one.
@@ -355,16 +355,20 @@ public sealed class ScoringDatabase : IDisposable
         return wal.Exists ? wal.Length : 0;
     }
 
-    // After a commit under the write lock: when the WAL holds more than half its bound, a RESTART checkpoint copies
-    // it back and waits (briefly) for readers to leave it, so the next write starts it again from the beginning and
-    // journal_size_limit cuts it. Readers on old snapshots are why PASSIVE alone never resets it. The commit is
-    // already durable, so a failure here only leaves the WAL for the next try.
+    // After a commit under the write lock: when the WAL file passes half its bound, a RESTART checkpoint copies it
+    // back and waits (at most 100 ms) for readers to leave it, so the next write starts it again from the beginning
+    // and journal_size_limit (a quarter of the bound) cuts the file. Readers on old snapshots are why PASSIVE alone
+    // never resets it. A RESTART that readers (or the background PASSIVE) keep from completing is tried again after
+    // 250 ms, and after every write once the file passes three quarters of the bound: then writers wait for readers
+    // rather than let the WAL grow. The commit is already durable, so a failure here only leaves the WAL for later.
     private void BoundWal(SqliteConnection writer)
     {
-        if (_walPath is null || System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _nextRestart)) return;
-        if (WalBytes() <= WalLimitBytes / 2) return;
+        if (_walPath is null) return;
+        var size = WalBytes();
+        if (size <= WalLimitBytes / 2) return;
+        if (size <= WalLimitBytes / 4 * 3 && System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _nextRestart)) return;
         if (!TryCheckpoint(writer, "RESTART"))
-            Volatile.Write(ref _nextRestart, System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency);
+            Volatile.Write(ref _nextRestart, System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 4);
     }
 
     // A blocking checkpoint that waits at most 100 ms for readers; true when it completed.
@@ -415,6 +419,8 @@ public sealed class ScoringDatabase : IDisposable
                 }
                 return;
             }
+            // Past half the bound the writes run RESTART checkpoints, which a PASSIVE one here would only make busy.
+            if (WalBytes() > WalLimitBytes / 2) return;
             _checkpointer ??= Open(pooled: false);
             Execute(_checkpointer, "PRAGMA wal_checkpoint(PASSIVE);");
         }
