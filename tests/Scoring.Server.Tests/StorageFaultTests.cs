@@ -167,21 +167,21 @@ public sealed class StorageFaultTests : IAsyncLifetime
         Assert.Equal("RO-1", (await new ParcelService.ParcelServiceClient(channel).GetParcelAsync(new GetParcelRequest { ParcelId = "RO-1" })).Parcel.Attributes.ParcelId);
     }
 
-    [Fact]
-    public async Task Starting_on_a_damaged_file_ends_with_one_line_and_a_non_zero_exit_code()
+    // 300 parcels in the cache, so that the file has pages enough to damage some in the middle.
+    private static async Task Fill(GrpcChannel channel)
     {
-        var (app, channel) = await Start($"Data Source={DatabasePath}");
-        using (var call = new ParcelService.ParcelServiceClient(channel).UpsertParcels())
-        {
-            var chunk = new UpsertParcelsRequest { Source = "fault-test", AsOf = "2025-06-30" };
-            for (var i = 0; i < 300; i++) chunk.Parcels.Add(HandWorkedParcel.Input($"DMG-{i:D3}"));
-            await call.RequestStream.WriteAsync(chunk);
-            await call.RequestStream.CompleteAsync();
-            Assert.True(await call.ResponseStream.MoveNext());
-            Assert.Equal(300, call.ResponseStream.Current.Accepted);
-        }
-        await app.StopAsync();
-        SqliteConnection.ClearAllPools();
+        using var call = new ParcelService.ParcelServiceClient(channel).UpsertParcels();
+        var chunk = new UpsertParcelsRequest { Source = "fault-test", AsOf = "2025-06-30" };
+        for (var i = 0; i < 300; i++) chunk.Parcels.Add(HandWorkedParcel.Input($"DMG-{i:D3}"));
+        await call.RequestStream.WriteAsync(chunk);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Equal(300, call.ResponseStream.Current.Accepted);
+    }
+
+    // Copies the WAL into the file, then writes garbage over 8 pages (4 KiB each) in its middle.
+    private void Damage()
+    {
         using (var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             raw.Open();
@@ -189,14 +189,43 @@ public sealed class StorageFaultTests : IAsyncLifetime
             command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
             command.ExecuteNonQuery();
         }
-        // Garbage over 8 pages (4 KiB each) in the middle of the file.
         var length = new FileInfo(DatabasePath).Length;
         Assert.True(length >= 64 * 4096, $"the file has only {length} bytes");
-        using (var file = new FileStream(DatabasePath, FileMode.Open, FileAccess.Write))
+        using var file = new FileStream(DatabasePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        file.Position = length / 2 / 4096 * 4096;
+        file.Write(Enumerable.Repeat((byte)0xA5, 8 * 4096).ToArray());
+    }
+
+    [Fact]
+    public async Task Pages_damaged_under_a_running_server_answer_UNAVAILABLE_STORAGE_CORRUPT_and_health_NOT_SERVING()
+    {
+        var (_, channel) = await Start($"Data Source={DatabasePath}");
+        await Fill(channel);
+        Assert.Equal(ServingStatus.Serving, await Health(channel));
+
+        Damage();
+
+        // Whichever call first meets a damaged page answers STORAGE_CORRUPT: the same feed again (a write over
+        // every parcel's rows), then every parcel read back.
+        var cache = new ParcelService.ParcelServiceClient(channel);
+        var failure = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            file.Position = length / 2 / 4096 * 4096;
-            file.Write(Enumerable.Repeat((byte)0xA5, 8 * 4096).ToArray());
-        }
+            await Fill(channel);
+            for (var i = 0; i < 300; i++) await cache.GetParcelAsync(new GetParcelRequest { ParcelId = $"DMG-{i:D3}" });
+            await cache.ListParcelsAsync(new ListParcelsRequest { PageSize = 1000 });
+        });
+        AssertFault(failure, StatusCode.Unavailable, "STORAGE_CORRUPT");
+        Assert.Equal(ServingStatus.NotServing, await Health(channel));
+    }
+
+    [Fact]
+    public async Task Starting_on_a_damaged_file_ends_with_one_line_and_a_non_zero_exit_code()
+    {
+        var (app, channel) = await Start($"Data Source={DatabasePath}");
+        await Fill(channel);
+        await app.StopAsync();
+        SqliteConnection.ClearAllPools();
+        Damage();
 
         var (exit, output, errors) = await RunServer($"Data Source={DatabasePath}");
 
