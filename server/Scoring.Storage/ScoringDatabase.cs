@@ -328,13 +328,27 @@ public sealed class ScoringDatabase : IDisposable
     [DllImport("e_sqlite3", EntryPoint = "sqlite3_file_control")]
     private static extern int FileControl(IntPtr db, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, int op, ref int argument);
 
+    // False once the e_sqlite3 entry point turned out not to be there: then only the path's existence is checked.
+    private static bool s_fileControlAvailable = true;
+
     private void EnsureInPlace(SqliteConnection connection)
     {
         if (_walPath is null) return;
         const int HasMoved = 20;
-        var moved = 0;
-        var rc = FileControl(connection.Handle!.DangerousGetHandle(), "main", HasMoved, ref moved);
-        if ((rc == 0 && moved != 0) || !File.Exists(_dataSource))
+        bool moved;
+        try
+        {
+            var answer = 0;
+            moved = s_fileControlAvailable
+                ? FileControl(connection.Handle!.DangerousGetHandle(), "main", HasMoved, ref answer) == 0 && answer != 0
+                : !File.Exists(_dataSource);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_fileControlAvailable = false;
+            moved = !File.Exists(_dataSource);
+        }
+        if (moved)
             throw new StorageFaultException(StorageFault.Missing, StorageFaultException.Describe(StorageFault.Missing,
                 "the file open is no longer at its path"));
     }
