@@ -22,10 +22,6 @@ internal static class RichErrors
         public const string InconsistentJudgments = "INCONSISTENT_JUDGMENTS";
         public const string ActiveVersionChanged = "ACTIVE_VERSION_CHANGED";
         public const string InvalidModel = "INVALID_MODEL";
-        public const string StorageReadOnly = "STORAGE_READ_ONLY";
-        public const string StorageCorrupt = "STORAGE_CORRUPT";
-        public const string StorageFull = "STORAGE_FULL";
-        public const string StorageMissing = "STORAGE_MISSING";
     }
 
     /// <summary>An INVALID_ARGUMENT status naming every offending field.</summary>

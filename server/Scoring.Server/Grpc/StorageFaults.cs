@@ -64,13 +64,25 @@ internal sealed class StorageFaults(IServiceProvider services, ILogger<StorageFa
         }
     }
 
+    /// <summary>ErrorInfo reason of a read-only database.</summary>
+    public const string ReadOnlyReason = "STORAGE_READ_ONLY";
+
+    /// <summary>ErrorInfo reason of a damaged database.</summary>
+    public const string CorruptReason = "STORAGE_CORRUPT";
+
+    /// <summary>ErrorInfo reason of a full database.</summary>
+    public const string FullReason = "STORAGE_FULL";
+
+    /// <summary>ErrorInfo reason of a database deleted, replaced or not to be opened.</summary>
+    public const string MissingReason = "STORAGE_MISSING";
+
     /// <summary>The status code and ErrorInfo reason of each fault.</summary>
     public static (Code Code, string Reason) CodeOf(StorageFault fault) => fault switch
     {
-        StorageFault.ReadOnly => (Code.Unavailable, RichErrors.Reasons.StorageReadOnly),
-        StorageFault.Corrupt => (Code.Unavailable, RichErrors.Reasons.StorageCorrupt),
-        StorageFault.Full => (Code.ResourceExhausted, RichErrors.Reasons.StorageFull),
-        _ => (Code.Unavailable, RichErrors.Reasons.StorageMissing),
+        StorageFault.ReadOnly => (Code.Unavailable, ReadOnlyReason),
+        StorageFault.Corrupt => (Code.Unavailable, CorruptReason),
+        StorageFault.Full => (Code.ResourceExhausted, FullReason),
+        _ => (Code.Unavailable, MissingReason),
     };
 
     // Only failures that are storage faults; the database is resolved here, never before a call has failed.
