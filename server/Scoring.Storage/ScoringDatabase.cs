@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace Scoring.Storage;
@@ -36,11 +37,24 @@ public sealed partial class ScoringDatabase : IDisposable
     private readonly Timer? _checkpoints;
     private SqliteConnection? _checkpointer;
     private int _checkpointing;
+    // The -wal file beside a file database; null in memory.
+    private readonly string? _walPath;
+    // When the last write committed (Stopwatch ticks), for the idle TRUNCATE checkpoint.
+    private long _lastWrite;
+    // No RESTART checkpoint before this (Stopwatch ticks) after one found readers in the way.
+    private long _nextRestart;
+    // The max_page_count the writer connection has, if set.
+    private long? _appliedMaxPageCount;
+    // Faults that a probe cannot see by itself: damage met by any read or write (cleared by a passing quick_check)
+    // and a full database (cleared by the next committed write).
+    private volatile bool _corruptSeen;
+    private volatile bool _fullSeen;
 
     /// <summary>Opens (creating if needed) the database and migrates it to <see cref="LatestSchemaVersion"/>.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=data/scoring.db</c>.</param>
     /// <param name="timeProvider">Clock for received and evaluated times; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="SchemaTooNewException">The database was written by a newer build.</exception>
+    /// <exception cref="StorageFaultException">The data directory cannot be created, or the file is damaged (<c>PRAGMA quick_check</c>).</exception>
     public ScoringDatabase(string connectionString, TimeProvider? timeProvider = null)
         : this(connectionString, timeProvider, LatestSchemaVersion)
     {
@@ -57,20 +71,35 @@ public sealed partial class ScoringDatabase : IDisposable
         if (!inMemory)
         {
             builder.DataSource = Path.GetFullPath(builder.DataSource);
-            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+            var directory = Path.GetDirectoryName(builder.DataSource)!;
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StorageFaultException(StorageFault.Missing, $"the data directory {directory} cannot be created: {e.Message}", e);
+            }
         }
+        // Only the first open may create the file: later ones (Mode=ReadWrite) fail on a deleted file with
+        // SQLITE_CANTOPEN instead of silently starting a new, empty database.
+        var createString = new SqliteConnectionStringBuilder(builder.ToString()) { Pooling = false }.ToString();
+        if (!inMemory && builder.Mode == SqliteOpenMode.ReadWriteCreate) builder.Mode = SqliteOpenMode.ReadWrite;
         _connectionString = builder.ToString();
         _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
         _dataSource = builder.DataSource;
+        _walPath = inMemory ? null : _dataSource + "-wal";
         _writeLock = WriteLocks.GetOrAdd(inMemory ? _connectionString : _dataSource, _ => new SemaphoreSlim(1, 1));
         Time = timeProvider ?? TimeProvider.System;
 
         _writeLock.Wait();
         try
         {
-            var connection = Open();
+            var connection = inMemory ? Open() : Open(createString);
             try
             {
+                // A damaged file is refused at start (quick_check is O(N) but far cheaper than integrity_check).
+                if (!inMemory) QuickCheck(connection);
                 // WAL is a property of the file: set once here, every later connection uses it. Readers then never
                 // block the writer nor each other.
                 if (!inMemory) Execute(connection, "PRAGMA journal_mode = WAL;");
@@ -81,6 +110,10 @@ public sealed partial class ScoringDatabase : IDisposable
                 if (inMemory) _keepAlive = connection;
                 else connection.Dispose();
             }
+        }
+        catch (Exception e) when (e is SqliteException or StorageFaultException && StorageFaultException.From(e) is { } fault)
+        {
+            throw new StorageFaultException(fault.Fault, $"the database {_dataSource} cannot be opened: {fault.Message}", e);
         }
         finally
         {
@@ -107,6 +140,70 @@ public sealed partial class ScoringDatabase : IDisposable
     /// <summary>The clock used for received and evaluated times.</summary>
     public TimeProvider Time { get; }
 
+    /// <summary>The database file's full path (the connection string's data source for in-memory databases).</summary>
+    public string DataSource => _dataSource;
+
+    /// <summary>
+    /// Largest size of the database in pages (<c>PRAGMA max_page_count</c> on the writer), or null for SQLite's
+    /// default; a write beyond it fails as <see cref="StorageFault.Full"/>. Takes effect at the next write.
+    /// </summary>
+    public long? MaxPageCount { get; set; }
+
+    /// <summary>
+    /// The WAL file's size bound in bytes (default 64 MiB): a write that leaves the file above half of it runs a
+    /// RESTART checkpoint, and the reset file is cut to a quarter of it (<c>journal_size_limit</c>).
+    /// </summary>
+    public long WalLimitBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// Names a failure as a <see cref="StorageFaultException"/> (null when it is not a storage fault) and remembers
+    /// damage, so that health reports it until a quick check passes again. For failures met outside the stores' writes.
+    /// </summary>
+    public StorageFaultException? Classify(Exception exception)
+    {
+        var fault = StorageFaultException.From(exception);
+        if (fault?.Fault == StorageFault.Corrupt) _corruptSeen = true;
+        if (fault?.Fault == StorageFault.Full) _fullSeen = true;
+        // Pooled readers may hold a deleted or replaced file open: they reopen the path once it is back.
+        if (fault?.Fault == StorageFault.Missing) SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        return fault;
+    }
+
+    /// <summary>
+    /// Looks for a storage fault now, for health checks: the file is still the one opened, a write transaction
+    /// can begin (and is rolled back at once), and damage met earlier is gone. Null when none; otherwise the
+    /// fault, with <see cref="StorageFault.Full"/> only while the last write found the database full.
+    /// </summary>
+    public async Task<StorageFaultException?> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _writer ??= OpenWriter();
+            EnsureInPlace(_writer);
+            // A file SQLite could open only for reading (no permission, read-only file system, Mode=ReadOnly).
+            if (SQLitePCL.raw.sqlite3_db_readonly(_writer.Handle, "main") == 1)
+                throw new StorageFaultException(StorageFault.ReadOnly, StorageFaultException.Describe(StorageFault.ReadOnly, "opened read-only"));
+            Execute(_writer, "BEGIN IMMEDIATE; ROLLBACK;");
+            if (_corruptSeen)
+            {
+                QuickCheck(_writer);
+                _corruptSeen = false;
+            }
+            return _fullSeen ? new StorageFaultException(StorageFault.Full, StorageFaultException.Describe(StorageFault.Full, "the last write found no space")) : null;
+        }
+        catch (Exception e) when (Classify(e) is { } fault)
+        {
+            _writer?.Dispose();
+            _writer = null;
+            return fault;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>Opens a pooled connection for reading.</summary>
     internal Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -116,7 +213,8 @@ public sealed partial class ScoringDatabase : IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE) under the database's write lock,
-    /// committing when it returns and rolling back when it throws.
+    /// committing when it returns and rolling back when it throws. A storage fault (read-only, damaged, full, or
+    /// the file deleted or replaced since it was opened) rolls back and throws <see cref="StorageFaultException"/>.
     /// </summary>
     internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, T> work,
         CancellationToken cancellationToken)
@@ -124,21 +222,38 @@ public sealed partial class ScoringDatabase : IDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _writer ??= OpenWriter();
+            T result;
+            SqliteConnection writer;
             try
             {
-                using var transaction = _writer.BeginTransaction(deferred: false);
-                var result = work(_writer, transaction, cancellationToken);
+                writer = _writer ??= OpenWriter();
+                ApplyMaxPageCount(writer);
+                using var transaction = writer.BeginTransaction(deferred: false);
+                result = work(writer, transaction, cancellationToken);
+                // A deleted or replaced file still takes writes through the open descriptor, and they would be
+                // lost: refuse the commit (one stat).
+                EnsureInPlace(writer);
                 transaction.Commit();
-                return result;
             }
-            catch
+            catch (Exception e)
             {
                 // Whatever state a failed transaction left behind goes with the connection; the next write opens anew.
-                _writer.Dispose();
+                _writer?.Dispose();
                 _writer = null;
+                if (Classify(e) is { } fault) throw fault;
                 throw;
             }
+            _fullSeen = false;
+            Volatile.Write(ref _lastWrite, System.Diagnostics.Stopwatch.GetTimestamp());
+            try
+            {
+                BoundWal(writer);
+            }
+            catch (Exception e) when (e is SqliteException or IOException)
+            {
+                // The commit stands; the next write or tick checkpoints again.
+            }
+            return result;
         }
         finally
         {
@@ -146,9 +261,11 @@ public sealed partial class ScoringDatabase : IDisposable
         }
     }
 
-    private SqliteConnection Open(bool pooled = true)
+    private SqliteConnection Open(bool pooled = true) => Open(pooled ? _connectionString : _writerConnectionString);
+
+    private SqliteConnection Open(string connectionString)
     {
-        var connection = new SqliteConnection(pooled ? _connectionString : _writerConnectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();
@@ -182,26 +299,162 @@ public sealed partial class ScoringDatabase : IDisposable
         // Checkpoints (copying the WAL back into the database, with an fsync) run in the background, not in
         // whichever write's commit crosses the threshold: that write would wait for the disk.
         if (_checkpoints is not null) Execute(connection, "PRAGMA wal_autocheckpoint = 0;");
+        // A reset WAL is cut back to a quarter of its bound instead of keeping its largest size for ever.
+        Execute(connection, $"PRAGMA journal_size_limit = {WalLimitBytes / 4};");
+        _appliedMaxPageCount = null;
+        // After a fault the path may name another file: take it only if it is this service's database (a restored
+        // backup), never a foreign or empty one.
+        if (_walPath is not null && SchemaVersion > 0 && Scalar(connection, "PRAGMA user_version;") < SchemaVersion)
+        {
+            connection.Dispose();
+            throw new StorageFaultException(StorageFault.Missing, StorageFaultException.Describe(StorageFault.Missing,
+                "the file at the path is not this service's database"));
+        }
         return connection;
     }
 
-    // Every second, a PASSIVE checkpoint on its own connection: it never blocks readers or the writer.
+    private void ApplyMaxPageCount(SqliteConnection writer)
+    {
+        var wanted = MaxPageCount;
+        if (wanted == _appliedMaxPageCount) return;
+        // 4294967294 is SQLite's largest; the pragma never goes below the database's current size.
+        Execute(writer, $"PRAGMA max_page_count = {wanted ?? 4294967294L};");
+        _appliedMaxPageCount = wanted;
+    }
+
+    // SQLITE_FCNTL_HAS_MOVED: whether the path now names another file than the connection has open (deleted,
+    // renamed or replaced). Microsoft.Data.Sqlite's SQLitePCLRaw does not expose sqlite3_file_control, so it is
+    // called in the e_sqlite3 library that provider already loaded.
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_file_control")]
+    private static extern int FileControl(IntPtr db, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, int op, ref int argument);
+
+    // False once the e_sqlite3 entry point turned out not to be there: then only the path's existence is checked.
+    private static bool s_fileControlAvailable = true;
+
+    private void EnsureInPlace(SqliteConnection connection)
+    {
+        if (_walPath is null) return;
+        const int HasMoved = 20;
+        bool moved;
+        try
+        {
+            var answer = 0;
+            moved = s_fileControlAvailable
+                ? FileControl(connection.Handle!.DangerousGetHandle(), "main", HasMoved, ref answer) == 0 && answer != 0
+                : !File.Exists(_dataSource);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_fileControlAvailable = false;
+            moved = !File.Exists(_dataSource);
+        }
+        if (moved)
+            throw new StorageFaultException(StorageFault.Missing, StorageFaultException.Describe(StorageFault.Missing,
+                "the file open is no longer at its path"));
+    }
+
+    private static void QuickCheck(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA quick_check(1);";
+        var answer = Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (answer != "ok")
+            throw new StorageFaultException(StorageFault.Corrupt, StorageFaultException.Describe(StorageFault.Corrupt,
+                $"quick_check: {answer?.ReplaceLineEndings("; ")}"));
+    }
+
+    private long WalBytes()
+    {
+        var wal = new FileInfo(_walPath!);
+        return wal.Exists ? wal.Length : 0;
+    }
+
+    // After a commit under the write lock: when the WAL file passes half its bound, a RESTART checkpoint copies it
+    // back and waits (at most 100 ms) for readers to leave it, so the next write starts it again from the beginning
+    // and journal_size_limit (a quarter of the bound) cuts the file. Readers on old snapshots are why PASSIVE alone
+    // never resets it. A RESTART that readers (or the background PASSIVE) keep from completing is tried again after
+    // 250 ms, and after every write once the file passes three quarters of the bound: then writers wait for readers
+    // rather than let the WAL grow. The commit is already durable, so a failure here only leaves the WAL for later.
+    private void BoundWal(SqliteConnection writer)
+    {
+        if (_walPath is null) return;
+        var size = WalBytes();
+        if (size <= WalLimitBytes / 2) return;
+        if (size <= WalLimitBytes / 4 * 3 && System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _nextRestart)) return;
+        if (!TryCheckpoint(writer, "RESTART"))
+            Volatile.Write(ref _nextRestart, System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 4);
+    }
+
+    // A blocking checkpoint that waits at most 100 ms for readers; true when it completed.
+    private static bool TryCheckpoint(SqliteConnection connection, string mode)
+    {
+        try
+        {
+            Execute(connection, "PRAGMA busy_timeout = 100;");
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA wal_checkpoint({mode});";
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+        finally
+        {
+            try
+            {
+                Execute(connection, "PRAGMA busy_timeout = 5000;");
+            }
+            catch (SqliteException)
+            {
+                // The connection is broken; its next use fails and replaces it.
+            }
+        }
+    }
+
+    // Every second, a PASSIVE checkpoint on its own connection: it never blocks readers or the writer. Once no
+    // write has committed for a second, a TRUNCATE checkpoint (under the write lock, if free) gives the space back.
     private void Checkpoint(object? _)
     {
         if (Interlocked.Exchange(ref _checkpointing, 1) == 1) return;
         try
         {
+            var idle = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _lastWrite)) >= TimeSpan.FromSeconds(1);
+            if (idle && WalBytes() > 0 && _writeLock.Wait(0))
+            {
+                try
+                {
+                    _writer ??= OpenWriter();
+                    TryCheckpoint(_writer, "TRUNCATE");
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+                return;
+            }
+            // Past half the bound the writes run RESTART checkpoints, which a PASSIVE one here would only make busy.
+            if (WalBytes() > WalLimitBytes / 2) return;
             _checkpointer ??= Open(pooled: false);
             Execute(_checkpointer, "PRAGMA wal_checkpoint(PASSIVE);");
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException or StorageFaultException or IOException)
         {
-            // Busy or interrupted: the next tick tries again.
+            // Busy or interrupted, or the file gone: the next tick tries again, on the file then at the path.
+            _checkpointer?.Dispose();
+            _checkpointer = null;
         }
         finally
         {
             Volatile.Write(ref _checkpointing, 0);
         }
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static void Execute(SqliteConnection connection, string sql)

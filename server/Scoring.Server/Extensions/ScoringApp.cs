@@ -40,6 +40,7 @@ public static class ScoringApp
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = limits.MaxMessageBytes;
             o.Interceptors.Add<CallObserver>();
+            o.Interceptors.Add<StorageFaults>();
         }).AddJsonTranscoding(o =>
             // Error details (google.rpc.BadRequest, ErrorInfo, …) are Any-packed: REST clients get them as JSON too.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
@@ -55,7 +56,11 @@ public static class ScoringApp
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ScoringDatabase(
-            configuration.GetConnectionString("Scoring") ?? "Data Source=data/scoring.db", sp.GetRequiredService<TimeProvider>()));
+            configuration.GetConnectionString("Scoring") ?? "Data Source=data/scoring.db", sp.GetRequiredService<TimeProvider>())
+        {
+            MaxPageCount = configuration.GetValue<long?>("Storage:MaxPageCount"),
+            WalLimitBytes = configuration.GetValue("Storage:WalLimitBytes", 64L << 20),
+        });
         builder.Services.AddSingleton<ParcelStore>();
         builder.Services.AddSingleton<Storage.Units.UnitStore>();
         builder.Services.AddSingleton<EvaluationStore>();

@@ -47,7 +47,9 @@ public sealed class HistoryWriter : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "Could not record {Count} evaluations in the history", group.Count);
+                // A storage fault is named by its message (and answered to every caller); anything else gets its trace.
+                if (e is Storage.StorageFaultException) _logger.LogError("Could not record {Count} evaluations in the history: {Fault}", group.Count, e.Message);
+                else _logger.LogError(e, "Could not record {Count} evaluations in the history", group.Count);
                 foreach (var g in group) g.Committed.TrySetException(e);
             }
         }
