@@ -19,6 +19,13 @@ internal sealed class CallObserver(ILogger<CallObserver> logger, ScoringMetrics 
         return response;
     }
 
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var counting = new CountingWriter<TResponse>(responseStream);
+        return Observe(context, () => continuation(request, counting, context), () => counting.Parcels);
+    }
+
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
         IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
@@ -70,6 +77,26 @@ internal sealed class CallObserver(ILogger<CallObserver> logger, ScoringMetrics 
         V1.EvaluateParcelRequest => 1,
         _ => 0,
     };
+
+    // Counts the results a server stream (EvaluateStored) sends.
+    private sealed class CountingWriter<T>(IServerStreamWriter<T> inner) : IServerStreamWriter<T>
+    {
+        public int Parcels { get; private set; }
+
+        public WriteOptions? WriteOptions
+        {
+            get => inner.WriteOptions;
+            set => inner.WriteOptions = value;
+        }
+
+        public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken)
+        {
+            if (message is V1.BatchEvaluateResponse response) Parcels += response.Results.Count;
+            return inner.WriteAsync(message, cancellationToken);
+        }
+    }
 
     private sealed class CountingReader<T>(IAsyncStreamReader<T> inner, ScoringMetrics metrics, string method) : IAsyncStreamReader<T>
     {
