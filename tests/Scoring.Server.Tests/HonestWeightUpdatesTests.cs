@@ -75,23 +75,31 @@ public sealed class TimedOutWeightUpdateTests(ServerFixture server) : IClassFixt
         {
             await CacheRoundAsync(cached / Round);
             cached += Round;
-            var clock = Stopwatch.StartNew();
-            var preview = (await Scoring.UpdateWeightsAsync(dryRun)).Impact;
-            previewTime = clock.Elapsed;
-            Assert.Equal(cached, preview.ParcelCount);
-            Assert.Equal(cached, preview.TotalMoves);
+            // Timed warm (the second of two runs), as the activating call below will find the cache.
+            previewTime = TimeSpan.MaxValue;
+            for (var run = 0; run < 2; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                var preview = (await Scoring.UpdateWeightsAsync(dryRun)).Impact;
+                previewTime = clock.Elapsed < previewTime ? clock.Elapsed : previewTime;
+                Assert.Equal(cached, preview.ParcelCount);
+                Assert.Equal(cached, preview.TotalMoves);
+            }
         } while (previewTime < TimeSpan.FromMilliseconds(300) && cached < 100_000);
         Assert.True(previewTime >= TimeSpan.FromMilliseconds(300), $"the preview over {cached} parcels took only {previewTime.TotalMilliseconds:0} ms");
-        var deadline = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(50).Ticks, previewTime.Ticks / 4));
+        // Far inside the preview: a deadline that passes only after the commit cannot be undone by any server.
+        var deadline = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(30).Ticks, previewTime.Ticks / 10));
 
         var before = await ModelHistory.ReadAsync(Models);
+        var callClock = Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<RpcException>(() => Scoring.UpdateWeightsAsync(update, deadline: DateTime.UtcNow + deadline).ResponseAsync);
+        var callTime = callClock.Elapsed;
         Assert.Contains(ex.StatusCode, new[] { StatusCode.DeadlineExceeded, StatusCode.Cancelled });
 
         // Long enough for a server that ignored the deadline to finish the preview and commit.
         await Task.Delay(previewTime * 2);
         var after = await ModelHistory.ReadAsync(Models);
-        Assert.True(before.Same(after), $"before: {before}; after: {after}");
+        Assert.True(before.Same(after), $"before: {before}; after: {after}; preview {previewTime.TotalMilliseconds:0} ms, deadline {deadline.TotalMilliseconds:0} ms, call {callTime.TotalMilliseconds:0} ms, {ex.StatusCode}");
         Assert.Equal(["1"], after.Versions);
         Assert.Equal("1", after.Active);
 
