@@ -276,36 +276,21 @@ public sealed class ParcelStore(ScoringDatabase database)
         return values;
     }
 
-    // Reads parcels with their packed current values in one statement. Parcels no feed chunk has touched since the
-    // values were first packed (migration 6) are read from current_values, in the same read transaction.
+    // Reads parcels with their packed current values in one statement (its own snapshot, no transaction to open). Parcels
+    // no feed chunk has touched since the values were first packed (migration 6) are read again with their rows from
+    // current_values, both statements in one read transaction.
     private static List<CachedParcel> Load(SqliteConnection connection, string parcelWhere, string valueWhere,
         string parcelLimit, Action<SqliteCommand> bind)
     {
-        using var transaction = connection.BeginTransaction(deferred: true);
-        var parcels = new List<CachedParcel>();
-        List<ParcelAttributes>? unpacked = null;
-        using (var command = Query(transaction, $"SELECT {ParcelColumns}, p.current_values AS current_values FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};", bind))
-        {
-            using var reader = command.ExecuteReader();
-            var columns = new AttributeColumns(reader);
-            var packed = reader.GetOrdinal("current_values");
-            while (reader.Read())
-            {
-                var attributes = columns.Read();
-                if (reader.IsDBNull(packed))
-                {
-                    (unpacked ??= []).Add(attributes);
-                    parcels.Add(null!); // filled below, keeping id order
-                    continue;
-                }
-                var (indicators, categories, vetoes) = PackedValues.Decode(((byte[])reader.GetValue(packed)).AsSpan());
-                parcels.Add(new CachedParcel(attributes, indicators.AsReadOnly(), categories.AsReadOnly(), vetoes.AsReadOnly()));
-            }
-        }
+        var sql = $"SELECT {ParcelColumns}, p.current_values AS current_values FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};";
+        var parcels = ReadPacked(connection, null, sql, bind, out var unpacked);
         if (unpacked is null) return parcels;
 
+        using var transaction = connection.BeginTransaction(deferred: true);
+        parcels = ReadPacked(connection, transaction, sql, bind, out unpacked);
+        if (unpacked is null) return parcels;
         var sets = new Dictionary<string, ValueSets>(StringComparer.Ordinal);
-        using (var command = Query(transaction, $"SELECT {ValueColumns} FROM current_values v WHERE {valueWhere};", bind))
+        using (var command = Query(connection, transaction, $"SELECT {ValueColumns} FROM current_values v WHERE {valueWhere};", bind))
         {
             using var reader = command.ExecuteReader();
             var rows = new ValueRows(reader);
@@ -330,12 +315,38 @@ public sealed class ParcelStore(ScoringDatabase database)
         return parcels;
     }
 
+    // The parcels and their packed values; a parcel whose row holds none is left null in the list and its attributes
+    // are returned in unpacked (null when there is none).
+    private static List<CachedParcel> ReadPacked(SqliteConnection connection, SqliteTransaction? transaction, string sql,
+        Action<SqliteCommand> bind, out List<ParcelAttributes>? unpacked)
+    {
+        unpacked = null;
+        var parcels = new List<CachedParcel>();
+        using var command = Query(connection, transaction, sql, bind);
+        using var reader = command.ExecuteReader();
+        var columns = new AttributeColumns(reader);
+        var packed = reader.GetOrdinal("current_values");
+        while (reader.Read())
+        {
+            var attributes = columns.Read();
+            if (reader.IsDBNull(packed))
+            {
+                (unpacked ??= []).Add(attributes);
+                parcels.Add(null!); // filled by the caller, keeping id order
+                continue;
+            }
+            var (indicators, categories, vetoes) = PackedValues.Decode(((byte[])reader.GetValue(packed)).AsSpan());
+            parcels.Add(new CachedParcel(attributes, indicators.AsReadOnly(), categories.AsReadOnly(), vetoes.AsReadOnly()));
+        }
+        return parcels;
+    }
+
     // Packs the current values of the parcels a chunk touched (as the trigger left them) into their rows.
     private static void Repack(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> parcelIds)
     {
         var ids = JsonSerializer.Serialize(parcelIds);
         var values = new Dictionary<string, List<(int Kind, CachedValue Value)>>(StringComparer.Ordinal);
-        using (var read = Query(transaction, $"SELECT {ValueColumns} FROM current_values v WHERE v.parcel_id IN (SELECT value FROM json_each($ids)) ORDER BY v.parcel_id, v.kind, v.code;",
+        using (var read = Query(connection, transaction, $"SELECT {ValueColumns} FROM current_values v WHERE v.parcel_id IN (SELECT value FROM json_each($ids)) ORDER BY v.parcel_id, v.kind, v.code;",
             c => c.Parameters.AddWithValue("$ids", ids)))
         {
             using var reader = read.ExecuteReader();
@@ -347,7 +358,7 @@ public sealed class ParcelStore(ScoringDatabase database)
                 list.Add((Array.IndexOf(PackedValues.Kinds, kind), value));
             }
         }
-        using var write = Query(transaction, "UPDATE parcels SET current_values = $packed WHERE id = $id;", _ => { });
+        using var write = Query(connection, transaction, "UPDATE parcels SET current_values = $packed WHERE id = $id;", _ => { });
         var packed = write.Parameters.Add("$packed", SqliteType.Blob);
         var id = write.Parameters.Add("$id", SqliteType.Text);
         write.Prepare();
@@ -377,9 +388,9 @@ public sealed class ParcelStore(ScoringDatabase database)
         command.Parameters.AddWithValue("$after", after);
     }
 
-    private static SqliteCommand Query(SqliteTransaction transaction, string sql, Action<SqliteCommand> bind)
+    private static SqliteCommand Query(SqliteConnection connection, SqliteTransaction? transaction, string sql, Action<SqliteCommand> bind)
     {
-        var command = transaction.Connection!.CreateCommand();
+        var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         bind(command);
