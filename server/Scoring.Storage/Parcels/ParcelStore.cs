@@ -152,7 +152,14 @@ public sealed class ParcelStore(ScoringDatabase database)
     {
         ArgumentNullException.ThrowIfNull(parcelId);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // One keyed read: the parcel's row holds its packed values (a miss costs the same one read).
+        // Parcels evaluated from inline data are often not cached at all: a short probe (cheap to prepare) answers
+        // that; a cached parcel is then one keyed read, its row holding its packed values.
+        await using (var probe = connection.CreateCommand())
+        {
+            probe.CommandText = "SELECT 1 FROM parcels WHERE id = $id;";
+            probe.Parameters.AddWithValue("$id", parcelId);
+            if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null) return null;
+        }
         var found = Load(connection, "p.id = $id", "v.parcel_id = $id", "", c => c.Parameters.AddWithValue("$id", parcelId));
         return found.Count == 0 ? null : found[0];
     }
