@@ -44,11 +44,8 @@ public sealed class ImpactAnalysis(ParcelStore parcels)
         var cells = new Dictionary<(Classification, Classification), (int Count, double Area)>();
         var moves = new List<ParcelShift>();
         int count = 0, total = 0;
-        var seen = 0;
         await foreach (var cached in parcels.StreamAllAsync(cancellationToken: cancellationToken))
         {
-            // The reads complete synchronously: yield now and then, so the call's deadline timer and other calls get a thread.
-            if (++seen % 1000 == 0) await Task.Yield();
             var facts = cached.ToFacts();
             if (!before.Score(facts) || !after.Score(facts)) continue;
             count++;

@@ -51,7 +51,6 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
             Evaluate(session, count++, new ParcelFacts { ParcelId = stored.ParcelId }, stored, sink, records, time.GetUtcNow());
             if (count < chunkSize) continue;
             await FinishAsync(session, records, cancellationToken);
-            await Task.Yield(); // the reads complete synchronously: let timers (the call's deadline) and other calls in
             yield return count;
             count = 0;
             records?.Clear();

@@ -251,6 +251,9 @@ public sealed class ParcelStore(ScoringDatabase database)
                         c.Parameters.AddWithValue("$limit", batchSize);
                     });
             }
+            // SQLite reads complete synchronously: without a yield between batches a long scan (an impact preview,
+            // EvaluateStored) would hold its thread throughout, and the call's deadline timer could not fire.
+            await Task.Yield();
             foreach (var parcel in batch)
             {
                 cancellationToken.ThrowIfCancellationRequested();
