@@ -59,10 +59,17 @@ public static class ParcelReader
     // fill only what is still empty, and codes the model does not know as that kind are skipped.
     private static void ReadMaps(ScoringModel model, ParcelFacts facts, ParcelVector vector, List<FieldViolation> violations, string prefix, ValueOrigin origin)
     {
+        // Empty maps (every columnar row) are skipped without boxing an enumerator.
+        if (facts.Indicators.Count > 0) ReadNumbers(model, facts.Indicators, vector, violations, prefix, origin);
+        if (facts.Categories.Count > 0) ReadCategories(model, facts.Categories, vector, violations, prefix, origin);
+        if (facts.Vetoes.Count > 0) ReadVetoes(model, facts.Vetoes, vector, violations, prefix, origin);
+    }
+
+    private static void ReadNumbers(ScoringModel model, IReadOnlyDictionary<string, double> values, ParcelVector vector, List<FieldViolation> violations,
+        string prefix, ValueOrigin origin)
+    {
         var given = origin == ValueOrigin.Inline;
-        // Empty maps (every columnar row) are skipped without an enumerator.
-        if (facts.Indicators.Count > 0)
-        foreach (var (code, value) in facts.Indicators)
+        foreach (var (code, value) in values)
         {
             if (!model.IndicatorsByCode.TryGetValue(code, out var ind) || ind.IsCategorical)
             {
@@ -77,8 +84,13 @@ public static class ParcelReader
             else Set(vector, ind.Index, value, origin);
         }
 
-        if (facts.Categories.Count > 0)
-        foreach (var (code, key) in facts.Categories)
+    }
+
+    private static void ReadCategories(ScoringModel model, IReadOnlyDictionary<string, string> keys, ParcelVector vector, List<FieldViolation> violations,
+        string prefix, ValueOrigin origin)
+    {
+        var given = origin == ValueOrigin.Inline;
+        foreach (var (code, key) in keys)
         {
             if (!model.IndicatorsByCode.TryGetValue(code, out var ind) || !ind.IsCategorical)
             {
@@ -93,8 +105,13 @@ public static class ParcelReader
             else Set(vector, ind.Index, ordinal, origin);
         }
 
-        if (facts.Vetoes.Count > 0)
-        foreach (var (code, met) in facts.Vetoes)
+    }
+
+    private static void ReadVetoes(ScoringModel model, IReadOnlyDictionary<string, bool> answers, ParcelVector vector, List<FieldViolation> violations,
+        string prefix, ValueOrigin origin)
+    {
+        var given = origin == ValueOrigin.Inline;
+        foreach (var (code, met) in answers)
         {
             if (!model.VetoesByCode.TryGetValue(code, out var veto))
             {

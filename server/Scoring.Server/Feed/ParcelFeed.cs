@@ -1,5 +1,6 @@
 using System.Globalization;
 using Scoring.Engine.Evaluation;
+using Scoring.Engine.Model;
 using Scoring.Server.Models;
 using Scoring.Storage.Parcels;
 using Scoring.Storage.Units;
@@ -83,7 +84,7 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
         var violations = new List<FieldViolation>();
         if (string.IsNullOrWhiteSpace(u.UnitId)) violations.Add(new(prefix + "unit_id", "is required"));
         else if (u.UnitId.Length > ParcelReader.MaxParcelIdLength) violations.Add(new(prefix + "unit_id", $"is longer than {ParcelReader.MaxParcelIdLength} characters"));
-        if (u.Level is < 0 or > 3) violations.Add(new(prefix + "level", $"{u.Level} is not a Level value"));
+        if (u.Level is < (int)ParcelLevel.Unspecified or > (int)ParcelLevel.Scattered) violations.Add(new(prefix + "level", $"{u.Level} is not a Level value"));
         if (u.TotalAreaMu is { } total && !(double.IsFinite(total) && total >= 0)) violations.Add(new(prefix + "total_area_mu", "must be a finite number >= 0"));
         if (u.IndustrialAreaMu is { } industrial && !(double.IsFinite(industrial) && industrial >= 0)) violations.Add(new(prefix + "industrial_area_mu", "must be a finite number >= 0"));
         if (u is { TotalAreaMu: { } t, IndustrialAreaMu: { } ind } && ind > t)

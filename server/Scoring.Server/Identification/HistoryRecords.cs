@@ -60,6 +60,7 @@ public static class HistoryRecords
                 w.WriteStartObject(ind.Code);
                 w.WriteNumber("value", vector.Values[ind.Index]);
                 Origin(w, parcel.IndicatorProvenance(ind.Index));
+                w.WriteEndObject();
             }
             w.WriteEndObject();
 
@@ -70,6 +71,7 @@ public static class HistoryRecords
                 w.WriteStartObject(ind.Code);
                 w.WriteString("value", ind.Categories!.Keys[(int)vector.Values[ind.Index]]);
                 Origin(w, parcel.IndicatorProvenance(ind.Index));
+                w.WriteEndObject();
             }
             w.WriteEndObject();
 
@@ -80,6 +82,7 @@ public static class HistoryRecords
                 w.WriteStartObject(veto.Code);
                 w.WriteBoolean("value", vector.Vetoes[veto.Index] == VetoAnswer.Met);
                 Origin(w, parcel.VetoProvenance(veto.Index));
+                w.WriteEndObject();
             }
             w.WriteEndObject();
             w.WriteEndObject();
@@ -87,7 +90,7 @@ public static class HistoryRecords
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    // Closes the value's object after its origin.
+    // "origin", and for a cached value its "source" and "as_of".
     private static void Origin(Utf8JsonWriter w, ValueProvenance provenance)
     {
         if (provenance.Origin == ValueOrigin.Cache)
@@ -100,7 +103,6 @@ public static class HistoryRecords
         {
             w.WriteString("origin", "inline");
         }
-        w.WriteEndObject();
     }
 
     private static void Text(Utf8JsonWriter w, string name, string? value)
