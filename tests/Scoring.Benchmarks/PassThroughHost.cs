@@ -76,6 +76,8 @@ internal sealed class PassThroughAnswers(Evaluation basic, EvaluateParcelRespons
             Completeness = basic.Completeness,
             Level = basic.Level,
             AreaMu = basic.AreaMu,
+            UnitId = basic.UnitId, // the real answer names the parcel's unit and street: the same bytes here
+            Street = basic.Street,
             Elements = { basic.Elements }, // shared, read-only: the same bytes as the real ones
             FailedVetoes = { basic.FailedVetoes },
             UnknownVetoes = { basic.UnknownVetoes },

@@ -51,22 +51,23 @@ public sealed record ParcelFacts
 
 /// <summary>
 /// The values of one row of a columnar block, aligned to the block's <see cref="ColumnLayout"/>: NaN, "" and
-/// <see cref="VetoAnswer.Unknown"/> mean "no value"; an empty list means no values of that kind at all.
+/// <see cref="VetoAnswer.Unknown"/> mean "no value"; an empty slice means no values of that kind at all. The slices
+/// usually lie in buffers shared by every row of the block, so a row costs no allocation of its own.
 /// </summary>
 /// <param name="Layout">The block's codes, resolved against the model.</param>
 /// <param name="Values">Raw values in the order of the layout's numeric codes.</param>
 /// <param name="Categories">Category keys in the order of the layout's category codes.</param>
 /// <param name="Vetoes">Answers in the order of the layout's veto codes.</param>
-public sealed record ParcelRowValues(ColumnLayout Layout, IReadOnlyList<double> Values, IReadOnlyList<string> Categories, IReadOnlyList<VetoAnswer> Vetoes)
+public readonly record struct ParcelRowValues(ColumnLayout Layout, ReadOnlyMemory<double> Values, ReadOnlyMemory<string> Categories, ReadOnlyMemory<VetoAnswer> Vetoes)
 {
     /// <summary>Whether the row holds at least one value or answer.</summary>
     public bool CarriesValues
     {
         get
         {
-            for (var i = 0; i < Values.Count; i++) if (!double.IsNaN(Values[i])) return true;
-            for (var i = 0; i < Categories.Count; i++) if (Categories[i].Length > 0) return true;
-            for (var i = 0; i < Vetoes.Count; i++) if (Vetoes[i] != VetoAnswer.Unknown) return true;
+            foreach (var v in Values.Span) if (!double.IsNaN(v)) return true;
+            foreach (var key in Categories.Span) if (key.Length > 0) return true;
+            foreach (var answer in Vetoes.Span) if (answer != VetoAnswer.Unknown) return true;
             return false;
         }
     }

@@ -134,34 +134,37 @@ public static class ParcelReader
         var categories = layout.CategorySlots;
         var vetoes = layout.VetoSlots;
 
-        if (row.Values.Count is not 0 && row.Values.Count != numbers.Length)
-            violations.Add(new(prefix + "values", $"has {row.Values.Count} values for {numbers.Length} indicator_codes"));
+        var values = row.Values.Span;
+        if (values.Length is not 0 && values.Length != numbers.Length)
+            violations.Add(new(prefix + "values", $"has {values.Length} values for {numbers.Length} indicator_codes"));
         else
-            for (var i = 0; i < row.Values.Count; i++)
+            for (var i = 0; i < values.Length; i++)
             {
-                var v = row.Values[i];
+                var v = values[i];
                 if (double.IsNaN(v) || numbers[i] is not { } ind) continue;
                 if (CheckNumber(ind, v) is { } reason) violations.Add(new($"{prefix}values[{i}]", $"{ind.Code}: {reason}"));
                 else Set(vector, ind.Index, v, ValueOrigin.Inline);
             }
 
-        if (row.Categories.Count is not 0 && row.Categories.Count != categories.Length)
-            violations.Add(new(prefix + "categories", $"has {row.Categories.Count} keys for {categories.Length} category_codes"));
+        var keys = row.Categories.Span;
+        if (keys.Length is not 0 && keys.Length != categories.Length)
+            violations.Add(new(prefix + "categories", $"has {keys.Length} keys for {categories.Length} category_codes"));
         else
-            for (var i = 0; i < row.Categories.Count; i++)
+            for (var i = 0; i < keys.Length; i++)
             {
-                var key = row.Categories[i];
+                var key = keys[i];
                 if (key.Length == 0 || categories[i] is not { } ind) continue;
                 if (CheckCategory(ind, key, out var ordinal) is { } reason) violations.Add(new($"{prefix}categories[{i}]", reason));
                 else Set(vector, ind.Index, ordinal, ValueOrigin.Inline);
             }
 
-        if (row.Vetoes.Count is not 0 && row.Vetoes.Count != vetoes.Length)
-            violations.Add(new(prefix + "vetoes", $"has {row.Vetoes.Count} answers for {vetoes.Length} veto_codes"));
+        var answers = row.Vetoes.Span;
+        if (answers.Length is not 0 && answers.Length != vetoes.Length)
+            violations.Add(new(prefix + "vetoes", $"has {answers.Length} answers for {vetoes.Length} veto_codes"));
         else
-            for (var i = 0; i < row.Vetoes.Count; i++)
+            for (var i = 0; i < answers.Length; i++)
             {
-                var answer = row.Vetoes[i];
+                var answer = answers[i];
                 if (answer > VetoAnswer.Failed) violations.Add(new($"{prefix}vetoes[{i}]", $"{(int)answer} is not a VetoAnswer value"));
                 else if (answer != VetoAnswer.Unknown && vetoes[i] is { } veto)
                 {

@@ -58,11 +58,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
 
             var facts = new ParcelFacts[size];
             for (var i = 0; i < chunk.Parcels.Count; i++) facts[i] = chunk.Parcels[i].ToFacts();
-            if (chunk.Columns is { } columns)
-            {
-                var layout = columns.Layout(session.Model);
-                for (var r = 0; r < columns.Rows.Count; r++) facts[chunk.Parcels.Count + r] = columns.Rows[r].ToFacts(layout);
-            }
+            if (chunk.Columns is { } columns) columns.ToFacts(columns.Layout(session.Model), facts, chunk.Parcels.Count);
             results!.Start(chunk.Parcels.Count);
             await evaluations.EvaluateAsync(session, facts, results, token);
             await responseStream.WriteAsync(results.Response, token);

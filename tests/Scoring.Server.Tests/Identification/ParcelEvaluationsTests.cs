@@ -82,8 +82,8 @@ public sealed class ParcelEvaluationsTests : IAsyncLifetime
         var row = mapForm with
         {
             Indicators = new Dictionary<string, double>(), Categories = new Dictionary<string, string>(), Vetoes = new Dictionary<string, bool>(),
-            Row = new ParcelRowValues(layout, [.. p.Indicators.Values.Reverse()], [.. p.Categories.Values],
-                [.. p.Vetoes.Values.Select(met => met ? EngineVetoAnswer.Met : EngineVetoAnswer.Failed)]),
+            Row = new ParcelRowValues(layout, p.Indicators.Values.Reverse().ToArray(), p.Categories.Values.ToArray(),
+                p.Vetoes.Values.Select(met => met ? EngineVetoAnswer.Met : EngineVetoAnswer.Failed).ToArray()),
         };
 
         var fromMap = (await _app.EvaluateAsync(Model, true, mapForm)).Single();
@@ -108,7 +108,7 @@ public sealed class ParcelEvaluationsTests : IAsyncLifetime
         var layout = new ColumnLayout(Model, ["far", "building_density"], [], [], "columns.");
         var outcomes = await _app.EvaluateAsync(Model, false,
             new ParcelFacts { ParcelId = "BAD-MAP", Indicators = new Dictionary<string, double> { ["building_density"] = 130 } },
-            new ParcelFacts { ParcelId = "BAD-ROW", Row = new ParcelRowValues(layout, [1.5, 130], [], []) });
+            new ParcelFacts { ParcelId = "BAD-ROW", Row = new ParcelRowValues(layout, new[] { 1.5, 130 }, default, default) });
 
         Assert.Equal([new FieldViolation("indicators[\"building_density\"]", "value 130 is outside the valid range [0, 100] (%)")], outcomes[0].Violations);
         Assert.Equal([new FieldViolation("values[1]", "building_density: value 130 is outside the valid range [0, 100] (%)")], outcomes[1].Violations);
