@@ -35,8 +35,10 @@ public sealed class PackedValuesTests : IDisposable
     [Fact]
     public void Bytes_that_are_not_packed_values_are_refused()
     {
-        Assert.Throws<InvalidDataException>(() => PackedValues.Decode([]));
-        Assert.Throws<InvalidDataException>(() => PackedValues.Decode([9, 0, 0]));
+        // Empty; an unknown version; a string count past the end; a string past the end; a value cut off after its kind.
+        byte[][] damaged = [[], [9, 0, 0], [1, 200, 1], [1, 1, 5, (byte)'f'], [1, 1, 1, (byte)'f', 1, 0]];
+        foreach (var bytes in damaged)
+            Assert.Equal(StorageFault.Corrupt, Assert.Throws<StorageFaultException>(() => PackedValues.Decode(bytes)).Fault);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public readonly record struct ParcelRowValues(ColumnLayout Layout, ReadOnlyMemor
         get
         {
             foreach (var v in Values.Span) if (!double.IsNaN(v)) return true;
-            foreach (var key in Categories.Span) if (key.Length > 0) return true;
+            foreach (var key in Categories.Span) if (!string.IsNullOrEmpty(key)) return true;
             foreach (var answer in Vetoes.Span) if (answer != VetoAnswer.Unknown) return true;
             return false;
         }

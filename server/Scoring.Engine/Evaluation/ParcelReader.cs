@@ -50,8 +50,12 @@ public static class ParcelReader
             (facts.LocallyReported ?? under?.LocallyReported) ?? false);
 
         ReadMaps(model, facts, vector, violations, prefix, ValueOrigin.Inline);
-        if (facts.Row is { } row) ReadRow(row, vector, violations, prefix);
-        if (under is not null) ReadMaps(model, under, vector, violations, prefix, ValueOrigin.Cache);
+        if (facts.Row is { } row) ReadRow(row, vector, violations, prefix, ValueOrigin.Inline);
+        if (under is not null)
+        {
+            ReadMaps(model, under, vector, violations, prefix, ValueOrigin.Cache);
+            if (under.Row is { } cachedRow) ReadRow(cachedRow, vector, violations, prefix, ValueOrigin.Cache);
+        }
         return violations.Count == before;
     }
 
@@ -124,12 +128,14 @@ public static class ParcelReader
         }
     }
 
-    // A columnar row: codes were resolved once for the block; field paths are relative to the row.
-    private static void ReadRow(ParcelRowValues row, ParcelVector vector, List<FieldViolation> violations, string prefix)
+    // A columnar row: codes were resolved once for the block. Given (Inline) values are named by their column, relative
+    // to the row; values laid under (Cache) fill only what is still empty and are named by their code, as in map form.
+    private static void ReadRow(ParcelRowValues row, ParcelVector vector, List<FieldViolation> violations, string prefix, ValueOrigin origin)
     {
         var layout = row.Layout;
+        var given = origin == ValueOrigin.Inline;
         // A bad column name makes every row unreadable: each row reports it (paths name the block's column).
-        if (layout.CodeViolations.Count > 0) violations.AddRange(layout.CodeViolations);
+        if (given && layout.CodeViolations.Count > 0) violations.AddRange(layout.CodeViolations);
         var numbers = layout.NumberSlots;
         var categories = layout.CategorySlots;
         var vetoes = layout.VetoSlots;
@@ -141,9 +147,10 @@ public static class ParcelReader
             for (var i = 0; i < values.Length; i++)
             {
                 var v = values[i];
-                if (double.IsNaN(v) || numbers[i] is not { } ind) continue;
-                if (CheckNumber(ind, v) is { } reason) violations.Add(new($"{prefix}values[{i}]", $"{ind.Code}: {reason}"));
-                else Set(vector, ind.Index, v, ValueOrigin.Inline);
+                if (double.IsNaN(v) || numbers[i] is not { } ind || (!given && vector.ValueOrigins[ind.Index] != ValueOrigin.None)) continue;
+                if (CheckNumber(ind, v) is { } reason)
+                    violations.Add(given ? new($"{prefix}values[{i}]", $"{ind.Code}: {reason}") : new(Field(prefix, "indicators", ind.Code), reason));
+                else Set(vector, ind.Index, v, origin);
             }
 
         var keys = row.Categories.Span;
@@ -153,9 +160,10 @@ public static class ParcelReader
             for (var i = 0; i < keys.Length; i++)
             {
                 var key = keys[i];
-                if (key.Length == 0 || categories[i] is not { } ind) continue;
-                if (CheckCategory(ind, key, out var ordinal) is { } reason) violations.Add(new($"{prefix}categories[{i}]", reason));
-                else Set(vector, ind.Index, ordinal, ValueOrigin.Inline);
+                if (string.IsNullOrEmpty(key) || categories[i] is not { } ind || (!given && vector.ValueOrigins[ind.Index] != ValueOrigin.None)) continue;
+                if (CheckCategory(ind, key, out var ordinal) is { } reason)
+                    violations.Add(new(given ? $"{prefix}categories[{i}]" : Field(prefix, "categories", ind.Code), reason));
+                else Set(vector, ind.Index, ordinal, origin);
             }
 
         var answers = row.Vetoes.Span;
@@ -166,10 +174,10 @@ public static class ParcelReader
             {
                 var answer = answers[i];
                 if (answer > VetoAnswer.Failed) violations.Add(new($"{prefix}vetoes[{i}]", $"{(int)answer} is not a VetoAnswer value"));
-                else if (answer != VetoAnswer.Unknown && vetoes[i] is { } veto)
+                else if (answer != VetoAnswer.Unknown && vetoes[i] is { } veto && (given || vector.VetoOrigins[veto.Index] == ValueOrigin.None))
                 {
                     vector.Vetoes[veto.Index] = answer;
-                    vector.VetoOrigins[veto.Index] = ValueOrigin.Inline;
+                    vector.VetoOrigins[veto.Index] = origin;
                 }
             }
     }

@@ -1,5 +1,6 @@
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
+using Scoring.Storage.Parcels;
 
 namespace Scoring.Server.Identification;
 
@@ -18,6 +19,7 @@ public sealed class EvaluationSession
         StaleBefore = staleBefore;
         Vector = new ParcelVector(model, "");
         Card = new Scorecard(model);
+        Cached = new CachedLayout(model);
     }
 
     /// <summary>The model every parcel of the session is scored with.</summary>
@@ -33,6 +35,7 @@ public sealed class EvaluationSession
     internal bool GroupCommit { get; }
     internal ParcelVector Vector { get; }
     internal Scorecard Card { get; }
+    internal CachedLayout Cached { get; }
     internal List<FieldViolation> Violations { get; } = [];
     internal int[] Classified { get; } = new int[6];
 }

@@ -46,8 +46,7 @@ public sealed class ImpactAnalysis(ParcelStore parcels)
         int count = 0, total = 0;
         await foreach (var cached in parcels.StreamAllAsync(cancellationToken: cancellationToken))
         {
-            var facts = cached.ToFacts();
-            if (!before.Score(facts) || !after.Score(facts)) continue;
+            if (!before.Score(cached) || !after.Score(cached)) continue;
             count++;
             var key = (before.Card.Classification, after.Card.Classification);
             var cell = cells.GetValueOrDefault(key);
@@ -68,11 +67,12 @@ public sealed class ImpactAnalysis(ParcelStore parcels)
         private readonly List<FieldViolation> _violations = [];
         public ParcelVector Vector { get; } = new(model, "");
         public Scorecard Card { get; } = new(model);
+        private readonly CachedLayout _layout = new(model);
 
-        public bool Score(ParcelFacts facts)
+        public bool Score(CachedParcel cached)
         {
             _violations.Clear();
-            if (!ParcelReader.ReadInto(model, facts, Vector, _violations)) return false;
+            if (!ParcelReader.ReadInto(model, cached.ToFacts(_layout), Vector, _violations)) return false;
             Evaluator.Score(Vector, Card);
             return true;
         }

@@ -66,7 +66,7 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
     {
         var violations = session.Violations;
         violations.Clear();
-        if (!ParcelReader.ReadInto(session.Model, given, cached?.ToFacts(), session.Vector, violations))
+        if (!ParcelReader.ReadInto(session.Model, given, cached?.ToFacts(session.Cached), session.Vector, violations))
         {
             sink.Refused(index, given.ParcelId, violations);
             return;

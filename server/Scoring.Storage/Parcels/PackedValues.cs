@@ -76,54 +76,135 @@ internal static class PackedValues
     }
 
     /// <summary>Unpacks one parcel's current values into the three kinds, keyed by code.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a packed value set this build can read.</exception>
+    /// <exception cref="StorageFaultException">The bytes are not a packed value set this build can read (a damaged row).</exception>
     public static (Dictionary<string, CachedValue> Indicators, Dictionary<string, CachedValue> Categories, Dictionary<string, CachedValue> Vetoes)
         Decode(ReadOnlySpan<byte> packed)
     {
-        var at = 0;
-        if (packed.Length == 0 || packed[at++] != Version) throw new InvalidDataException("packed values of an unknown version");
-        var strings = new string[ReadVarInt(packed, ref at)];
-        for (var i = 0; i < strings.Length; i++)
+        try
         {
-            var length = ReadVarInt(packed, ref at);
-            strings[i] = Encoding.UTF8.GetString(packed.Slice(at, length));
-            at += length;
-        }
-        var count = ReadVarInt(packed, ref at);
-        var indicators = new Dictionary<string, CachedValue>(count, StringComparer.Ordinal);
-        var categories = new Dictionary<string, CachedValue>(StringComparer.Ordinal);
-        var vetoes = new Dictionary<string, CachedValue>(StringComparer.Ordinal);
-        for (var i = 0; i < count; i++)
-        {
-            var kind = packed[at++];
-            var code = strings[ReadVarInt(packed, ref at)];
-            double? number = null;
-            string? category = null;
-            bool? veto = null;
-            switch (kind)
+            var at = 0;
+            if (packed.Length == 0 || packed[at++] != Version) throw Damaged("packed values of an unknown version");
+            var strings = new string[Count(packed, ref at)];
+            for (var i = 0; i < strings.Length; i++)
             {
-                case 0:
-                    number = BinaryPrimitives.ReadDoubleLittleEndian(packed.Slice(at, 8));
-                    at += 8;
-                    break;
-                case 1:
-                    category = strings[ReadVarInt(packed, ref at)];
-                    break;
-                case 2:
-                    veto = packed[at++] != 0;
-                    break;
-                default:
-                    throw new InvalidDataException($"packed value of unknown kind {kind}");
+                var length = ReadVarInt(packed, ref at);
+                strings[i] = Encoding.UTF8.GetString(packed.Slice(at, length));
+                at += length;
             }
-            var source = strings[ReadVarInt(packed, ref at)];
-            var asOf = DateOnly.FromDayNumber(BinaryPrimitives.ReadInt32LittleEndian(packed.Slice(at, 4)));
-            var received = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(packed.Slice(at + 4, 8)), TimeSpan.Zero);
-            at += 12;
-            var value = new CachedValue(code, number, category, veto, source, asOf, received);
-            (kind == 0 ? indicators : kind == 1 ? categories : vetoes)[code] = value;
+            var count = ReadVarInt(packed, ref at);
+            var indicators = new Dictionary<string, CachedValue>(count, StringComparer.Ordinal);
+            var categories = new Dictionary<string, CachedValue>(StringComparer.Ordinal);
+            var vetoes = new Dictionary<string, CachedValue>(StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                var kind = packed[at++];
+                var code = strings[ReadVarInt(packed, ref at)];
+                double? number = null;
+                string? category = null;
+                bool? veto = null;
+                switch (kind)
+                {
+                    case 0:
+                        number = BinaryPrimitives.ReadDoubleLittleEndian(packed.Slice(at, 8));
+                        at += 8;
+                        break;
+                    case 1:
+                        category = strings[ReadVarInt(packed, ref at)];
+                        break;
+                    case 2:
+                        veto = packed[at++] != 0;
+                        break;
+                    default:
+                        throw Damaged($"packed value of unknown kind {kind}");
+                }
+                var source = strings[ReadVarInt(packed, ref at)];
+                var asOf = DateOnly.FromDayNumber(BinaryPrimitives.ReadInt32LittleEndian(packed.Slice(at, 4)));
+                var received = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(packed.Slice(at + 4, 8)), TimeSpan.Zero);
+                at += 12;
+                var value = new CachedValue(code, number, category, veto, source, asOf, received);
+                (kind == 0 ? indicators : kind == 1 ? categories : vetoes)[code] = value;
+            }
+            return (indicators, categories, vetoes);
         }
-        return (indicators, categories, vetoes);
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+        {
+            throw Damaged("it ends early or refers past its end");
+        }
     }
+
+    /// <summary>
+    /// Lays one parcel's packed values into <paramref name="layout"/>'s buffers (already cleared), without building a string
+    /// for any code, source or known category key.
+    /// </summary>
+    /// <exception cref="StorageFaultException">The bytes are not a packed value set this build can read (a damaged row).</exception>
+    public static void LayOut(ReadOnlySpan<byte> packed, CachedLayout layout)
+    {
+        try
+        {
+            var at = 0;
+            if (packed.Length == 0 || packed[at++] != Version) throw Damaged("packed values of an unknown version");
+            var count = Count(packed, ref at);
+            var strings = layout.StringPositions(count);
+            for (var i = 0; i < count; i++)
+            {
+                var length = ReadVarInt(packed, ref at);
+                strings[2 * i] = at;
+                strings[2 * i + 1] = length;
+                at += length;
+            }
+            Span<char> code = stackalloc char[layout.LongestText];
+            Span<char> key = stackalloc char[layout.LongestText];
+            var values = ReadVarInt(packed, ref at);
+            for (var i = 0; i < values; i++)
+            {
+                var kind = packed[at++];
+                var codeChars = Text(packed, strings, ReadVarInt(packed, ref at), code);
+                switch (kind)
+                {
+                    case 0:
+                        var number = BinaryPrimitives.ReadDoubleLittleEndian(packed.Slice(at, 8));
+                        at += 8;
+                        if (codeChars >= 0) layout.Number(code[..codeChars], number);
+                        break;
+                    case 1:
+                        var keyIndex = ReadVarInt(packed, ref at);
+                        if (codeChars < 0) break;
+                        var keyChars = Text(packed, strings, keyIndex, key);
+                        if (keyChars >= 0) layout.Category(code[..codeChars], key[..keyChars]);
+                        else layout.Category(code[..codeChars], Encoding.UTF8.GetString(Slice(packed, strings, keyIndex))); // longer than any key: refused by the reader
+                        break;
+                    case 2:
+                        var met = packed[at++] != 0;
+                        if (codeChars >= 0) layout.Veto(code[..codeChars], met);
+                        break;
+                    default:
+                        throw Damaged($"packed value of unknown kind {kind}");
+                }
+                ReadVarInt(packed, ref at); // source
+                at += 12;                   // as_of, received_at
+            }
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+        {
+            throw Damaged("it ends early or refers past its end");
+        }
+    }
+
+    // The chars of string `index` decoded into `into`; -1 when it is longer than any text the layout knows.
+    private static int Text(ReadOnlySpan<byte> packed, ReadOnlySpan<int> strings, int index, Span<char> into)
+    {
+        var bytes = Slice(packed, strings, index);
+        return bytes.Length > into.Length ? -1 : Encoding.UTF8.GetChars(bytes, into);
+    }
+
+    private static ReadOnlySpan<byte> Slice(ReadOnlySpan<byte> packed, ReadOnlySpan<int> strings, int index)
+    {
+        if ((uint)index >= (uint)(strings.Length / 2)) throw Damaged("packed value refers to a string it does not hold");
+        return packed.Slice(strings[2 * index], strings[2 * index + 1]);
+    }
+
+    private static StorageFaultException Damaged(string what) =>
+        new(StorageFault.Corrupt, StorageFaultException.Describe(StorageFault.Corrupt, $"a parcel's packed values cannot be read: {what}"));
 
     private static void Byte(ArrayBufferWriter<byte> buffer, byte value)
     {
@@ -142,6 +223,13 @@ internal static class PackedValues
         Byte(buffer, (byte)v);
     }
 
+    // A count of strings or values: each takes at least one byte, so a count past the end is damage, not a size to allocate.
+    private static int Count(ReadOnlySpan<byte> packed, ref int at)
+    {
+        var count = ReadVarInt(packed, ref at);
+        return count <= packed.Length - at ? count : throw Damaged("a count runs past its end");
+    }
+
     private static int ReadVarInt(ReadOnlySpan<byte> packed, ref int at)
     {
         uint result = 0;
@@ -151,6 +239,6 @@ internal static class PackedValues
             result |= (uint)(b & 0x7F) << shift;
             if (b < 0x80) return checked((int)result);
         }
-        throw new InvalidDataException("malformed packed values");
+        throw Damaged("malformed packed values");
     }
 }

@@ -106,22 +106,90 @@ public sealed record ParcelAttributes(
 public sealed record CachedValue(string Code, double? Number, string? Category, bool? Veto, string Source, DateOnly AsOf,
     DateTimeOffset ReceivedAt);
 
-/// <summary>A cached parcel: its attributes and the current value of every code, by kind.</summary>
-/// <param name="Attributes">The parcel's attributes.</param>
-/// <param name="Indicators">Numeric indicator code → current value.</param>
-/// <param name="Categories">Categorical indicator code → current category key.</param>
-/// <param name="Vetoes">Veto code → current answer.</param>
-public sealed record CachedParcel(
-    ParcelAttributes Attributes,
-    IReadOnlyDictionary<string, CachedValue> Indicators,
-    IReadOnlyDictionary<string, CachedValue> Categories,
-    IReadOnlyDictionary<string, CachedValue> Vetoes)
+/// <summary>
+/// A cached parcel: its attributes and the current value of every code, by kind. Values read from the parcel's packed
+/// row are unpacked into dictionaries only when asked for; <see cref="ToFacts(CachedLayout)"/> lays them out for the
+/// engine without unpacking them.
+/// </summary>
+public sealed class CachedParcel
 {
+    private readonly byte[]? _packed;
+    private ValueSets? _values;
+
+    /// <summary>A cached parcel with its values already keyed by code.</summary>
+    /// <param name="attributes">The parcel's attributes.</param>
+    /// <param name="indicators">Numeric indicator code → current value.</param>
+    /// <param name="categories">Categorical indicator code → current category key.</param>
+    /// <param name="vetoes">Veto code → current answer.</param>
+    public CachedParcel(ParcelAttributes attributes, IReadOnlyDictionary<string, CachedValue> indicators,
+        IReadOnlyDictionary<string, CachedValue> categories, IReadOnlyDictionary<string, CachedValue> vetoes)
+    {
+        Attributes = attributes;
+        _values = new(indicators, categories, vetoes);
+    }
+
+    // A cached parcel whose values are still packed as stored (PackedValues).
+    internal CachedParcel(ParcelAttributes attributes, byte[] packed)
+    {
+        Attributes = attributes;
+        _packed = packed;
+    }
+
+    /// <summary>The parcel's attributes.</summary>
+    public ParcelAttributes Attributes { get; }
+
     /// <summary>Cadastral id.</summary>
     public string ParcelId => Attributes.ParcelId;
 
+    /// <summary>Numeric indicator code → current value.</summary>
+    /// <exception cref="StorageFaultException">The stored values are damaged.</exception>
+    public IReadOnlyDictionary<string, CachedValue> Indicators => Values.Indicators;
+
+    /// <summary>Categorical indicator code → current category key.</summary>
+    /// <exception cref="StorageFaultException">The stored values are damaged.</exception>
+    public IReadOnlyDictionary<string, CachedValue> Categories => Values.Categories;
+
+    /// <summary>Veto code → current answer.</summary>
+    /// <exception cref="StorageFaultException">The stored values are damaged.</exception>
+    public IReadOnlyDictionary<string, CachedValue> Vetoes => Values.Vetoes;
+
+    // Unpacked on first use; a race unpacks twice into equal sets, which is harmless.
+    private ValueSets Values => _values ??= Unpack(_packed!);
+
+    private static ValueSets Unpack(byte[] packed)
+    {
+        var (indicators, categories, vetoes) = PackedValues.Decode(packed);
+        return new(indicators.AsReadOnly(), categories.AsReadOnly(), vetoes.AsReadOnly());
+    }
+
     /// <summary>The cached data as engine input; a level or area never received is 0 (unspecified).</summary>
-    public ParcelFacts ToFacts() => new()
+    public ParcelFacts ToFacts() => Attributed() with
+    {
+        Indicators = new ValueView<double>(Indicators, static v => v.Number!.Value),
+        Categories = new ValueView<string>(Categories, static v => v.Category!),
+        Vetoes = new ValueView<bool>(Vetoes, static v => v.Veto!.Value),
+    };
+
+    /// <summary>
+    /// The cached data as engine input, its values laid out in <paramref name="layout"/>'s buffers in model order (codes the
+    /// model does not know as that kind are left out). Valid until <paramref name="layout"/> lays out another parcel.
+    /// </summary>
+    /// <exception cref="StorageFaultException">The stored values are damaged.</exception>
+    public ParcelFacts ToFacts(CachedLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        layout.Clear();
+        if (_values is null) PackedValues.LayOut(_packed, layout);
+        else
+        {
+            foreach (var (code, v) in _values.Indicators) layout.Number(code, v.Number!.Value);
+            foreach (var (code, v) in _values.Categories) layout.Category(code, v.Category!);
+            foreach (var (code, v) in _values.Vetoes) layout.Veto(code, v.Veto!.Value);
+        }
+        return Attributed() with { Row = layout.Row };
+    }
+
+    private ParcelFacts Attributed() => new()
     {
         ParcelId = Attributes.ParcelId,
         Level = Attributes.Level ?? 0,
@@ -133,10 +201,10 @@ public sealed record CachedParcel(
         InEcologicalRedLine = Attributes.InEcologicalRedLine,
         RedevelopmentUnderway = Attributes.RedevelopmentUnderway,
         LocallyReported = Attributes.LocallyReported,
-        Indicators = new ValueView<double>(Indicators, static v => v.Number!.Value),
-        Categories = new ValueView<string>(Categories, static v => v.Category!),
-        Vetoes = new ValueView<bool>(Vetoes, static v => v.Veto!.Value),
     };
+
+    private sealed record ValueSets(IReadOnlyDictionary<string, CachedValue> Indicators, IReadOnlyDictionary<string, CachedValue> Categories,
+        IReadOnlyDictionary<string, CachedValue> Vetoes);
 
     // The cached values as the engine reads them, without copying them into new dictionaries.
     private sealed class ValueView<T>(IReadOnlyDictionary<string, CachedValue> values, Func<CachedValue, T> read) : IReadOnlyDictionary<string, T>

@@ -345,8 +345,7 @@ public sealed class ParcelStore(ScoringDatabase database)
                 parcels.Add(null!); // filled by the caller, keeping id order
                 continue;
             }
-            var (indicators, categories, vetoes) = PackedValues.Decode(((byte[])reader.GetValue(packed)).AsSpan());
-            parcels.Add(new CachedParcel(attributes, indicators.AsReadOnly(), categories.AsReadOnly(), vetoes.AsReadOnly()));
+            parcels.Add(new CachedParcel(attributes, (byte[])reader.GetValue(packed)));
         }
         return parcels;
     }

@@ -37,6 +37,8 @@ public sealed class ApplicationLayer : IAsyncDisposable
     public static ModelDocument DefaultDocument => ModelDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
 
     public ScoringDatabase Database { get; }
+    /// <summary>The database file.</summary>
+    public string DatabaseFile => Path.Combine(_directory, "scoring.db");
     public ParcelStore Parcels { get; }
     public EvaluationStore History { get; }
     public HistoryWriter Writer { get; }
