@@ -58,7 +58,7 @@ public sealed class BackupTests : IDisposable
         using var restored = new ScoringDatabase($"Data Source={backup.FilePath}");
         var stored = new ParcelStore(restored);
         var count = 0;
-        await foreach (var _ in stored.StreamAllAsync()) count++;
+        await foreach (var batch in stored.StreamAllAsync()) count += batch.Count;
         // Each chunk is one transaction: the snapshot holds whole chunks, at least those acknowledged before it.
         Assert.Equal(0, count % ChunkSize);
         Assert.InRange(count / ChunkSize, before, afterBackup + 1);

@@ -73,7 +73,8 @@ public sealed class ConcurrencyTests : IDisposable
 
         // Each group's current value is the last chunk that wrote it: the largest c < n with c % 5 == group.
         var streamed = 0;
-        await foreach (var parcel in parcels.StreamAllAsync(batchSize: 97))
+        await foreach (var batch in parcels.StreamAllAsync(batchSize: 97))
+        foreach (var parcel in batch)
         {
             var w = int.Parse(parcel.ParcelId[1..3]);
             var group = parcel.ParcelId[5] - '0';

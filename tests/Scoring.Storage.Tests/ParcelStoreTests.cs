@@ -347,8 +347,14 @@ public sealed class ParcelStoreTests : IDisposable
         await Write("a", June, new ParcelWrite("P0000") { Vetoes = new Dictionary<string, bool> { ["safety"] = true } });
 
         var seen = new List<CachedParcel>();
-        await foreach (var parcel in _store.StreamAllAsync(batchSize: 1000)) seen.Add(parcel);
+        var batches = new List<int>();
+        await foreach (var batch in _store.StreamAllAsync(batchSize: 1000))
+        {
+            seen.AddRange(batch);
+            batches.Add(batch.Count);
+        }
 
+        Assert.Equal([1000, 1000, 345], batches);
         Assert.Equal(Enumerable.Range(0, 2345).Select(i => $"P{i:D4}"), seen.Select(p => p.ParcelId));
         Assert.All(seen, p => Assert.Equal(int.Parse(p.ParcelId[1..]), p.Indicators["far"].Number));
         Assert.True(seen[0].Vetoes["safety"].Veto);

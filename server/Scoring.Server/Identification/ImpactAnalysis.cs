@@ -44,7 +44,8 @@ public sealed class ImpactAnalysis(ParcelStore parcels)
         var cells = new Dictionary<(Classification, Classification), (int Count, double Area)>();
         var moves = new List<ParcelShift>();
         int count = 0, total = 0;
-        await foreach (var cached in parcels.StreamAllAsync(cancellationToken: cancellationToken))
+        await foreach (var batch in parcels.StreamAllAsync(cancellationToken: cancellationToken))
+        foreach (var cached in batch)
         {
             if (!before.Score(cached) || !after.Score(cached)) continue;
             count++;

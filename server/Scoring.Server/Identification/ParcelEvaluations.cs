@@ -45,19 +45,15 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var records = session.Record ? new List<EvaluationRecord>(chunkSize) : null;
-        var count = 0;
-        await foreach (var stored in parcels.StreamAllAsync(chunkSize, selection, cancellationToken))
+        await foreach (var batch in parcels.StreamAllAsync(chunkSize, selection, cancellationToken))
         {
-            Evaluate(session, count++, new ParcelFacts { ParcelId = stored.ParcelId }, stored, sink, records, time.GetUtcNow());
-            if (count < chunkSize) continue;
+            var now = time.GetUtcNow();
+            for (var i = 0; i < batch.Count; i++)
+                Evaluate(session, i, new ParcelFacts { ParcelId = batch[i].ParcelId }, batch[i], sink, records, now);
             await FinishAsync(session, records, cancellationToken);
-            yield return count;
-            count = 0;
+            yield return batch.Count;
             records?.Clear();
         }
-        if (count == 0) yield break;
-        await FinishAsync(session, records, cancellationToken);
-        yield return count;
     }
 
     // One parcel: laid over its cached record, read, scored, told to the sink and (when recording) kept for the history.

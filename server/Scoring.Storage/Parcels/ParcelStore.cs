@@ -226,10 +226,11 @@ public sealed class ParcelStore(ScoringDatabase database)
     }
 
     /// <summary>
-    /// Every cached parcel (matching <paramref name="filter"/>, when given) with its current values, in id order,
-    /// read <paramref name="batchSize"/> at a time; no read transaction stays open while the caller works on a batch.
+    /// Every cached parcel (matching <paramref name="filter"/>, when given) with its current values, in id order, in
+    /// batches of <paramref name="batchSize"/> (the last may be shorter, never empty); no read transaction stays open
+    /// while the caller works on a batch.
     /// </summary>
-    public async IAsyncEnumerable<CachedParcel> StreamAllAsync(int batchSize = 1000, ParcelFilter? filter = null,
+    public async IAsyncEnumerable<IReadOnlyList<CachedParcel>> StreamAllAsync(int batchSize = 1000, ParcelFilter? filter = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -254,11 +255,8 @@ public sealed class ParcelStore(ScoringDatabase database)
             // SQLite reads complete synchronously: without a yield between batches a long scan (an impact preview,
             // EvaluateStored) would hold its thread throughout, and the call's deadline timer could not fire.
             await Task.Yield();
-            foreach (var parcel in batch)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return parcel;
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            if (batch.Count > 0) yield return batch;
             if (batch.Count < batchSize) yield break;
             after = batch[^1].ParcelId;
         }
