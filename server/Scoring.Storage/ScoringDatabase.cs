@@ -16,9 +16,22 @@ public sealed partial class ScoringDatabase : IDisposable
     /// <summary>Largest page a list call returns; larger requests are cut to this.</summary>
     public const int MaxPageSize = 1000;
 
+    /// <summary>
+    /// Most rows a write may hold and still go ahead of ingest chunks in the writer's queue (a group of recorded
+    /// single evaluations is at most this many).
+    /// </summary>
+    public const int SmallWriteRows = 512;
+
+    /// <summary>The place in the writer's queue of a write of <paramref name="rows"/> rows.</summary>
+    internal static WriteSize SizeOf(int rows) => rows <= SmallWriteRows ? WriteSize.Small : WriteSize.Large;
+
+    /// <summary>Writes waiting for the writer (for tests).</summary>
+    internal int WritesWaiting => _writeLock.Waiting;
+
     // One writer per database file in this process, even across instances, so writers queue here instead of
-    // meeting SQLITE_BUSY. Other processes are covered by busy_timeout and BEGIN IMMEDIATE.
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteLocks = new(StringComparer.Ordinal);
+    // meeting SQLITE_BUSY; small writes ahead of large ones (see WriteQueue). Other processes are covered by
+    // busy_timeout and BEGIN IMMEDIATE.
+    private static readonly ConcurrentDictionary<string, WriteQueue> WriteLocks = new(StringComparer.Ordinal);
 
     // Physical connections (SQLite handles) whose pragmas are set; a handle lives as long as its pooled connection.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
@@ -27,7 +40,7 @@ public sealed partial class ScoringDatabase : IDisposable
     private readonly string _connectionString;
     private readonly string _writerConnectionString;
     private readonly string _dataSource;
-    private readonly SemaphoreSlim _writeLock;
+    private readonly WriteQueue _writeLock;
     // Keeps a shared-cache in-memory database alive between connections; null for files.
     private readonly SqliteConnection? _keepAlive;
     // The one connection writes go through, kept open so its page cache stays warm from chunk to chunk (no other
@@ -89,10 +102,10 @@ public sealed partial class ScoringDatabase : IDisposable
         _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
         _dataSource = builder.DataSource;
         _walPath = inMemory ? null : _dataSource + "-wal";
-        _writeLock = WriteLocks.GetOrAdd(inMemory ? _connectionString : _dataSource, _ => new SemaphoreSlim(1, 1));
+        _writeLock = WriteLocks.GetOrAdd(inMemory ? _connectionString : _dataSource, _ => new WriteQueue());
         Time = timeProvider ?? TimeProvider.System;
 
-        _writeLock.Wait();
+        _writeLock.Enter();
         try
         {
             var connection = inMemory ? Open() : Open(createString);
@@ -176,7 +189,7 @@ public sealed partial class ScoringDatabase : IDisposable
     /// </summary>
     public async Task<StorageFaultException?> ProbeAsync(CancellationToken cancellationToken = default)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.EnterAsync(WriteSize.Small, cancellationToken).ConfigureAwait(false);
         try
         {
             _writer ??= OpenWriter();
@@ -215,11 +228,19 @@ public sealed partial class ScoringDatabase : IDisposable
     /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE) under the database's write lock,
     /// committing when it returns and rolling back when it throws. A storage fault (read-only, damaged, full, or
     /// the file deleted or replaced since it was opened) rolls back and throws <see cref="StorageFaultException"/>.
+    /// A large write (the default: an ingest chunk) waits behind small writes queued before its turn.
     /// </summary>
-    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, T> work,
+    internal Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, T> work,
+        CancellationToken cancellationToken) => WriteAsync(WriteSize.Large, work, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, CancellationToken, T}, CancellationToken)"/>
+    /// with its place in the writer's queue: a <see cref="WriteSize.Small"/> write goes ahead of waiting large ones.
+    /// </summary>
+    internal async Task<T> WriteAsync<T>(WriteSize size, Func<SqliteConnection, SqliteTransaction, CancellationToken, T> work,
         CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.EnterAsync(size, cancellationToken).ConfigureAwait(false);
         try
         {
             T result;
@@ -420,7 +441,7 @@ public sealed partial class ScoringDatabase : IDisposable
         try
         {
             var idle = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _lastWrite)) >= TimeSpan.FromSeconds(1);
-            if (idle && WalBytes() > 0 && _writeLock.Wait(0))
+            if (idle && WalBytes() > 0 && _writeLock.TryEnter())
             {
                 try
                 {

@@ -27,13 +27,17 @@ internal sealed record BenchmarkOptions
     public int IngestParcels { get; init; } = 50_000;
     /// <summary>UpsertParcels chunks in flight.</summary>
     public int IngestWindow { get; init; } = 4;
+    /// <summary>How long the WAL soak (recorded EvaluateParcel while an ingest stream runs) lasts.</summary>
+    public TimeSpan SoakDuration { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Parcels ingested into a fresh server before its memory is read.</summary>
+    public int CachedParcels { get; init; } = 1_000_000;
     /// <summary>The parts to run (all by default).</summary>
     public IReadOnlySet<string> Parts { get; init; } = AllParts;
     /// <summary>Environment variables given to both hosts (e.g. DOTNET_gcServer=0), for experiments.</summary>
     public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The parts of a run, for --only.</summary>
-    public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "engine", "map", "columnar", "unary", "ingest", "costs" };
+    public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "engine", "map", "columnar", "unary", "ingest", "costs", "mixed", "soak", "cache-memory" };
 
     /// <summary>Whether <paramref name="part"/> runs.</summary>
     public bool Runs(string part) => Parts.Contains(part);
@@ -42,7 +46,8 @@ internal sealed record BenchmarkOptions
     public static BenchmarkOptions Parse(string[] args)
     {
         var options = new BenchmarkOptions();
-        int? parcels = null;
+        int? parcels = null, cached = null;
+        TimeSpan? soak = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -52,6 +57,8 @@ internal sealed record BenchmarkOptions
                 case "--window": options = options with { Window = Positive(args, ref i) }; break;
                 case "--ingest-parcels": options = options with { IngestParcels = Positive(args, ref i) }; break;
                 case "--duration": options = options with { CallDuration = TimeSpan.FromSeconds(Positive(args, ref i)) }; break;
+                case "--soak": soak = TimeSpan.FromSeconds(Positive(args, ref i)); break;
+                case "--cached-parcels": cached = Positive(args, ref i); break;
                 case "--out": options = options with { Out = Value(args, ref i) }; break;
                 case "--only":
                     var parts = Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
@@ -72,6 +79,8 @@ internal sealed record BenchmarkOptions
                         Warmup = TimeSpan.FromSeconds(0.2),
                         EngineDuration = TimeSpan.FromSeconds(0.3),
                         IngestParcels = 5_000,
+                        SoakDuration = TimeSpan.FromSeconds(10),
+                        CachedParcels = 20_000,
                     };
                     break;
                 case "-h" or "--help": throw new ArgumentException(Usage);
@@ -79,6 +88,8 @@ internal sealed record BenchmarkOptions
             }
         }
         if (parcels is { } n) options = options with { Parcels = n };
+        if (soak is { } s) options = options with { SoakDuration = s };
+        if (cached is { } c) options = options with { CachedParcels = c };
         if (options.Chunk > 10_000) throw new ArgumentException("--chunk: the server accepts at most 10,000 parcels per chunk");
         return options;
     }
@@ -87,7 +98,9 @@ internal sealed record BenchmarkOptions
     public const string Usage = """
         usage: Scoring.Benchmarks [--quick] [--parcels N] [--chunk C] [--out FILE]
                                   [--window W] [--duration SECONDS] [--ingest-parcels N]
-                                  [--only engine,map,columnar,unary,ingest,costs] [--host-env NAME=VALUE]...
+                                  [--soak SECONDS] [--cached-parcels N]
+                                  [--only engine,map,columnar,unary,ingest,costs,mixed,soak,cache-memory]
+                                  [--host-env NAME=VALUE]...
           --parcels N         parcels per BatchEvaluate stream (default 1,000,000; 20,000 with --quick)
           --chunk C           parcels per chunk (default 1000; 5000 is tried as well, the better is reported)
           --quick             smoke run: few parcels, short durations
@@ -95,6 +108,9 @@ internal sealed record BenchmarkOptions
           --window W          chunks in flight per stream (default 8)
           --duration SECONDS  length of each EvaluateParcel measurement (default 5)
           --ingest-parcels N  parcels fed through UpsertParcels, 35 values each (default 50,000)
+          --soak SECONDS      length of the WAL soak under mixed load (default 300; 10 with --quick)
+          --cached-parcels N  parcels cached in a fresh server before its memory is read
+                              (default 1,000,000; 20,000 with --quick)
           --only PARTS        run only these parts (comma-separated; default all)
           --host-env N=V      an environment variable for both hosts, e.g. DOTNET_gcServer=0 (repeatable)
         """;

@@ -16,7 +16,7 @@ namespace Scoring.Benchmarks;
 /// One benchmark run: the engine in process, then the real server and the pass-through ceiling as
 /// child processes on loopback, driven by this process as the client; the report at the end.
 /// </summary>
-internal sealed class BenchmarkRun(BenchmarkOptions options)
+internal sealed partial class BenchmarkRun(BenchmarkOptions options)
 {
     private const double StreamTarget = 200_000; // 1,000,000 parcels in at most 5 s
     private const double RatioTarget = 0.70;
@@ -111,6 +111,12 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
 
                 // 6. Ingest, then evaluate by id.
                 if (options.Runs("ingest")) _ingest = await IngestAsync(workload, new ParcelService.ParcelServiceClient(serverChannel), scoring);
+
+                // 8 and 9. Recorded evaluations while ingest runs, briefly and then as a soak.
+                if (options.Runs("mixed") || options.Runs("soak")) await MixedLoadAsync(workload, serverChannel, Path.Combine(folder.FullName, "scoring.db"));
+
+                // 10. A fresh server holding a large cached district.
+                if (options.Runs("cache-memory")) await CachedMemoryAsync(workload);
 
                 if (options.Runs("costs"))
                 {
@@ -339,6 +345,8 @@ internal sealed class BenchmarkRun(BenchmarkOptions options)
                 _steps.Select(s => (IReadOnlyList<string>)[s.Side, s.Step, F(s.MicrosecondsPerParcel, 3), s.BytesPerParcel is { } b ? N(b) : "", s.Note]));
             r.Text($"Chunk steps are per parcel of a {options.Chunk:N0}-parcel chunk. HTTP/2 framing and flow control, thread hops, the server's middleware and GC under load are not in these figures; they are in the measured rates above.");
         }
+
+        RenderWriters(r, summary, workload);
 
         r.Heading(3, "Targets");
         r.Table(["Target", "Measured", "Status"], summary);

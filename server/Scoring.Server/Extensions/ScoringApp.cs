@@ -71,7 +71,11 @@ public static class ScoringApp
         builder.Services.AddSingleton<ParcelEvaluations>();
         builder.Services.AddSingleton<ImpactAnalysis>();
         builder.Services.AddSingleton<WeightUpdates>();
-        builder.Services.AddSingleton<Feed.ParcelFeed>();
+        builder.Services.AddSingleton(sp => new Feed.ParcelFeed(sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<ParcelStore>(),
+            sp.GetRequiredService<Storage.Units.UnitStore>(), sp.GetRequiredService<TimeProvider>())
+        {
+            PieceParcels = configuration.GetValue("Storage:IngestPieceParcels", Feed.ParcelFeed.DefaultPieceParcels),
+        });
         builder.Services.AddSingleton<Reports.DistrictReports>();
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddSingleton<Backups>();

@@ -28,11 +28,21 @@ public sealed record FeedResult(int Accepted, int ValuesWritten, int UnitsAccept
 /// <summary>
 /// The indicator cache's feed: one chunk of one source's data as of one date. The chunk's own fields are
 /// checked first (a bad one refuses the chunk, not the stream); each parcel is then checked against the
-/// active model and each unit on its own, and what passes is written, parcels in one transaction and units
-/// in another, before the chunk is acknowledged.
+/// active model and each unit on its own, and what passes is written, parcels in pieces of at most
+/// <see cref="PieceParcels"/> (each piece one transaction) and units in another, before the chunk is acknowledged.
 /// </summary>
 public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitStore unitStore, TimeProvider time)
 {
+    /// <summary>Parcels written per transaction unless configured (<c>Storage:IngestPieceParcels</c>).</summary>
+    public const int DefaultPieceParcels = 250;
+
+    /// <summary>
+    /// Most parcels of a chunk written in one transaction; 0 writes each chunk in one. The single writer takes the
+    /// small writes waiting (recorded evaluations, activations) between two pieces, so they wait for one piece at
+    /// most instead of a whole chunk.
+    /// </summary>
+    public int PieceParcels { get; init; } = DefaultPieceParcels;
+
     /// <summary>The most parcels plus units one chunk may carry.</summary>
     public const int MaxChunkItems = 10_000;
 
@@ -73,7 +83,16 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
             else errors.Add(new FeedError(i, null, unitWrites[i].UnitId, violations));
         }
 
-        var counts = accepted.Count > 0 ? await parcels.UpsertAsync(source, asOf, accepted, cancellationToken) : default;
+        // The chunk is acknowledged only once every piece has committed, so nothing acknowledged is lost. A chunk that
+        // fails part-way may leave earlier pieces stored, unacknowledged; sent again, it leaves the cache as one
+        // success would (same as_of: the later receipt wins), its values logged twice.
+        var counts = default(UpsertCounts);
+        var piece = PieceParcels > 0 ? PieceParcels : Math.Max(accepted.Count, 1);
+        for (var start = 0; start < accepted.Count; start += piece)
+        {
+            var written = await parcels.UpsertAsync(source, asOf, accepted.GetRange(start, Math.Min(piece, accepted.Count - start)), cancellationToken);
+            counts = new UpsertCounts(counts.Parcels + written.Parcels, counts.Values + written.Values);
+        }
         var unitsAccepted = units.Count > 0 ? await unitStore.UpsertAsync(units, cancellationToken) : 0;
         return new FeedResult(counts.Parcels, counts.Values, unitsAccepted, errors);
     }

@@ -10,7 +10,8 @@ namespace Scoring.Server.Identification;
 /// </summary>
 public sealed class HistoryWriter : IAsyncDisposable
 {
-    private const int MaxGroup = 512;
+    // As many as still go ahead of ingest chunks in the writer's queue.
+    private const int MaxGroup = Storage.ScoringDatabase.SmallWriteRows;
 
     private readonly EvaluationStore _history;
     private readonly ILogger<HistoryWriter> _logger;

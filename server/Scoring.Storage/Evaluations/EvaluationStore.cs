@@ -47,7 +47,8 @@ public sealed class EvaluationStore(ScoringDatabase database)
         }
         if (evaluations.Count == 0) return Task.FromResult(0);
 
-        return database.WriteAsync((connection, transaction, ct) =>
+        // A group of recorded single evaluations goes ahead of ingest chunks; a recorded batch queues with them.
+        return database.WriteAsync(ScoringDatabase.SizeOf(evaluations.Count), (connection, transaction, ct) =>
         {
             var now = StoredText.Time(database.Time.GetUtcNow());
             using var command = connection.CreateCommand();

@@ -84,7 +84,7 @@ public sealed class ModelStore(ScoringDatabase database)
             throw new ArgumentException("A request id is not empty and comes with its request hash.", nameof(model));
         CheckJudgments(model);
 
-        return database.WriteAsync((connection, transaction, ct) =>
+        return database.WriteAsync(WriteSize.Small, (connection, transaction, ct) =>
         {
             if (model.RequestId is { } requestId && FindRequest(connection, transaction, requestId) is { } earlier)
             {
@@ -136,7 +136,7 @@ public sealed class ModelStore(ScoringDatabase database)
                 return model;
         }
 
-        return await database.WriteAsync((connection, transaction, ct) =>
+        return await database.WriteAsync(WriteSize.Small, (connection, transaction, ct) =>
         {
             if (ActiveVersion(connection, transaction) is { } version)
                 return Get(connection, transaction, version)!; // the foreign key keeps the row there
@@ -169,7 +169,7 @@ public sealed class ModelStore(ScoringDatabase database)
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(note);
 
-        return database.WriteAsync((connection, transaction, ct) =>
+        return database.WriteAsync(WriteSize.Small, (connection, transaction, ct) =>
         {
             var model = Get(connection, transaction, version) ?? throw new ModelVersionNotFoundException(version);
             var active = ActiveVersion(connection, transaction);

@@ -42,7 +42,7 @@ public sealed class UnitStore(ScoringDatabase database)
         }
         if (units.Count == 0) return Task.FromResult(0);
 
-        return database.WriteAsync((connection, transaction, ct) =>
+        return database.WriteAsync(ScoringDatabase.SizeOf(units.Count), (connection, transaction, ct) =>
         {
             var now = StoredText.Time(database.Time.GetUtcNow());
             var rows = units.Select(u => new { u.UnitId, u.Name, u.Level, u.TotalAreaMu, u.IndustrialAreaMu, Now = now });
