@@ -46,6 +46,7 @@ public static class Program
             foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
             var path = string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Reverse().Select(c => c.Name)
                 .Append(parse.CommandResult.Command.Name).Where(n => n != root.Name).Prepend("scoring"));
+            foreach (var hint in Suggestions(parse, path)) error.WriteLine(hint);
             error.WriteLine($"Run '{path} --help' for usage.");
             return ExitCodes.Usage;
         }
@@ -78,6 +79,24 @@ public static class Program
         {
             error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
             return ExitCodes.ServerError;
+        }
+    }
+
+    // "Did you mean …" for each mistyped subcommand or option: the closest name the command where parsing stopped knows.
+    private static IEnumerable<string> Suggestions(ParseResult parse, string path)
+    {
+        var command = parse.CommandResult.Command;
+        var subcommands = command.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToList();
+        var ancestors = new List<Command>();
+        for (var parent = command.Parents.OfType<Command>().FirstOrDefault(); parent is not null; parent = parent.Parents.OfType<Command>().FirstOrDefault())
+            ancestors.Add(parent);
+        var options = command.Options.Concat(ancestors.SelectMany(p => p.Options).Where(o => o.Recursive))
+            .SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).ToList();
+        foreach (var token in parse.UnmatchedTokens)
+        {
+            var known = token.StartsWith('-') ? options : subcommands;
+            if (DidYouMean.Closest(token, known) is { } close)
+                yield return $"Did you mean '{path} {close}' instead of '{token}'?";
         }
     }
 

@@ -1,16 +1,16 @@
 using Scoring.Server.Extensions;
-using Scoring.Storage;
 
-WebApplication app;
+WebApplication? app = null;
 try
 {
     app = ScoringApp.Create(args);
+    await app.StartAsync();
 }
-catch (StorageFaultException e)
+catch (Exception e)
 {
-    // A damaged database or a data directory that cannot be created: one line and a non-zero exit, no stack trace.
-    Console.Error.WriteLine($"scoring: cannot start: {e.Message}");
-    return 1;
+    // Port in use, bad configuration, unreadable certificate, unusable database: one line and exit code 2, no stack trace.
+    Console.Error.WriteLine($"scoring: cannot start: {StartupFailures.Describe(e, app?.Configuration)}");
+    return StartupFailures.ExitCode;
 }
-app.Run();
+await app.WaitForShutdownAsync();
 return 0;

@@ -43,6 +43,33 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return new ServerProcess(process, address);
     }
 
+    /// <summary>Runs the built server with <paramref name="args"/> until it exits (at most 60 s): its exit code, standard output and error lines.</summary>
+    public static async Task<(int Exit, string Output, string[] Errors)> RunToExitAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Scoring.Server.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, (await output).Trim(), (await errors).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {

@@ -62,6 +62,90 @@ public sealed class StartupTests : IDisposable
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task A_second_server_on_a_port_in_use_says_so_in_one_line_and_exits_with_2()
+    {
+        Directory.CreateDirectory(_directory);
+        var port = FreePort();
+        await using var first = ScoringApp.Create(
+        [
+            "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning",
+            $"--ConnectionStrings:Scoring=Data Source={Path.Combine(_directory, "first.db")}",
+        ]);
+        await first.StartAsync();
+
+        var (exit, output, errors) = await ServerProcess.RunToExitAsync(
+            "--urls", $"http://127.0.0.1:{port}", $"--ConnectionStrings:Scoring=Data Source={Path.Combine(_directory, "second.db")}");
+
+        Assert.Equal(2, exit);
+        AssertNoTrace(output);
+        Assert.Equal($"scoring: cannot start: address 127.0.0.1:{port} is already in use (is another server running? choose other ports with --urls or Kestrel:Endpoints)",
+            Assert.Single(errors));
+        await first.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_bad_configuration_value_is_one_line_naming_the_setting_and_exit_code_2()
+    {
+        Directory.CreateDirectory(_directory);
+        var database = $"--ConnectionStrings:Scoring=Data Source={Path.Combine(_directory, "scoring.db")}";
+
+        var notANumber = await ServerProcess.RunToExitAsync("--urls", "http://127.0.0.1:0", database, "--Scoring:Limits:MaxMessageBytes=lots");
+        var zeroIdle = await ServerProcess.RunToExitAsync("--urls", "http://127.0.0.1:0", database, "--Scoring:Limits:StreamIdleSeconds=0");
+
+        Assert.Equal(2, notANumber.Exit);
+        AssertNoTrace(notANumber.Output);
+        Assert.StartsWith("scoring: cannot start: bad configuration: Failed to convert configuration value 'lots' at 'Scoring:Limits:MaxMessageBytes'",
+            Assert.Single(notANumber.Errors));
+        Assert.Equal(2, zeroIdle.Exit);
+        AssertNoTrace(zeroIdle.Output);
+        Assert.Equal("scoring: cannot start: bad configuration: Scoring:Limits:StreamIdleSeconds must be a positive number of seconds, got 0.",
+            Assert.Single(zeroIdle.Errors));
+    }
+
+    [Fact]
+    public async Task An_unreadable_certificate_is_one_line_naming_the_file_and_exit_code_2()
+    {
+        Directory.CreateDirectory(_directory);
+        var garbage = Path.Combine(_directory, "garbage.pfx");
+        File.WriteAllText(garbage, "not a certificate");
+        var missing = Path.Combine(_directory, "missing.pfx");
+        string[] Args(string certificate) =>
+        [
+            $"--Kestrel:Endpoints:Tls:Url=https://127.0.0.1:{FreePort()}", $"--Kestrel:Endpoints:Tls:Certificate:Path={certificate}",
+            $"--ConnectionStrings:Scoring=Data Source={Path.Combine(_directory, "scoring.db")}",
+        ];
+
+        var unreadable = await ServerProcess.RunToExitAsync(Args(garbage));
+        var absent = await ServerProcess.RunToExitAsync(Args(missing));
+
+        Assert.Equal(2, unreadable.Exit);
+        AssertNoTrace(unreadable.Output);
+        Assert.StartsWith($"scoring: cannot start: cannot read the TLS certificate {garbage} (Kestrel:Endpoints:Tls:Certificate:Path): ",
+            Assert.Single(unreadable.Errors));
+        Assert.Equal(2, absent.Exit);
+        AssertNoTrace(absent.Output);
+        var line = Assert.Single(absent.Errors);
+        Assert.StartsWith($"scoring: cannot start: cannot read the TLS certificate {missing} (Kestrel:Endpoints:Tls:Certificate:Path): ", line);
+        Assert.Contains($"'{missing}'", line);
+    }
+
+    // Nothing but ordinary log lines: no exception, no stack trace, no error or critical entry.
+    private static void AssertNoTrace(string output)
+    {
+        Assert.DoesNotContain("Exception", output);
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain("fail:", output);
+        Assert.DoesNotContain("crit:", output);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

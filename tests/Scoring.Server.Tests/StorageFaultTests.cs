@@ -219,7 +219,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Starting_on_a_damaged_file_ends_with_one_line_and_a_non_zero_exit_code()
+    public async Task Starting_on_a_damaged_file_ends_with_one_line_and_exit_code_2()
     {
         var (app, channel) = await Start($"Data Source={DatabasePath}");
         await Fill(channel);
@@ -229,21 +229,21 @@ public sealed class StorageFaultTests : IAsyncLifetime
 
         var (exit, output, errors) = await RunServer($"Data Source={DatabasePath}");
 
-        Assert.NotEqual(0, exit);
+        Assert.Equal(2, exit);
         Assert.DoesNotContain("Exception", output);
         var line = Assert.Single(errors);
         Assert.StartsWith($"scoring: cannot start: the database {DatabasePath} cannot be opened: the database file is damaged", line);
     }
 
     [Fact]
-    public async Task Starting_with_a_data_directory_that_cannot_be_created_ends_with_one_line_and_a_non_zero_exit_code()
+    public async Task Starting_with_a_data_directory_that_cannot_be_created_ends_with_one_line_and_exit_code_2()
     {
         Directory.CreateDirectory(_directory);
         File.WriteAllText(Path.Combine(_directory, "data"), "a file where the data directory should be");
 
         var (exit, output, errors) = await RunServer($"Data Source={DatabasePath}");
 
-        Assert.NotEqual(0, exit);
+        Assert.Equal(2, exit);
         Assert.DoesNotContain("Exception", output);
         var line = Assert.Single(errors);
         Assert.StartsWith($"scoring: cannot start: the data directory {Path.Combine(_directory, "data")} cannot be created", line);

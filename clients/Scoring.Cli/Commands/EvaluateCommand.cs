@@ -27,7 +27,7 @@ internal static class EvaluateCommand
         try
         {
             format = EvaluationWriter.FormatOf(settings.Output);
-            if (!File.Exists(settings.Input)) throw new UsageException($"input file '{settings.Input}' does not exist");
+            InputFile.Require(settings.Input, "input", ParcelSource.Extensions);
         }
         catch (UsageException e)
         {
@@ -59,9 +59,7 @@ internal static class EvaluateCommand
         {
             return ctx.Fail(e);
         }
-        if (source.UnknownColumns.Count > 0)
-            ctx.Err.WriteLine($"warning: unknown columns {string.Join(", ", source.UnknownColumns.Select(c => $"'{c}'"))}: " +
-                              "a row with a value in one of them goes to the errors file");
+        foreach (var warning in source.Warnings()) ctx.Err.WriteLine(warning);
         ctx.Err.WriteLine($"evaluating {settings.Input} → {settings.Output} with {settings.Server} " +
                           $"(columns from the server's model {columns.Version}; chunks of {settings.ChunkSize}{(settings.Columnar ? ", columnar" : "")})");
 

@@ -69,6 +69,7 @@ internal static class IngestCommand
         using var client = ctx.Connect(server);
         try
         {
+            InputFile.Require(inputPath, "input", ParcelSource.Extensions); // before any call: a usage error needs no server
             unitList = unitsPath is null ? [] : await ReadUnitsAsync(unitsPath, token);
             var columns = await ModelDefinitions.ColumnsAsync(client, null, token);
             source = ParcelSource.Open(inputPath, columns, keepGeometryInParcel: true, encodingName);
@@ -83,6 +84,7 @@ internal static class IngestCommand
             return ctx.Fail(e, server, "GetModel");
         }
         await using var openSource = source;
+        foreach (var warning in source.Warnings()) ctx.Err.WriteLine(warning);
 
         long rowsIn = 0, stored = 0, valuesWritten = 0, unitsAccepted = 0, refused = 0;
         var unitErrors = new List<string>();
@@ -216,7 +218,7 @@ internal static class IngestCommand
     /// <summary>Reads a units CSV: unit_id, name, level, total_area_mu, industrial_area_mu (the last two optional).</summary>
     public static async Task<List<ManagementUnit>> ReadUnitsAsync(string path, CancellationToken token)
     {
-        if (!File.Exists(path)) throw new UsageException($"units file '{path}' does not exist");
+        InputFile.Require(path, "units", "a .csv file");
         await using var csv = CsvReader.Create(File.OpenRead(path), new CsvReaderOptions { HasHeader = true, Separator = ',', TrimWhitespace = true }, leaveOpen: false);
         await csv.ReadHeaderAsync(token);
         var headers = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToList();

@@ -74,7 +74,7 @@ internal static class WeightsCommands
     /// <summary>Reads an AhpJudgments JSON file (or an UpdateWeightsRequest carrying one).</summary>
     public static AhpJudgments ReadJudgments(string path)
     {
-        if (!File.Exists(path)) throw new UsageException($"judgments file '{path}' does not exist");
+        InputFile.Require(path, "judgments", "a .json file");
         var text = File.ReadAllText(path);
         try
         {

@@ -81,6 +81,11 @@ internal sealed class ModelColumns
             : null;
     }
 
+    /// <summary>The known header closest to an unknown one ("farr" → "far"), for a "did you mean" hint; null when none is close.</summary>
+    public string? Closest(string header) => _closest.GetOrAdd(header, h => Terminal.DidYouMean.Closest(h, _byHeader.Keys));
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _closest = new(StringComparer.Ordinal);
+
     private static readonly char[] ElementSeparators = ['/', '.', ':', '：', '·', '|'];
 
     /// <summary>The columns of a model, from its definitions as ModelService.GetModel lists them.</summary>

@@ -45,7 +45,8 @@ internal sealed class ParcelRowBuilder(ModelColumns columns, bool keepGeometryIn
         if (role is null)
         {
             if (text.Length > 0)
-                _problems.Add($"column '{header}': unknown column (not a ParcelInput field, nor an indicator, category or veto of model {columns.Version})");
+                _problems.Add($"column '{header}': unknown column (not a ParcelInput field, nor an indicator, category or veto of model {columns.Version})" +
+                              (columns.Closest(header) is { } close ? $"; did you mean '{close}'?" : ""));
             return;
         }
         if (role is { Kind: ColumnKind.Attribute, Code: "parcel_id" }) _parcelId = text;

@@ -10,6 +10,20 @@ namespace Scoring.Cli.Input;
 /// <summary>A problem with how the command was called or with its files as a whole: exit code 2.</summary>
 internal sealed class UsageException(string message) : Exception(message);
 
+/// <summary>Checks that a file the command reads is there and is a file.</summary>
+internal static class InputFile
+{
+    /// <summary>Throws <see cref="UsageException"/> when <paramref name="path"/> is a directory or does not exist.</summary>
+    /// <param name="path">The path given.</param>
+    /// <param name="noun">What the file is, for the message: "input", "units", "judgments".</param>
+    /// <param name="kinds">What to give instead of a directory, e.g. ".csv, .jsonl or .ndjson".</param>
+    public static void Require(string path, string noun, string kinds)
+    {
+        if (Directory.Exists(path)) throw new UsageException($"{noun} '{path}' is a directory; give a file ({kinds})");
+        if (!File.Exists(path)) throw new UsageException($"{noun} file '{path}' does not exist");
+    }
+}
+
 /// <summary>An input file of parcels, one per row: CSV (with a header) or JSON Lines, chosen by extension.</summary>
 internal abstract class ParcelSource : IAsyncDisposable
 {
@@ -41,10 +55,23 @@ internal abstract class ParcelSource : IAsyncDisposable
     /// <summary>Headers that are neither ParcelInput fields nor codes or names of the model.</summary>
     public IReadOnlyList<string> UnknownColumns { get; protected set; } = [];
 
+    /// <summary>
+    /// What the reader should know about the file as a whole, as warning lines: a delimiter other than the comma,
+    /// and the unknown columns, each with the known column it was probably meant to be.
+    /// </summary>
+    public IEnumerable<string> Warnings()
+    {
+        if (this is CsvParcelSource { Delimiter: not ',' } csv)
+            yield return $"note: '{Path}' is read with fields split on {CsvParcelSource.DelimiterName(csv.Delimiter)} (found in its header row)";
+        if (UnknownColumns.Count == 0) yield break;
+        var named = UnknownColumns.Select(c => Columns.Closest(c) is { } close ? $"'{c}' (did you mean '{close}'?)" : $"'{c}'");
+        yield return $"warning: unknown columns {string.Join(", ", named)}: a row with a value in one of them goes to the errors file";
+    }
+
     /// <summary>Opens a CSV or JSON Lines file by its extension; throws <see cref="UsageException"/> when that is impossible.</summary>
     public static ParcelSource Open(string path, ModelColumns columns, bool keepGeometryInParcel, string? encodingName = null)
     {
-        if (!File.Exists(path)) throw new UsageException($"input file '{path}' does not exist");
+        InputFile.Require(path, "input", Extensions);
         var encoding = EncodingOf(encodingName);
         return System.IO.Path.GetExtension(path).ToLowerInvariant() switch
         {
@@ -87,16 +114,18 @@ internal sealed class CsvParcelSource : ParcelSource
 {
     private readonly CsvReader _reader;
     private readonly ParcelRowBuilder _builder;
+    private readonly char _delimiter;
     private string[] _headers = [];
     private ColumnRole?[] _roles = [];
 
     public CsvParcelSource(string path, ModelColumns columns, bool keepGeometryInParcel, Encoding? encoding) : base(path, columns)
     {
         _builder = new ParcelRowBuilder(columns, keepGeometryInParcel);
+        _delimiter = DetectDelimiter(path, encoding);
         _reader = CsvReader.Create(File.OpenRead(path), new CsvReaderOptions
         {
             HasHeader = true,
-            Separator = ',',
+            Separator = _delimiter,
             TrimWhitespace = true,
             Encoding = encoding,
         }, leaveOpen: false);
@@ -123,7 +152,39 @@ internal sealed class CsvParcelSource : ParcelSource
                 throw new UsageException($"input '{Path}': columns '{seen[(role.Kind, role.Code)]}' and '{_headers[i]}' both hold {role.Code}");
         }
         if (!seen.ContainsKey((ColumnKind.Attribute, "parcel_id")))
-            throw new UsageException($"input '{Path}' has no parcel_id column (header: {string.Join(", ", _headers)})");
+            throw new UsageException($"input '{Path}' has no parcel_id column (header, split on {DelimiterName(_delimiter)}: {string.Join(", ", _headers)})");
+    }
+
+    /// <summary>The delimiter in use: comma, or semicolon or tab when the header row has those and no comma.</summary>
+    public char Delimiter => _delimiter;
+
+    /// <summary>How a delimiter is named in messages.</summary>
+    public static string DelimiterName(char delimiter) => delimiter switch
+    {
+        ',' => "commas",
+        ';' => "semicolons",
+        '\t' => "tabs",
+        _ => $"'{delimiter}'",
+    };
+
+    // The header row decides: a comma outside quotes means a comma-separated file; otherwise the more frequent of
+    // semicolon and tab (a spreadsheet saved in a European locale, or a tab-separated export). Default comma.
+    private static char DetectDelimiter(string path, Encoding? encoding)
+    {
+        using var reader = new StreamReader(path, encoding ?? Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var header = reader.ReadLine() ?? "";
+        int commas = 0, semicolons = 0, tabs = 0;
+        var quoted = false;
+        foreach (var c in header)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (quoted) continue;
+            else if (c == ',') commas++;
+            else if (c == ';') semicolons++;
+            else if (c == '\t') tabs++;
+        }
+        if (commas > 0 || semicolons + tabs == 0) return ',';
+        return tabs > semicolons ? '\t' : ';';
     }
 
     public override async IAsyncEnumerable<InputRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -63,6 +63,11 @@ internal sealed partial class CliContext
     /// <summary>Reports a failed call on standard error and returns the exit code it means.</summary>
     public int Fail(RpcException e, Uri server, string what)
     {
+        if (WrongPortHint(e, server) is { } hint)
+        {
+            foreach (var line in hint) Err.WriteLine(line);
+            return ExitCodes.Unreachable;
+        }
         switch (e.StatusCode)
         {
             case StatusCode.Unavailable:
@@ -87,6 +92,40 @@ internal sealed partial class CliContext
                 Err.WriteLine($"error: {what} failed: {e.StatusCode}: {e.Status.Detail}");
                 return ExitCodes.ServerError;
         }
+    }
+
+    /// <summary>The server's REST (HTTP/1.1) port when neither --urls nor Kestrel:Endpoints is configured.</summary>
+    public const int DefaultRestPort = 5081;
+
+    /// <summary>
+    /// When the call failed because the address is not a gRPC endpoint of the kind asked for: the REST port
+    /// (it answers HTTP/1.1), or https:// against a cleartext port. The lines to print, naming the gRPC port.
+    /// </summary>
+    public static IReadOnlyList<string>? WrongPortHint(RpcException e, Uri server)
+    {
+        var chain = new List<Exception>();
+        for (var x = e.Status.DebugException; x is not null; x = x.InnerException) chain.Add(x);
+        var grpcPort = ScoringClientOptions.DefaultAddress.Port;
+        var suggestion = new UriBuilder(server) { Scheme = Uri.UriSchemeHttp, Port = grpcPort, Path = "" }.Uri.ToString().TrimEnd('/');
+        var http11 = chain.Any(x => x is HttpProtocolException { ErrorCode: 0xd }) ||
+                     chain.Any(x => x.Message.Contains("HTTP_1_1_REQUIRED", StringComparison.Ordinal));
+        if (http11)
+            return
+            [
+                $"error: {server} answers HTTP/1.1, not gRPC over HTTP/2: that is a REST port" +
+                (server.Port == DefaultRestPort ? $" (the server's REST/JSON port is {DefaultRestPort} by default)." : "."),
+                $"       Point --server at the server's gRPC port, {grpcPort} by default: --server {suggestion}",
+            ];
+        if (server.Scheme == Uri.UriSchemeHttps && chain.Any(x => x is System.Security.Authentication.AuthenticationException))
+        {
+            var cleartext = new UriBuilder(server) { Scheme = Uri.UriSchemeHttp, Port = server.Port, Path = "" }.Uri.ToString().TrimEnd('/');
+            return
+            [
+                $"error: {server} does not answer TLS: the port speaks cleartext (the default gRPC port {grpcPort} is HTTP/2 without TLS).",
+                $"       Use http:// for it: --server {cleartext}",
+            ];
+        }
+        return null;
     }
 
     /// <summary>Reports a usage problem and returns exit code 2.</summary>

@@ -29,6 +29,8 @@ public static class ScoringApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
         ConfigureDefaultEndpoints(builder);
+        var started = false;
+        StartupFailures.QuietUntilStarted(builder.Logging, configuration, () => Volatile.Read(ref started));
         var limits = configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
         var defaultModel = ModelDocument.Parse(File.ReadAllText(
             configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
@@ -41,6 +43,7 @@ public static class ScoringApp
             o.MaxReceiveMessageSize = limits.MaxMessageBytes;
             o.Interceptors.Add<CallObserver>();
             o.Interceptors.Add<StorageFaults>();
+            o.Interceptors.Add<IdleStreams>();
         }).AddJsonTranscoding(o =>
             // Error details (google.rpc.BadRequest, ErrorInfo, …) are Any-packed: REST clients get them as JSON too.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
@@ -102,7 +105,11 @@ public static class ScoringApp
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService, OperationsService; REST/JSON under /v1, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
             .AllowAnonymous();
-        app.WarnIfOpen();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            Volatile.Write(ref started, true);
+            app.WarnIfOpen();
+        });
 
         if (!loadInBackground)
         {

@@ -13,10 +13,16 @@ public sealed class LimitOptions
     public const string Section = "Scoring:Limits";
     /// <summary>The largest message a call may send, in bytes.</summary>
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
-    /// <summary>Calls one caller may have running at once.</summary>
+    /// <summary>Unary calls one caller may have running at once.</summary>
     public int MaxConcurrentCallsPerCaller { get; set; } = 64;
-    /// <summary>Calls of one caller that may wait for a slot before being refused.</summary>
+    /// <summary>Unary calls of one caller that may wait for a slot before being refused.</summary>
     public int QueuedCallsPerCaller { get; set; } = 256;
+    /// <summary>Streams (BatchEvaluate, UpsertParcels, EvaluateStored, …) one caller may have open at once; a budget apart from unary calls.</summary>
+    public int MaxConcurrentStreamsPerCaller { get; set; } = 64;
+    /// <summary>Streams of one caller that may wait for a slot before being refused.</summary>
+    public int QueuedStreamsPerCaller { get; set; }
+    /// <summary>Seconds a client stream may go without a message before the server closes it.</summary>
+    public double StreamIdleSeconds { get; set; } = 60;
 }
 
 /// <summary>The ErrorInfo domain of every error this service raises (the contract's proto package).</summary>
@@ -33,25 +39,56 @@ internal static class Limits
     public const string PerCaller = "per-caller";
 
     private const string ReasonTooMany = "TOO_MANY_CONCURRENT_CALLS";
+    private const string ReasonTooManyStreams = "TOO_MANY_CONCURRENT_STREAMS";
     private const string ReasonTooLarge = "MESSAGE_TOO_LARGE";
 
     public static IServiceCollection AddScoringLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+        if (limits.MaxConcurrentCallsPerCaller < 1 || limits.MaxConcurrentStreamsPerCaller < 1 || limits.QueuedCallsPerCaller < 0 || limits.QueuedStreamsPerCaller < 0)
+            throw new InvalidOperationException($"{LimitOptions.Section}: MaxConcurrentCallsPerCaller and MaxConcurrentStreamsPerCaller must be at least 1, the queue lengths at least 0.");
+        if (!(limits.StreamIdleSeconds > 0))
+            throw new InvalidOperationException($"{LimitOptions.Section}:StreamIdleSeconds must be a positive number of seconds, got {limits.StreamIdleSeconds}.");
+        var open = (configuration.GetSection(Security.AuthOptions.Section).Get<Security.AuthOptions>() ?? new Security.AuthOptions()).IsOpen;
+        services.AddSingleton(limits);
         services.AddRateLimiter(o =>
         {
-            o.AddPolicy(PerCaller, context => RateLimitPartition.GetConcurrencyLimiter(
-                context.User.Identity?.Name ?? "anonymous",
-                _ => new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConcurrentCallsPerCaller, QueueLimit = limits.QueuedCallsPerCaller }));
+            // Unary calls and streams have separate budgets, so a caller's open (or idle) streams never hold up its unary calls.
+            o.AddPolicy(PerCaller, context =>
+            {
+                var budget = Budget.Of(context, open);
+                return RateLimitPartition.GetConcurrencyLimiter(budget, b => b.IsStream
+                    ? new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConcurrentStreamsPerCaller, QueueLimit = limits.QueuedStreamsPerCaller }
+                    : new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConcurrentCallsPerCaller, QueueLimit = limits.QueuedCallsPerCaller });
+            });
             o.OnRejected = (context, _) =>
             {
-                var caller = context.HttpContext.User.Identity?.Name ?? "anonymous";
-                return WriteTrailersOnly(context.HttpContext.Response, Exhausted(ReasonTooMany,
-                    $"caller '{caller}' has {limits.MaxConcurrentCallsPerCaller} calls running and {limits.QueuedCallsPerCaller} waiting; retry later",
-                    "concurrent calls of " + caller, $"at most {limits.MaxConcurrentCallsPerCaller} running, {limits.QueuedCallsPerCaller} queued"));
+                var budget = Budget.Of(context.HttpContext, open);
+                var (running, queued, reason, what, setting) = budget.IsStream
+                    ? (limits.MaxConcurrentStreamsPerCaller, limits.QueuedStreamsPerCaller, ReasonTooManyStreams, "streams", "MaxConcurrentStreamsPerCaller")
+                    : (limits.MaxConcurrentCallsPerCaller, limits.QueuedCallsPerCaller, ReasonTooMany, "unary calls", "MaxConcurrentCallsPerCaller");
+                return WriteTrailersOnly(context.HttpContext.Response, Exhausted(reason,
+                    $"caller '{budget.Caller}' has {running} {what} running and {queued} waiting; retry later",
+                    $"concurrent {what} of {budget.Caller}", $"at most {running} running, {queued} queued ({LimitOptions.Section}:{setting})"));
             };
         });
         return services;
+    }
+
+    /// <summary>
+    /// One caller's budget of one kind. The caller is the authenticated name; in open mode (no credentials
+    /// configured, every caller "local") it is the remote IP address, so one client cannot lock out another.
+    /// </summary>
+    internal readonly record struct Budget(string Caller, bool IsStream)
+    {
+        public static Budget Of(HttpContext context, bool open)
+        {
+            var type = context.GetEndpoint()?.Metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>()?.Method.Type;
+            var isStream = type is not null and not global::Grpc.Core.MethodType.Unary;
+            var address = context.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "unknown address";
+            var name = context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } n } ? n : null;
+            return new Budget(open || name is null ? address : name, isStream);
+        }
     }
 
     /// <summary>
