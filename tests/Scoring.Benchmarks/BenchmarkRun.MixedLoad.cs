@@ -166,7 +166,7 @@ internal sealed partial class BenchmarkRun
                     $"{N(m.Ingest.ValuesRate)} values/s ({N(m.Ingest.Chunks)} chunks)", Percent(ratio),
                     Status(ratio >= MixedRatioTarget), Status(m.Together.P99Ms < MixedP99TargetMs)],
             ]);
-            r.Text($"Each measurement lasts {options.CallDuration.TotalSeconds:0.#} s. Recorded single evaluations are group-committed; in the single writer's queue a group goes ahead of waiting ingest writes, and the server writes each chunk in pieces (Storage:IngestPieceParcels, default 250 parcels), so a group waits at most for the piece being written. The p99 under ingest is about the time of one piece's transaction.");
+            r.Text($"Each measurement lasts {options.CallDuration.TotalSeconds:0.#} s. Recorded single evaluations are group-committed; in the single writer's queue a group goes ahead of waiting ingest writes, and each ingest chunk is one transaction (Storage:IngestPieceParcels, off by default, would split it), so a group waits at most for the chunk being written. The p99 under ingest is about the time of one chunk's transaction.");
             summary.Add(["Recorded EvaluateParcel under ingest ≥ 50 % of its rate alone (16 callers)", $"{Percent(ratio)} ({N(m.Together.Rate)} vs {N(m.Alone.Rate)} calls/s)", Status(ratio >= MixedRatioTarget)]);
             summary.Add(["Recorded EvaluateParcel under ingest: p99 < 25 ms", $"{F(m.Together.P99Ms, 2)} ms", Status(m.Together.P99Ms < MixedP99TargetMs)]);
         }

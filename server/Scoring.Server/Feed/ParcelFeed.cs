@@ -33,13 +33,15 @@ public sealed record FeedResult(int Accepted, int ValuesWritten, int UnitsAccept
 /// </summary>
 public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitStore unitStore, TimeProvider time)
 {
-    /// <summary>Parcels written per transaction unless configured (<c>Storage:IngestPieceParcels</c>).</summary>
-    public const int DefaultPieceParcels = 250;
+    /// <summary>
+    /// Unless configured (<c>Storage:IngestPieceParcels</c>), each chunk is one transaction, as the contract promises.
+    /// </summary>
+    public const int DefaultPieceParcels = 0;
 
     /// <summary>
-    /// Most parcels of a chunk written in one transaction; 0 writes each chunk in one. The single writer takes the
-    /// small writes waiting (recorded evaluations, activations) between two pieces, so they wait for one piece at
-    /// most instead of a whole chunk.
+    /// Most parcels of a chunk written in one transaction; 0 (the default) writes each chunk in one. An operator may
+    /// trade the chunk's atomicity for latency: the single writer takes the small writes waiting (recorded
+    /// evaluations, activations) between two pieces, so they wait for one piece at most instead of a whole chunk.
     /// </summary>
     public int PieceParcels { get; init; } = DefaultPieceParcels;
 
