@@ -246,6 +246,34 @@ public sealed class ChunkMergeTests : IDisposable
         Assert.Equal(true, after.Vetoes["safety"].Veto);
     }
 
+    [Fact]
+    public async Task Migrating_a_cache_of_more_than_one_batch_of_unpacked_parcels_packs_every_one()
+    {
+        _temp.OpenAt(7).Dispose();
+        // 1,500 parcels B0000..B1499 as a build before migration 6 left them, parcel n with far = n.
+        using (var connection = _temp.Raw())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1499)
+                INSERT INTO parcels (id, created_at, updated_at)
+                SELECT printf('B%04d', i), '2024-07-01T00:00:00.0000000Z', '2024-07-01T00:00:00.0000000Z' FROM n;
+                INSERT INTO indicator_values (parcel_id, code, kind, number, source, as_of, received_at)
+                SELECT id, 'far', 'numeric', CAST(substr(id, 2) AS REAL), 'a', '2024-06-30', '2024-07-01T00:00:00.0000000Z' FROM parcels;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var store = new ParcelStore(_temp.Open());
+
+        Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM parcels WHERE current_values IS NULL;"));
+        foreach (var n in new[] { 0, 999, 1000, 1499 })
+            Assert.Equal(n, (await store.GetAsync($"B{n:D4}"))!.Indicators["far"].Number);
+        var streamed = 0;
+        await foreach (var parcel in store.StreamAllAsync()) streamed += parcel.Indicators.Count;
+        Assert.Equal(1500, streamed);
+    }
+
     private string PackedHex(string parcelId)
     {
         using var connection = _temp.Raw();

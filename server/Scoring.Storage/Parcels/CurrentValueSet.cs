@@ -28,9 +28,6 @@ internal sealed class CurrentValueSet
 
     private CurrentValueSet(List<CurrentValue> values) => _values = values;
 
-    /// <summary>How many current values the parcel has.</summary>
-    public int Count => _values.Count;
-
     /// <summary>A parcel with no current values yet.</summary>
     public static CurrentValueSet Empty() => new([]);
 
@@ -96,15 +93,6 @@ internal sealed class CurrentValueSet
     /// <summary>Adds one value as it was stored (a migration packing rows of the old value table).</summary>
     public void Add(int kind, CachedValue value) => _values.Add(new((byte)kind, value.Code, value.Number ?? 0, value.Category,
         value.Veto ?? false, value.Source, value.AsOf.DayNumber, value.ReceivedAt.UtcTicks));
-
-    /// <summary>The values by kind (index into <see cref="PackedValues.Kinds"/>), in packed order.</summary>
-    public IEnumerable<(int Kind, CachedValue Value)> Values()
-    {
-        Sort();
-        foreach (var v in _values)
-            yield return (v.Kind, new CachedValue(v.Code, v.Kind == 0 ? v.Number : null, v.Category, v.Kind == 2 ? v.Veto : null, v.Source,
-                DateOnly.FromDayNumber(v.AsOfDay), new DateTimeOffset(v.ReceivedTicks, TimeSpan.Zero)));
-    }
 
     /// <summary>Packs the set in layout version 1, ordered by kind name and code; byte for byte what <see cref="PackedValues.Encode"/> writes for the same order.</summary>
     /// <param name="scratch">Reused from parcel to parcel of a chunk.</param>

@@ -332,39 +332,43 @@ public sealed class ParcelStore(ScoringDatabase database)
 
     /// <summary>
     /// Migration 8: packs the current values of every parcel whose row holds none yet from the old per-value table
-    /// (current_values, which the migration then drops), in the migration's transaction.
+    /// (current_values, which the migration then drops), in the migration's transaction, 1,000 parcels at a time so
+    /// that memory stays bounded whatever the size of the cache.
     /// </summary>
     internal static void PackFromValueTable(SqliteConnection connection, SqliteTransaction transaction)
     {
-        var sets = new Dictionary<string, CurrentValueSet>(StringComparer.Ordinal);
-        using (var read = Query(connection, transaction, $"""
-            SELECT {ValueColumns} FROM current_values v JOIN parcels p ON p.id = v.parcel_id
-            WHERE p.current_values IS NULL ORDER BY v.parcel_id, v.kind, v.code;
-            """, _ => { }))
-        {
-            using var reader = read.ExecuteReader();
-            var rows = new ValueRows(reader);
-            while (reader.Read())
-            {
-                var (parcelId, kind, value) = rows.Read();
-                if (!sets.TryGetValue(parcelId, out var set)) sets.Add(parcelId, set = CurrentValueSet.Empty());
-                set.Add(Array.IndexOf(PackedValues.Kinds, kind), value);
-            }
-        }
         var unpacked = new List<string>();
-        using (var ids = Query(connection, transaction, "SELECT id FROM parcels WHERE current_values IS NULL;", _ => { }))
+        using (var ids = Query(connection, transaction, "SELECT id FROM parcels WHERE current_values IS NULL ORDER BY id;", _ => { }))
         using (var reader = ids.ExecuteReader())
             while (reader.Read()) unpacked.Add(reader.GetString(0));
+
+        using var read = Query(connection, transaction,
+            $"SELECT {ValueColumns} FROM current_values v WHERE v.parcel_id IN (SELECT value FROM json_each($ids)) ORDER BY v.parcel_id, v.kind, v.code;", _ => { });
+        var batchIds = read.Parameters.Add("$ids", SqliteType.Text);
         using var write = Query(connection, transaction, "UPDATE parcels SET current_values = $packed WHERE id = $id;", _ => { });
         var packed = write.Parameters.Add("$packed", SqliteType.Blob);
         var id = write.Parameters.Add("$id", SqliteType.Text);
-        write.Prepare();
         var scratch = new PackingScratch();
-        foreach (var parcelId in unpacked)
+        foreach (var batch in unpacked.Chunk(1000))
         {
-            id.Value = parcelId;
-            packed.Value = (sets.GetValueOrDefault(parcelId) ?? CurrentValueSet.Empty()).Encode(scratch);
-            write.ExecuteNonQuery();
+            var sets = new Dictionary<string, CurrentValueSet>(StringComparer.Ordinal);
+            batchIds.Value = JsonSerializer.Serialize(batch);
+            using (var reader = read.ExecuteReader())
+            {
+                var rows = new ValueRows(reader);
+                while (reader.Read())
+                {
+                    var (parcelId, kind, value) = rows.Read();
+                    if (!sets.TryGetValue(parcelId, out var set)) sets.Add(parcelId, set = CurrentValueSet.Empty());
+                    set.Add(Array.IndexOf(PackedValues.Kinds, kind), value);
+                }
+            }
+            foreach (var parcelId in batch)
+            {
+                id.Value = parcelId;
+                packed.Value = (sets.GetValueOrDefault(parcelId) ?? CurrentValueSet.Empty()).Encode(scratch);
+                write.ExecuteNonQuery();
+            }
         }
     }
 
