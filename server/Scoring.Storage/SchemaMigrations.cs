@@ -15,6 +15,13 @@ internal static class SchemaMigrations
     /// <summary>Script of migration k at index k − 1.</summary>
     internal static readonly ImmutableArray<string> Scripts = Load();
 
+    // Work a migration needs done in code before its script, in the same transaction, by migration number.
+    private static readonly Dictionary<int, Action<SqliteConnection, SqliteTransaction>> BeforeScript = new()
+    {
+        // The packed layout is binary: rows not packed yet are packed here before the per-value table goes.
+        [8] = Parcels.ParcelStore.PackFromValueTable,
+    };
+
     private static ImmutableArray<string> Load()
     {
         var assembly = typeof(SchemaMigrations).Assembly;
@@ -62,6 +69,7 @@ internal static class SchemaMigrations
             version = UserVersion(connection, transaction);
             if (version > latest) throw new SchemaTooNewException(dataSource, version, latest);
             if (version >= target) break;
+            if (BeforeScript.TryGetValue(version + 1, out var step)) step(connection, transaction);
             using (var command = connection.CreateCommand())
             {
                 command.Transaction = transaction;

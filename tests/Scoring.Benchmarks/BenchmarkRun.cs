@@ -23,7 +23,8 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
     private const double P99TargetMs = 5;
     private const double EngineTarget = 5_000_000;
     private const double MemoryTargetMb = 300;
-    private const double IngestTarget = 100_000;
+    private const double IngestTarget = 500_000;
+    private const double IngestFloorTarget = 0.50; // of the raw floor measured in the same run
     private const int PoolParcels = 5_000; // pre-built parcels per stream, cycled (few, so they stay in cache as fresh ones would)
     private const int IngestChunk = 1000;
     private const int UnaryParcels = 1024;
@@ -246,6 +247,18 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
         var total = options.IngestParcels;
         var prebuilt = Enumerable.Range(0, (total + IngestChunk - 1) / IngestChunk)
             .Select(k => Chunk("ingest-", (long)k * IngestChunk, Math.Min(IngestChunk, total - k * IngestChunk))).ToArray();
+        Progress($"ingest: raw floor, {total:N0} parcels x {workload.ValuesPerParcel} values by bare prepared INSERTs in process");
+        GC.Collect();
+        var floorFolder = Directory.CreateTempSubdirectory("scoring-bench-floor-");
+        IngestFloor.Result floor;
+        try
+        {
+            floor = IngestFloor.Measure(floorFolder.FullName, prebuilt);
+        }
+        finally
+        {
+            floorFolder.Delete(recursive: true);
+        }
         Progress($"ingest: {total:N0} parcels x {workload.ValuesPerParcel} values over UpsertParcels");
         GC.Collect();
         var ((feed, written), cpu) = await WithCpu(false, () => Feed(prebuilt));
@@ -262,7 +275,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
         await Calls("EvaluateParcel by id only, skip_history (what-if)", ById(skipHistory: true), isCeiling: false, "by-id", [16]);
         await Calls("EvaluateParcel by id only, with history (default)", ById(skipHistory: false), isCeiling: false, "by-id", [16]);
         var stored = await StoredDistrictAsync(parcels, scoring, total);
-        return new IngestResult(feed, written, cpu.Per(feed.Parcels), stored);
+        return new IngestResult(feed, written, cpu.Per(feed.Parcels), floor, stored);
     }
 
     // The cached district scored three ways: EvaluateStored (nothing sent), BatchEvaluate with id-only rows, and the
@@ -430,14 +443,21 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
     private void RenderIngest(MarkdownReport r, List<IReadOnlyList<string>> summary, ParcelWorkload workload, IngestResult ingest)
     {
         var valuesRate = ingest.Values / ingest.Feed.Elapsed.TotalSeconds;
+        var floor = ingest.Floor;
+        var ratio = valuesRate / floor.ValuesPerSecond;
+        var floorCpu = floor.CpuSeconds is { } c ? F(c * 1e6 / floor.Parcels, 0) : "—";
         r.Heading(3, "6. Ingest over UpsertParcels and evaluate by id");
         r.Table(["Measurement", "Rate", "Details", "Target", "Status"],
             new List<IReadOnlyList<string>>
             {
-                new[] { $"UpsertParcels, chunks of {IngestChunk:N0} parcels x {workload.ValuesPerParcel} values, {options.IngestWindow} in flight", $"{N(valuesRate)} values/s", $"{N(ingest.Feed.Parcels)} parcels, {N(ingest.Values)} values in {F(ingest.Feed.Elapsed.TotalSeconds, 2)} s ({N(ingest.Feed.Rate)} parcels/s); server CPU {ingest.Cpu.HostText} µs/parcel, client {ingest.Cpu.ClientText} µs/parcel", "≥ 100,000 values/s", Status(valuesRate >= IngestTarget) },
+                new[] { "raw floor: the same rows by bare prepared single-row INSERTs, in process, one transaction per chunk", $"{N(floor.ValuesPerSecond)} values/s", $"{N(floor.Parcels)} parcel rows and {N(floor.Values)} value rows in {F(floor.Elapsed.TotalSeconds, 2)} s; CPU {floorCpu} µs/parcel", "", "" },
+                new[] { $"UpsertParcels, chunks of {IngestChunk:N0} parcels x {workload.ValuesPerParcel} values, {options.IngestWindow} in flight", $"{N(valuesRate)} values/s", $"{N(ingest.Feed.Parcels)} parcels, {N(ingest.Values)} values in {F(ingest.Feed.Elapsed.TotalSeconds, 2)} s ({N(ingest.Feed.Rate)} parcels/s); server CPU {ingest.Cpu.HostText} µs/parcel, client {ingest.Cpu.ClientText} µs/parcel", "≥ 500,000 values/s", Status(valuesRate >= IngestTarget) },
+                new[] { "UpsertParcels against the raw floor", Percent(ratio), "values/s of UpsertParcels ÷ values/s of the raw floor, same run", "≥ 50 %", Status(ratio >= IngestFloorTarget) },
             }.Concat(_calls.Where(c => c.Group == "by-id").Select(c => (IReadOnlyList<string>)
                 [$"{c.Name}, {c.Outcome.Callers} callers", $"{N(c.Outcome.Rate)} calls/s", $"p50 {F(c.Outcome.P50Ms, 2)} ms, p99 {F(c.Outcome.P99Ms, 2)} ms; server CPU {c.Cpu.HostText} µs/call, client {c.Cpu.ClientText} µs/call", "", ""])));
-        summary.Add(["Ingest ≥ 100,000 values/s", $"{N(valuesRate)} values/s", Status(valuesRate >= IngestTarget)]);
+        r.Text("Raw floor: per parcel one parcels row (its attributes and a blob of its packed values' length) and one indicator_values row per value, inserted by two prepared statements into a scratch file of the service's schema with the server writer's pragmas (WAL, synchronous NORMAL, foreign keys, 64 MiB cache, no automatic checkpoint), one transaction per chunk, in this process: no network, parsing, checks, reads or merging.");
+        summary.Add(["Ingest ≥ 50 % of the raw floor (same run)", $"{Percent(ratio)} ({N(valuesRate)} vs {N(floor.ValuesPerSecond)} values/s)", Status(ratio >= IngestFloorTarget)]);
+        summary.Add(["Ingest ≥ 500,000 values/s", $"{N(valuesRate)} values/s", Status(valuesRate >= IngestTarget)]);
         RenderStored(r, summary, ingest.Stored);
     }
 
@@ -553,7 +573,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
 
     private sealed record EngineResults(ThreadRate Read, ThreadRate Explained, ThreadRate ScoreOnly);
 
-    private sealed record IngestResult(StreamOutcome Feed, long Values, CpuUse Cpu, StoredResults Stored);
+    private sealed record IngestResult(StreamOutcome Feed, long Values, CpuUse Cpu, IngestFloor.Result Floor, StoredResults Stored);
 
     private sealed record StoredResults(StreamOutcome EvaluateStored, CpuUse StoredCpu, StreamOutcome ById, CpuUse ByIdCpu, int ImpactParcels, TimeSpan Impact);
 

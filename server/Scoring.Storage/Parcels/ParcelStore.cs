@@ -31,29 +31,27 @@ public sealed class ParcelStore(ScoringDatabase database)
         "in_ecological_red_line", "redevelopment_underway", "locally_reported", "geometry",
     ];
 
-    // An attribute a chunk carries replaces the cached one unless the cached one describes a later date: an old feed
-    // replayed late never overwrites newer attributes, as it never overwrites newer values (on the same date the
-    // later write wins). Unset attributes (NULL) leave the cached ones.
-    private static readonly string UpsertParcelSql = BuildUpsertParcelSql();
+    private static readonly SqliteType[] AttributeTypes =
+    [
+        SqliteType.Text, SqliteType.Text, SqliteType.Integer, SqliteType.Real, SqliteType.Text, SqliteType.Text, SqliteType.Text,
+        SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Text,
+    ];
 
-    private static string BuildUpsertParcelSql()
-    {
-        static string Newer(string c) => $"(excluded.{c} IS NOT NULL AND $as_of >= coalesce(json_extract(parcels.attributes_as_of, '$.{c}'), ''))";
-        var columns = string.Join(", ", AttributeColumnNames);
-        var values = string.Join(", ", AttributeColumnNames.Select(c => "$" + c));
-        var sets = string.Join(", ", AttributeColumnNames.Select(c => $"{c} = CASE WHEN {Newer(c)} THEN excluded.{c} ELSE parcels.{c} END"));
-        const string NoDates = "'{}'";
-        var dates = string.Join(", ", AttributeColumnNames.Select(c =>
-            $"'$.{c}', CASE WHEN {Newer(c)} THEN $as_of ELSE json_extract(parcels.attributes_as_of, '$.{c}') END"));
-        return $"""
-            INSERT INTO parcels (id, {columns}, attributes_as_of, created_at, updated_at)
-            VALUES ($id, {values}, $attributes_as_of, $now, $now)
-            ON CONFLICT (id) DO UPDATE SET
-                {sets},
-                attributes_as_of = json_set(coalesce(parcels.attributes_as_of, {NoDates}), {dates}),
-                updated_at = excluded.updated_at;
-            """;
-    }
+    // The parcel rows of a chunk, attributes and packed current values merged in C#: plain assignments, no per-row
+    // JSON work in SQL. A new parcel is inserted; a cached one keeps its created_at.
+    private static readonly string WriteParcelSql = $"""
+        INSERT INTO parcels (id, {string.Join(", ", AttributeColumnNames)}, attributes_as_of, current_values, created_at, updated_at)
+        VALUES ($id, {string.Join(", ", AttributeColumnNames.Select(c => "$" + c))}, $attributes_as_of, $current_values, $now, $now)
+        ON CONFLICT (id) DO UPDATE SET
+            {string.Join(", ", AttributeColumnNames.Select(c => $"{c} = excluded.{c}"))},
+            attributes_as_of = excluded.attributes_as_of, current_values = excluded.current_values, updated_at = excluded.updated_at;
+        """;
+
+    // The cached rows of a chunk's parcels, read in one statement before it is merged.
+    private static readonly string ReadCachedSql = $"""
+        SELECT id, {string.Join(", ", AttributeColumnNames)}, attributes_as_of, current_values FROM parcels
+        WHERE id IN (SELECT value FROM json_each($ids));
+        """;
 
     // Every column named with AS: SQLite leaves the name of an unaliased result column unspecified.
     private const string ParcelColumns = """
@@ -69,9 +67,9 @@ public sealed class ParcelStore(ScoringDatabase database)
         """;
 
     /// <summary>
-    /// Writes one chunk of a source's feed in one transaction: inserts or updates each parcel (null attributes
-    /// leave the cached ones), records every value in the history and makes it current unless the cache already
-    /// holds a value with a later <paramref name="asOf"/> (on the same date, the later receipt wins).
+    /// Writes one chunk of a source's feed in one transaction: inserts or updates each parcel, records every value in
+    /// the history, and makes a value or an attribute current unless the cache already holds one describing a later
+    /// date than <paramref name="asOf"/> (on the same date, the later receipt wins; null attributes leave the cached ones).
     /// </summary>
     /// <param name="source">The data source sending the chunk.</param>
     /// <param name="asOf">The date the chunk's values describe.</param>
@@ -87,62 +85,57 @@ public sealed class ParcelStore(ScoringDatabase database)
 
         return database.WriteAsync((connection, transaction, ct) =>
         {
-            var now = StoredText.Time(database.Time.GetUtcNow());
+            var received = database.Time.GetUtcNow();
+            var now = StoredText.Time(received);
             var asOfText = StoredText.Date(asOf);
 
-            // One prepared statement per shape, reused for every row of the chunk.
-            using var parcel = connection.CreateCommand();
-            parcel.Transaction = transaction;
-            parcel.CommandText = UpsertParcelSql;
-            var p = parcel.Parameters;
-            var id = p.Add("$id", SqliteType.Text);
-            var name = p.Add("$name", SqliteType.Text);
-            var enterpriseName = p.Add("$enterprise_name", SqliteType.Text);
-            var level = p.Add("$level", SqliteType.Integer);
-            var areaMu = p.Add("$area_mu", SqliteType.Real);
-            var unitId = p.Add("$unit_id", SqliteType.Text);
-            var street = p.Add("$street", SqliteType.Text);
-            var industryCode = p.Add("$industry_code", SqliteType.Text);
-            var insideDevelopmentBoundary = p.Add("$inside_development_boundary", SqliteType.Integer);
-            var inEcologicalRedLine = p.Add("$in_ecological_red_line", SqliteType.Integer);
-            var redevelopmentUnderway = p.Add("$redevelopment_underway", SqliteType.Integer);
-            var locallyReported = p.Add("$locally_reported", SqliteType.Integer);
-            var geometry = p.Add("$geometry", SqliteType.Text);
-            var attributesAsOf = p.Add("$attributes_as_of", SqliteType.Text);
-            p.Add("$as_of", SqliteType.Text).Value = asOfText;
-            p.Add("$now", SqliteType.Text).Value = now;
-            parcel.Prepare();
-            using var numbers = new ValueInsert(connection, transaction, NumericKind, "number", SqliteType.Real, source, asOfText, now);
-            using var categories = new ValueInsert(connection, transaction, CategoryKind, "category", SqliteType.Text, source, asOfText, now);
-            using var vetoes = new ValueInsert(connection, transaction, VetoKind, "veto", SqliteType.Integer, source, asOfText, now);
-
+            // 1. The cached rows of the chunk's parcels, in one statement; 2. the chunk merged into them in order.
+            var merged = ReadCached(connection, transaction, parcels);
             var values = 0;
             foreach (var write in parcels)
             {
                 ct.ThrowIfCancellationRequested();
-                id.Value = write.ParcelId;
-                name.Value = Nullable(write.Name);
-                enterpriseName.Value = Nullable(write.EnterpriseName);
-                level.Value = write.Level is { } l ? l : DBNull.Value;
-                areaMu.Value = write.AreaMu is { } area ? area : DBNull.Value;
-                unitId.Value = Nullable(write.UnitId);
-                street.Value = Nullable(write.Street);
-                industryCode.Value = Nullable(write.IndustryCode);
-                insideDevelopmentBoundary.Value = Flag(write.InsideDevelopmentBoundary);
-                inEcologicalRedLine.Value = Flag(write.InEcologicalRedLine);
-                redevelopmentUnderway.Value = Flag(write.RedevelopmentUnderway);
-                locallyReported.Value = Flag(write.LocallyReported);
-                geometry.Value = Nullable(write.Geometry);
-                attributesAsOf.Value = AttributeDates(p, asOfText);
-                parcel.ExecuteNonQuery();
+                var parcel = merged[write.ParcelId];
+                parcel.Receive(write, asOfText);
+                parcel.Values.Receive(write, source, asOf, received);
+                values += write.Indicators.Count + write.Categories.Count + write.Vetoes.Count;
+            }
 
-                // After the parcel row: the values' foreign key needs it.
+            // 3. Each parcel's row written once (before the values: their foreign key needs it).
+            using (var write = connection.CreateCommand())
+            {
+                write.Transaction = transaction;
+                write.CommandText = WriteParcelSql;
+                var p = write.Parameters;
+                var id = p.Add("$id", SqliteType.Text);
+                var attributes = AttributeColumnNames.Select((c, i) => p.Add("$" + c, AttributeTypes[i])).ToArray();
+                var dates = p.Add("$attributes_as_of", SqliteType.Text);
+                var packed = p.Add("$current_values", SqliteType.Blob);
+                p.Add("$now", SqliteType.Text).Value = now;
+                write.Prepare();
+                var scratch = new PackingScratch();
+                foreach (var parcel in merged.Values)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    id.Value = parcel.Id;
+                    for (var i = 0; i < attributes.Length; i++) attributes[i].Value = parcel.Attributes[i] ?? DBNull.Value;
+                    dates.Value = parcel.DatesJson();
+                    packed.Value = parcel.Values.Encode(scratch);
+                    write.ExecuteNonQuery();
+                }
+            }
+
+            // 4. Every value received, appended to the history in chunk order (so receipts follow it).
+            using var numbers = new ValueInsert(connection, transaction, NumericKind, "number", SqliteType.Real, source, asOfText, now);
+            using var categories = new ValueInsert(connection, transaction, CategoryKind, "category", SqliteType.Text, source, asOfText, now);
+            using var vetoes = new ValueInsert(connection, transaction, VetoKind, "veto", SqliteType.Integer, source, asOfText, now);
+            foreach (var write in parcels)
+            {
+                ct.ThrowIfCancellationRequested();
                 numbers.Insert(write.ParcelId, write.Indicators, static v => v);
                 categories.Insert(write.ParcelId, write.Categories, static v => v);
                 vetoes.Insert(write.ParcelId, write.Vetoes, static v => v ? True : False);
-                values += write.Indicators.Count + write.Categories.Count + write.Vetoes.Count;
             }
-            Repack(connection, transaction, [.. parcels.Select(w => w.ParcelId).Distinct(StringComparer.Ordinal)]);
             return new UpsertCounts(parcels.Count, values);
         }, cancellationToken);
     }
@@ -160,13 +153,13 @@ public sealed class ParcelStore(ScoringDatabase database)
             probe.Parameters.AddWithValue("$id", parcelId);
             if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null) return null;
         }
-        var found = Load(connection, "p.id = $id", "v.parcel_id = $id", "", c => c.Parameters.AddWithValue("$id", parcelId));
+        var found = Load(connection, "p.id = $id", "", c => c.Parameters.AddWithValue("$id", parcelId));
         return found.Count == 0 ? null : found[0];
     }
 
     /// <summary>
-    /// The cached parcels among <paramref name="parcelIds"/>, by id; ids not in the cache are left out. Costs two
-    /// queries whatever the number of ids.
+    /// The cached parcels among <paramref name="parcelIds"/>, by id; ids not in the cache are left out. Costs one
+    /// query (after a probe of the cache) whatever the number of ids.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, CachedParcel>> GetManyAsync(IReadOnlyList<string> parcelIds,
         CancellationToken cancellationToken = default)
@@ -181,10 +174,7 @@ public sealed class ParcelStore(ScoringDatabase database)
             if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null) return ReadOnlyDictionary<string, CachedParcel>.Empty;
         }
         var json = JsonSerializer.Serialize(parcelIds);
-        var found = Load(connection,
-            "p.id IN (SELECT value FROM json_each($ids))",
-            "v.parcel_id IN (SELECT value FROM json_each($ids))",
-            "", c => c.Parameters.AddWithValue("$ids", json));
+        var found = Load(connection, "p.id IN (SELECT value FROM json_each($ids))", "", c => c.Parameters.AddWithValue("$ids", json));
         return found.ToDictionary(p => p.ParcelId, StringComparer.Ordinal);
     }
 
@@ -244,7 +234,6 @@ public sealed class ParcelStore(ScoringDatabase database)
             {
                 batch = Load(connection,
                     $"{where} AND p.id > $after",
-                    $"v.parcel_id IN (SELECT p.id FROM parcels p WHERE {where} AND p.id > $after ORDER BY p.id LIMIT $limit)",
                     "LIMIT $limit",
                     c =>
                     {
@@ -284,63 +273,23 @@ public sealed class ParcelStore(ScoringDatabase database)
         return values;
     }
 
-    // Reads parcels with their packed current values in one statement (its own snapshot, no transaction to open). Parcels
-    // no feed chunk has touched since the values were first packed (migration 6) are read again with their rows from
-    // current_values, both statements in one read transaction.
-    private static List<CachedParcel> Load(SqliteConnection connection, string parcelWhere, string valueWhere,
-        string parcelLimit, Action<SqliteCommand> bind)
+    // Reads parcels with their packed current values in one statement (its own snapshot, no transaction to open).
+    private static List<CachedParcel> Load(SqliteConnection connection, string parcelWhere, string parcelLimit, Action<SqliteCommand> bind)
     {
         var sql = $"SELECT {ParcelColumns}, p.current_values AS current_values FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};";
-        var parcels = ReadPacked(connection, null, sql, bind, out var unpacked);
-        if (unpacked is null) return parcels;
-
-        using var transaction = connection.BeginTransaction(deferred: true);
-        parcels = ReadPacked(connection, transaction, sql, bind, out unpacked);
-        if (unpacked is null) return parcels;
-        var sets = new Dictionary<string, ValueSets>(StringComparer.Ordinal);
-        using (var command = Query(connection, transaction, $"SELECT {ValueColumns} FROM current_values v WHERE {valueWhere};", bind))
-        {
-            using var reader = command.ExecuteReader();
-            var rows = new ValueRows(reader);
-            while (reader.Read())
-            {
-                var (parcelId, kind, value) = rows.Read();
-                if (!sets.TryGetValue(parcelId, out var set)) sets.Add(parcelId, set = new ValueSets());
-                set.For(kind).Add(value.Code, value);
-            }
-        }
-        transaction.Commit();
-        var next = 0;
-        for (var i = 0; i < parcels.Count; i++)
-        {
-            if (parcels[i] is not null) continue;
-            var a = unpacked[next++];
-            parcels[i] = sets.TryGetValue(a.ParcelId, out var set)
-                ? new CachedParcel(a, Frozen(set.Indicators), Frozen(set.Categories), Frozen(set.Vetoes))
-                : new CachedParcel(a, ReadOnlyDictionary<string, CachedValue>.Empty,
-                    ReadOnlyDictionary<string, CachedValue>.Empty, ReadOnlyDictionary<string, CachedValue>.Empty);
-        }
-        return parcels;
-    }
-
-    // The parcels and their packed values; a parcel whose row holds none is left null in the list and its attributes
-    // are returned in unpacked (null when there is none).
-    private static List<CachedParcel> ReadPacked(SqliteConnection connection, SqliteTransaction? transaction, string sql,
-        Action<SqliteCommand> bind, out List<ParcelAttributes>? unpacked)
-    {
-        unpacked = null;
         var parcels = new List<CachedParcel>();
-        using var command = Query(connection, transaction, sql, bind);
+        using var command = Query(connection, null, sql, bind);
         using var reader = command.ExecuteReader();
         var columns = new AttributeColumns(reader);
         var packed = reader.GetOrdinal("current_values");
         while (reader.Read())
         {
             var attributes = columns.Read();
+            // Every row holds its packed values since migration 8; NULL would be a parcel without any.
             if (reader.IsDBNull(packed))
             {
-                (unpacked ??= []).Add(attributes);
-                parcels.Add(null!); // filled by the caller, keeping id order
+                parcels.Add(new CachedParcel(attributes, ReadOnlyDictionary<string, CachedValue>.Empty,
+                    ReadOnlyDictionary<string, CachedValue>.Empty, ReadOnlyDictionary<string, CachedValue>.Empty));
                 continue;
             }
             parcels.Add(new CachedParcel(attributes, (byte[])reader.GetValue(packed)));
@@ -348,32 +297,75 @@ public sealed class ParcelStore(ScoringDatabase database)
         return parcels;
     }
 
-    // Packs the current values of the parcels a chunk touched (as the trigger left them) into their rows.
-    private static void Repack(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> parcelIds)
+    // The cached rows of the chunk's parcels, each ready to take in the chunk; a parcel not cached yet starts empty.
+    // Keyed by id in the chunk's order of first appearance.
+    private static Dictionary<string, MergedParcel> ReadCached(SqliteConnection connection, SqliteTransaction transaction,
+        IReadOnlyList<ParcelWrite> parcels)
     {
-        var ids = JsonSerializer.Serialize(parcelIds);
-        var values = new Dictionary<string, List<(int Kind, CachedValue Value)>>(StringComparer.Ordinal);
-        using (var read = Query(connection, transaction, $"SELECT {ValueColumns} FROM current_values v WHERE v.parcel_id IN (SELECT value FROM json_each($ids)) ORDER BY v.parcel_id, v.kind, v.code;",
-            c => c.Parameters.AddWithValue("$ids", ids)))
+        var merged = new Dictionary<string, MergedParcel>(parcels.Count, StringComparer.Ordinal);
+        foreach (var write in parcels) merged.TryAdd(write.ParcelId, null!);
+        var ids = JsonSerializer.Serialize(merged.Keys);
+        using (var command = Query(connection, transaction, ReadCachedSql, c => c.Parameters.AddWithValue("$ids", ids)))
+        using (var reader = command.ExecuteReader())
         {
-            using var reader = read.ExecuteReader();
-            var rows = new ValueRows(reader);
+            var datesColumn = 1 + AttributeColumnNames.Length;
             while (reader.Read())
             {
-                var (parcelId, kind, value) = rows.Read();
-                if (!values.TryGetValue(parcelId, out var list)) values.Add(parcelId, list = []);
-                list.Add((Array.IndexOf(PackedValues.Kinds, kind), value));
+                var attributes = new object?[AttributeColumnNames.Length];
+                for (var i = 0; i < attributes.Length; i++) attributes[i] = reader.IsDBNull(1 + i) ? null : reader.GetValue(1 + i);
+                var dates = MergedParcel.ParseDates(reader.IsDBNull(datesColumn) ? null : reader.GetString(datesColumn));
+                var values = reader.IsDBNull(datesColumn + 1)
+                    ? CurrentValueSet.Empty()
+                    : CurrentValueSet.Read(((byte[])reader.GetValue(datesColumn + 1)).AsSpan());
+                var id = reader.GetString(0);
+                merged[id] = new MergedParcel(id, attributes, dates, values);
             }
         }
+        foreach (var id in merged.Keys)
+            if (merged[id] is null)
+                merged[id] = new MergedParcel(id, new object?[AttributeColumnNames.Length], new string?[AttributeColumnNames.Length], CurrentValueSet.Empty());
+        return merged;
+    }
+
+    /// <summary>
+    /// Migration 8: packs the current values of every parcel whose row holds none yet from the old per-value table
+    /// (current_values, which the migration then drops), in the migration's transaction, 1,000 parcels at a time so
+    /// that memory stays bounded whatever the size of the cache.
+    /// </summary>
+    internal static void PackFromValueTable(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var unpacked = new List<string>();
+        using (var ids = Query(connection, transaction, "SELECT id FROM parcels WHERE current_values IS NULL ORDER BY id;", _ => { }))
+        using (var reader = ids.ExecuteReader())
+            while (reader.Read()) unpacked.Add(reader.GetString(0));
+
+        using var read = Query(connection, transaction,
+            $"SELECT {ValueColumns} FROM current_values v WHERE v.parcel_id IN (SELECT value FROM json_each($ids)) ORDER BY v.parcel_id, v.kind, v.code;", _ => { });
+        var batchIds = read.Parameters.Add("$ids", SqliteType.Text);
         using var write = Query(connection, transaction, "UPDATE parcels SET current_values = $packed WHERE id = $id;", _ => { });
         var packed = write.Parameters.Add("$packed", SqliteType.Blob);
         var id = write.Parameters.Add("$id", SqliteType.Text);
-        write.Prepare();
-        foreach (var parcelId in parcelIds)
+        var scratch = new PackingScratch();
+        foreach (var batch in unpacked.Chunk(1000))
         {
-            id.Value = parcelId;
-            packed.Value = PackedValues.Encode(values.TryGetValue(parcelId, out var list) ? list : []);
-            write.ExecuteNonQuery();
+            var sets = new Dictionary<string, CurrentValueSet>(StringComparer.Ordinal);
+            batchIds.Value = JsonSerializer.Serialize(batch);
+            using (var reader = read.ExecuteReader())
+            {
+                var rows = new ValueRows(reader);
+                while (reader.Read())
+                {
+                    var (parcelId, kind, value) = rows.Read();
+                    if (!sets.TryGetValue(parcelId, out var set)) sets.Add(parcelId, set = CurrentValueSet.Empty());
+                    set.Add(Array.IndexOf(PackedValues.Kinds, kind), value);
+                }
+            }
+            foreach (var parcelId in batch)
+            {
+                id.Value = parcelId;
+                packed.Value = (sets.GetValueOrDefault(parcelId) ?? CurrentValueSet.Empty()).Encode(scratch);
+                write.ExecuteNonQuery();
+            }
         }
     }
 
@@ -404,20 +396,6 @@ public sealed class ParcelStore(ScoringDatabase database)
         return command;
     }
 
-    private static IReadOnlyDictionary<string, CachedValue> Frozen(Dictionary<string, CachedValue>? values) =>
-        values is null ? ReadOnlyDictionary<string, CachedValue>.Empty : values.AsReadOnly();
-
-    // The attribute dates of a new parcel: the chunk's as_of for every attribute it sets.
-    private static string AttributeDates(SqliteParameterCollection parameters, string asOf)
-    {
-        var set = AttributeColumnNames.Where(c => parameters["$" + c].Value is not DBNull).Select(c => $"\"{c}\":\"{asOf}\"");
-        return "{" + string.Join(",", set) + "}";
-    }
-
-    private static object Nullable(string? value) => value is null ? DBNull.Value : value;
-
-    private static object Flag(bool? value) => value is { } b ? (b ? 1 : 0) : DBNull.Value;
-
     private static void CheckWrite(ParcelWrite? write, int index)
     {
         const string param = "parcels";
@@ -447,10 +425,9 @@ public sealed class ParcelStore(ScoringDatabase database)
         if (string.IsNullOrEmpty(code)) throw new ArgumentException($"parcels[{index}] has an empty code.", param);
     }
 
-    // Inserts one parcel's values of one kind with one statement of up to MaxRows rows: one call into SQLite per
-    // parcel instead of one per value. Rows go in dictionary order, so receipts follow it; the trigger
-    // indicator_values_keep_current then makes each row current when it is newer. Commands are prepared once per
-    // row count and reused for the whole chunk.
+    // Appends one parcel's values of one kind to the history with one statement of up to MaxRows rows: one call into
+    // SQLite per parcel and kind instead of one per value. Rows go in dictionary order, so receipts follow it. Commands
+    // are prepared once per row count and reused for the whole chunk.
     private sealed class ValueInsert(SqliteConnection connection, SqliteTransaction transaction, string kind,
         string column, SqliteType valueType, string source, string asOf, string receivedAt) : IDisposable
     {
@@ -509,19 +486,78 @@ public sealed class ParcelStore(ScoringDatabase database)
         }
     }
 
-    private sealed class ValueSets
+    // A parcel while a chunk is merged into it: its attributes (as stored: text, integer or real; null when never
+    // received), the date each was set for, and its current values.
+    private sealed class MergedParcel(string id, object?[] attributes, string?[] dates, CurrentValueSet values)
     {
-        public Dictionary<string, CachedValue>? Indicators;
-        public Dictionary<string, CachedValue>? Categories;
-        public Dictionary<string, CachedValue>? Vetoes;
+        public string Id => id;
+        public object?[] Attributes => attributes;
+        public CurrentValueSet Values => values;
 
-        public Dictionary<string, CachedValue> For(string kind) => kind switch
+        // An attribute the write carries replaces the cached one unless that one describes a later date: an old feed
+        // replayed late never overwrites newer attributes (on the same date the later write wins). Unset attributes
+        // (null) leave the cached ones.
+        public void Receive(ParcelWrite write, string asOf)
         {
-            NumericKind => Indicators ??= new(StringComparer.Ordinal),
-            CategoryKind => Categories ??= new(StringComparer.Ordinal),
-            VetoKind => Vetoes ??= new(StringComparer.Ordinal),
-            _ => throw new InvalidOperationException($"Unknown value kind '{kind}' in the database."),
+            for (var i = 0; i < attributes.Length; i++)
+            {
+                var value = AttributeOf(write, i);
+                if (value is null) continue;
+                if (dates[i] is { } date && string.CompareOrdinal(asOf, date) < 0) continue;
+                attributes[i] = value;
+                dates[i] = asOf;
+            }
+        }
+
+        // attributes_as_of: {"column": "YYYY-MM-DD", …} for the attributes with a date.
+        public string DatesJson()
+        {
+            var json = new System.Text.StringBuilder("{");
+            for (var i = 0; i < dates.Length; i++)
+            {
+                if (dates[i] is not { } date) continue;
+                if (json.Length > 1) json.Append(',');
+                json.Append('"').Append(AttributeColumnNames[i]).Append("\":\"").Append(JsonEncodedText.Encode(date).Value).Append('"');
+            }
+            return json.Append('}').ToString();
+        }
+
+        // The dates of a cached row; NULL (a parcel written before migration 6) or a null entry leaves an attribute
+        // without one, so the next feed sets it.
+        public static string?[] ParseDates(string? json)
+        {
+            var dates = new string?[AttributeColumnNames.Length];
+            if (json is null) return dates;
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
+                var index = Array.IndexOf(AttributeColumnNames, reader.GetString());
+                reader.Read();
+                if (index >= 0 && reader.TokenType == JsonTokenType.String) dates[index] = reader.GetString();
+                else reader.Skip();
+            }
+            return dates;
+        }
+
+        private static object? AttributeOf(ParcelWrite w, int i) => i switch
+        {
+            0 => w.Name,
+            1 => w.EnterpriseName,
+            2 => w.Level is { } level ? (long)level : null,
+            3 => w.AreaMu,
+            4 => w.UnitId,
+            5 => w.Street,
+            6 => w.IndustryCode,
+            7 => Flag(w.InsideDevelopmentBoundary),
+            8 => Flag(w.InEcologicalRedLine),
+            9 => Flag(w.RedevelopmentUnderway),
+            10 => Flag(w.LocallyReported),
+            11 => w.Geometry,
+            _ => throw new ArgumentOutOfRangeException(nameof(i)),
         };
+
+        private static object? Flag(bool? value) => value is { } b ? (b ? 1L : 0L) : null;
     }
 
     // Reads a parcel's attributes by column name, resolved once per result set.

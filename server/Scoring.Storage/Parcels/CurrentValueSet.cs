@@ -1,0 +1,229 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Scoring.Storage.Parcels;
+
+/// <summary>
+/// One parcel's current values while a feed chunk is written: read from its packed row (layout version 1 of
+/// <see cref="PackedValues"/>), merged with the values the chunk brings, and packed again, so that the chunk writes
+/// each parcel's row once instead of keeping a row per value current.
+/// </summary>
+/// <remarks>
+/// The rule is the value log's: per kind and code, a received value replaces the current one unless the current one
+/// describes a later date. Every value a chunk brings was received after every value already stored, so on the same
+/// date the chunk's value wins, and within a chunk the later occurrence of a parcel wins.
+/// </remarks>
+internal sealed class CurrentValueSet
+{
+    private const byte Version = 1;
+
+    // Kind numbers as packed: 0 numeric, 1 category, 2 veto. Values are packed in the order the value table was read
+    // in before (kind name, then code): category, numeric, veto.
+    private static readonly int[] KindRank = [1, 0, 2];
+
+    private readonly List<CurrentValue> _values;
+    // (kind, code) → index in _values; built when a chunk's values meet values already there.
+    private Dictionary<(byte Kind, string Code), int>? _index;
+
+    private CurrentValueSet(List<CurrentValue> values) => _values = values;
+
+    /// <summary>A parcel with no current values yet.</summary>
+    public static CurrentValueSet Empty() => new([]);
+
+    /// <summary>Reads a parcel's packed row.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not packed values of layout version 1.</exception>
+    public static CurrentValueSet Read(ReadOnlySpan<byte> packed)
+    {
+        var at = 0;
+        if (packed.Length == 0 || packed[at++] != Version) throw new InvalidDataException("packed values of an unknown version");
+        var strings = new string[ReadVarInt(packed, ref at)];
+        for (var i = 0; i < strings.Length; i++)
+        {
+            var length = ReadVarInt(packed, ref at);
+            strings[i] = Encoding.UTF8.GetString(packed.Slice(at, length));
+            at += length;
+        }
+        var count = ReadVarInt(packed, ref at);
+        var values = new List<CurrentValue>(count + 8);
+        for (var i = 0; i < count; i++)
+        {
+            var kind = packed[at++];
+            var code = strings[ReadVarInt(packed, ref at)];
+            double number = 0;
+            string? category = null;
+            var veto = false;
+            switch (kind)
+            {
+                case 0:
+                    number = BinaryPrimitives.ReadDoubleLittleEndian(packed.Slice(at, 8));
+                    at += 8;
+                    break;
+                case 1:
+                    category = strings[ReadVarInt(packed, ref at)];
+                    break;
+                case 2:
+                    veto = packed[at++] != 0;
+                    break;
+                default:
+                    throw new InvalidDataException($"packed value of unknown kind {kind}");
+            }
+            var source = strings[ReadVarInt(packed, ref at)];
+            var asOf = BinaryPrimitives.ReadInt32LittleEndian(packed.Slice(at, 4));
+            var received = BinaryPrimitives.ReadInt64LittleEndian(packed.Slice(at + 4, 8));
+            at += 12;
+            values.Add(new CurrentValue(kind, code, number, category, veto, source, asOf, received));
+        }
+        return new CurrentValueSet(values);
+    }
+
+    /// <summary>Takes in one parcel's values of a chunk, received now, by the rule above.</summary>
+    public void Receive(ParcelWrite write, string source, DateOnly asOf, DateTimeOffset receivedAt)
+    {
+        var day = asOf.DayNumber;
+        var ticks = receivedAt.UtcTicks;
+        // A parcel met for the first time: its codes are unique per kind (dictionary keys), nothing to look up.
+        var fresh = _values.Count == 0;
+        if (!fresh) EnsureIndex();
+        foreach (var (code, number) in write.Indicators) Put(fresh, new(0, code, number, null, false, source, day, ticks));
+        foreach (var (code, category) in write.Categories) Put(fresh, new(1, code, 0, category, false, source, day, ticks));
+        foreach (var (code, veto) in write.Vetoes) Put(fresh, new(2, code, 0, null, veto, source, day, ticks));
+    }
+
+    /// <summary>Adds one value as it was stored (a migration packing rows of the old value table).</summary>
+    public void Add(int kind, CachedValue value) => _values.Add(new((byte)kind, value.Code, value.Number ?? 0, value.Category,
+        value.Veto ?? false, value.Source, value.AsOf.DayNumber, value.ReceivedAt.UtcTicks));
+
+    /// <summary>Packs the set in layout version 1, ordered by kind name and code; byte for byte what <see cref="PackedValues.Encode"/> writes for the same order.</summary>
+    /// <param name="scratch">Reused from parcel to parcel of a chunk.</param>
+    public byte[] Encode(PackingScratch scratch)
+    {
+        Sort();
+        var strings = scratch.Strings;
+        strings.Clear();
+        int Index(string s)
+        {
+            if (!strings.TryGetValue(s, out var i)) strings.Add(s, i = strings.Count);
+            return i;
+        }
+        foreach (var v in _values)
+        {
+            Index(v.Code);
+            Index(v.Source);
+            if (v.Kind == 1) Index(v.Category!);
+        }
+
+        var buffer = scratch.Buffer;
+        buffer.ResetWrittenCount();
+        Byte(buffer, Version);
+        VarInt(buffer, strings.Count);
+        foreach (var s in strings.Keys)
+        {
+            var bytes = Encoding.UTF8.GetByteCount(s);
+            VarInt(buffer, bytes);
+            Encoding.UTF8.GetBytes(s, buffer.GetSpan(bytes));
+            buffer.Advance(bytes);
+        }
+        VarInt(buffer, _values.Count);
+        foreach (var v in _values)
+        {
+            Byte(buffer, v.Kind);
+            VarInt(buffer, strings[v.Code]);
+            switch (v.Kind)
+            {
+                case 0:
+                    BinaryPrimitives.WriteDoubleLittleEndian(buffer.GetSpan(8), v.Number);
+                    buffer.Advance(8);
+                    break;
+                case 1:
+                    VarInt(buffer, strings[v.Category!]);
+                    break;
+                default:
+                    Byte(buffer, v.Veto ? (byte)1 : (byte)0);
+                    break;
+            }
+            VarInt(buffer, strings[v.Source]);
+            var span = buffer.GetSpan(12);
+            BinaryPrimitives.WriteInt32LittleEndian(span, v.AsOfDay);
+            BinaryPrimitives.WriteInt64LittleEndian(span[4..], v.ReceivedTicks);
+            buffer.Advance(12);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private void Put(bool fresh, CurrentValue value)
+    {
+        if (fresh)
+        {
+            _values.Add(value);
+            return;
+        }
+        if (_index!.TryGetValue((value.Kind, value.Code), out var i))
+        {
+            // An older date never wins; the same date does (this value was received later).
+            if (value.AsOfDay >= _values[i].AsOfDay) _values[i] = value;
+            return;
+        }
+        _index.Add((value.Kind, value.Code), _values.Count);
+        _values.Add(value);
+    }
+
+    private void EnsureIndex()
+    {
+        if (_index is not null && _index.Count == _values.Count) return;
+        _index ??= new Dictionary<(byte, string), int>(_values.Count + 8);
+        _index.Clear();
+        for (var i = 0; i < _values.Count; i++) _index[(_values[i].Kind, _values[i].Code)] = i;
+    }
+
+    private void Sort()
+    {
+        if (_values.Count < 2) return;
+        _values.Sort(static (a, b) => a.Kind == b.Kind ? string.CompareOrdinal(a.Code, b.Code) : KindRank[a.Kind].CompareTo(KindRank[b.Kind]));
+        _index = null; // positions moved
+    }
+
+    private static void Byte(ArrayBufferWriter<byte> buffer, byte value)
+    {
+        buffer.GetSpan(1)[0] = value;
+        buffer.Advance(1);
+    }
+
+    private static void VarInt(ArrayBufferWriter<byte> buffer, int value)
+    {
+        var v = (uint)value;
+        while (v >= 0x80)
+        {
+            Byte(buffer, (byte)(v | 0x80));
+            v >>= 7;
+        }
+        Byte(buffer, (byte)v);
+    }
+
+    private static int ReadVarInt(ReadOnlySpan<byte> packed, ref int at)
+    {
+        uint result = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            var b = packed[at++];
+            result |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80) return checked((int)result);
+        }
+        throw new InvalidDataException("malformed packed values");
+    }
+
+    // One current value as packed: the kind's payload in Number, Category or Veto, the date as a day number, the
+    // receipt time in UTC ticks.
+    private readonly record struct CurrentValue(byte Kind, string Code, double Number, string? Category, bool Veto, string Source,
+        int AsOfDay, long ReceivedTicks);
+}
+
+/// <summary>The string table and buffer <see cref="CurrentValueSet.Encode"/> reuses from parcel to parcel of a chunk.</summary>
+internal sealed class PackingScratch
+{
+    /// <summary>String → its number in the packed string table.</summary>
+    public Dictionary<string, int> Strings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The bytes being packed.</summary>
+    public ArrayBufferWriter<byte> Buffer { get; } = new(2048);
+}
