@@ -270,7 +270,7 @@ public sealed class ChunkMergeTests : IDisposable
         foreach (var n in new[] { 0, 999, 1000, 1499 })
             Assert.Equal(n, (await store.GetAsync($"B{n:D4}"))!.Indicators["far"].Number);
         var streamed = 0;
-        await foreach (var parcel in store.StreamAllAsync()) streamed += parcel.Indicators.Count;
+        await foreach (var batch in store.StreamAllAsync()) streamed += batch.Sum(parcel => parcel.Indicators.Count);
         Assert.Equal(1500, streamed);
     }
 
