@@ -174,8 +174,10 @@ public sealed partial class ScoringDatabase : IDisposable
         var fault = StorageFaultException.From(exception);
         if (fault?.Fault == StorageFault.Corrupt) _corruptSeen = true;
         if (fault?.Fault == StorageFault.Full) _fullSeen = true;
-        // Pooled readers may hold a deleted or replaced file open: they reopen the path once it is back.
-        if (fault?.Fault == StorageFault.Missing) SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        // Pooled readers may hold a deleted or replaced file open: they reopen the path once it is back. Readers
+        // that opened a read-only file keep SQLite's shared-memory index of it read-only, which would hold back
+        // even a writer that can open the file again: they go too.
+        if (fault?.Fault is StorageFault.Missing or StorageFault.ReadOnly) SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         return fault;
     }
 
