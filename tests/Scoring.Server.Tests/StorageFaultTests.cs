@@ -225,7 +225,10 @@ public sealed class StorageFaultTests : IAsyncLifetime
     {
         var (app, channel) = await Start($"Data Source={DatabasePath}");
         await Fill(channel);
+        // Disposed, not only stopped: its connections close, so none can keep the checkpoint from reaching the file.
         await app.StopAsync();
+        await app.DisposeAsync();
+        _apps.Remove(app);
         SqliteConnection.ClearAllPools();
         Damage(DatabasePath);
 
