@@ -62,6 +62,11 @@ public sealed partial class ScoringDatabase : IDisposable
     // and a full database (cleared by the next committed write).
     private volatile bool _corruptSeen;
     private volatile bool _fullSeen;
+    // The database's identity (migration 8; backups carry it) and the file (device, inode) at the path when it was
+    // opened or last taken back: a new physical connection first checks that the path still names this database.
+    private string? _identity;
+    private FileIdentity? _file;
+    private readonly object _admitting = new();
 
     /// <summary>Opens (creating if needed) the database and migrates it to <see cref="LatestSchemaVersion"/>.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=data/scoring.db</c>.</param>
@@ -117,6 +122,7 @@ public sealed partial class ScoringDatabase : IDisposable
                 // block the writer nor each other.
                 if (!inMemory) Execute(connection, "PRAGMA journal_mode = WAL;");
                 SchemaVersion = SchemaMigrations.Apply(connection, _dataSource, schemaVersion);
+                if (!inMemory) _identity = Identity(connection);
             }
             finally
             {
@@ -132,7 +138,11 @@ public sealed partial class ScoringDatabase : IDisposable
         {
             _writeLock.Release();
         }
-        if (!inMemory) _checkpoints = new Timer(Checkpoint, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        if (!inMemory)
+        {
+            _file = FileIdentity.Of(_dataSource);
+            _checkpoints = new Timer(Checkpoint, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        }
     }
 
     /// <summary>The newest schema version this build knows: the number of its migrations.</summary>
@@ -177,8 +187,10 @@ public sealed partial class ScoringDatabase : IDisposable
         var fault = StorageFaultException.From(exception);
         if (fault?.Fault == StorageFault.Corrupt) _corruptSeen = true;
         if (fault?.Fault == StorageFault.Full) _fullSeen = true;
-        // Pooled readers may hold a deleted or replaced file open: they reopen the path once it is back.
-        if (fault?.Fault == StorageFault.Missing) SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        // Pooled readers may hold a deleted or replaced file open: they reopen the path once it is back. Readers
+        // that opened a read-only file keep SQLite's shared-memory index of it read-only, which would hold back
+        // even a writer that can open the file again: they go too.
+        if (fault?.Fault is StorageFault.Missing or StorageFault.ReadOnly) SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         return fault;
     }
 
@@ -300,6 +312,8 @@ public sealed partial class ScoringDatabase : IDisposable
             var handle = connection.Handle!;
             if (!Configured.TryGetValue(handle, out _))
             {
+                // Before it reads anything, a new physical connection checks that the path still names this database.
+                Admit(connection);
                 Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
                 Configured.AddOrUpdate(handle, Marker);
             }
@@ -324,8 +338,9 @@ public sealed partial class ScoringDatabase : IDisposable
         Execute(connection, $"PRAGMA journal_size_limit = {WalLimitBytes / 4};");
         _appliedMaxPageCount = null;
         // After a fault the path may name another file: take it only if it is this service's database (a restored
-        // backup), never a foreign or empty one.
-        if (_walPath is not null && SchemaVersion > 0 && Scalar(connection, "PRAGMA user_version;") < SchemaVersion)
+        // backup), never a foreign or empty one, nor another database with the same schema.
+        if (_walPath is not null && SchemaVersion > 0 && (Scalar(connection, "PRAGMA user_version;") < SchemaVersion
+            || _identity is not null && Identity(connection) != _identity))
         {
             connection.Dispose();
             throw new StorageFaultException(StorageFault.Missing, StorageFaultException.Describe(StorageFault.Missing,
@@ -372,6 +387,39 @@ public sealed partial class ScoringDatabase : IDisposable
         if (moved)
             throw new StorageFaultException(StorageFault.Missing, StorageFaultException.Describe(StorageFault.Missing,
                 "the file open is no longer at its path"));
+    }
+
+    // A new physical connection, before it reads: when the path names another file than the one opened (a backup put
+    // back, a file moved in), it is taken only if no -wal or -shm is beside it, since those may be the old file's and
+    // SQLite would read (and checkpoint) the old file's pages into it, and only if it holds this database's identity.
+    // Then it becomes the file every later connection must find. Not while the constructor opens the file.
+    private void Admit(SqliteConnection connection)
+    {
+        if (_walPath is null || _file is null) return;
+        lock (_admitting)
+        {
+            var now = FileIdentity.Of(_dataSource);
+            // Gone (SQLite's open then fails), the same file, or no way to tell (the writer still checks the identity).
+            if (now is null || now == _file) return;
+            if (File.Exists(_walPath) || File.Exists(_dataSource + "-shm"))
+                throw new StorageFaultException(StorageFault.Missing, StorageFaultException.Describe(StorageFault.Missing,
+                    $"another file is at the path, with a -wal or -shm beside it that may be the old file's; remove {_walPath} and {_dataSource}-shm to take it"));
+            if (_identity is not null && Identity(connection) != _identity)
+                throw new StorageFaultException(StorageFault.Missing, StorageFaultException.Describe(StorageFault.Missing,
+                    "the file at the path is not this service's database"));
+            _file = now;
+            // Pooled readers may still hold the old file: they go, and later reads open the one taken back.
+            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        }
+    }
+
+    // The database's identity, or null for a schema without one (or a file that is not this service's).
+    private static string? Identity(SqliteConnection connection)
+    {
+        if (Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'database_identity';") == 0) return null;
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT identity FROM database_identity WHERE id = 1;";
+        return command.ExecuteScalar() as string;
     }
 
     private static void QuickCheck(SqliteConnection connection)
@@ -457,6 +505,8 @@ public sealed partial class ScoringDatabase : IDisposable
             // Past half the bound the writes run RESTART checkpoints, which a PASSIVE one here would only make busy.
             if (WalBytes() > WalLimitBytes / 2) return;
             _checkpointer ??= Open(pooled: false);
+            // A checkpointer on a deleted or replaced file goes at once, not when a later fault happens to close it.
+            EnsureInPlace(_checkpointer);
             Execute(_checkpointer, "PRAGMA wal_checkpoint(PASSIVE);");
         }
         catch (Exception e) when (e is SqliteException or StorageFaultException or IOException)
@@ -495,5 +545,37 @@ public sealed partial class ScoringDatabase : IDisposable
         _keepAlive?.Dispose();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
+    }
+}
+
+/// <summary>A file's device and inode, from statx(2) on Linux; null elsewhere or when the path names no file.</summary>
+internal readonly record struct FileIdentity(ulong Device, ulong Inode)
+{
+    private const int AtCurrentDirectory = -100;
+    private const uint InodeMask = 0x100; // STATX_INO; the device numbers are always filled in
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
+
+    private static bool s_available = OperatingSystem.IsLinux();
+
+    /// <summary>The identity of the file at <paramref name="path"/>, or null.</summary>
+    public static FileIdentity? Of(string path)
+    {
+        if (!s_available) return null;
+        var buffer = new byte[256]; // struct statx: the same layout on every Linux architecture
+        try
+        {
+            if (Statx(AtCurrentDirectory, path, 0, InodeMask, buffer) != 0) return null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_available = false;
+            return null;
+        }
+        var inode = BitConverter.ToUInt64(buffer, 32);
+        var major = BitConverter.ToUInt32(buffer, 136);
+        var minor = BitConverter.ToUInt32(buffer, 140);
+        return new FileIdentity(((ulong)major << 32) | minor, inode);
     }
 }

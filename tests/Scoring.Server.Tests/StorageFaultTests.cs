@@ -96,18 +96,19 @@ public sealed class StorageFaultTests : IAsyncLifetime
                 try
                 {
                     await scoring.EvaluateParcelAsync(Recorded($"DEL-{i}"));
-                    answered.Add((started, StatusCode.OK, null));
+                    lock (answered) answered.Add((started, StatusCode.OK, null));
                 }
                 catch (RpcException e)
                 {
-                    answered.Add((started, e.StatusCode, e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason));
+                    lock (answered) answered.Add((started, e.StatusCode, e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason));
                 }
             }
         });
-        await Task.Delay(300);
+        // Polled, not slept: a loaded machine may take long over the first calls.
+        await Until(() => { lock (answered) return answered.Count(a => a.Status == StatusCode.OK) >= 3; });
         Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true);
         Interlocked.Exchange(ref deletedAt, Stopwatch.GetTimestamp());
-        await Task.Delay(300);
+        await Until(() => { lock (answered) return answered.Count(a => a.Started > deletedAt) >= 3; });
         await stop.CancelAsync();
         await writer;
 
@@ -179,21 +180,22 @@ public sealed class StorageFaultTests : IAsyncLifetime
         Assert.Equal(300, call.ResponseStream.Current.Accepted);
     }
 
-    // Copies the WAL into the file, then writes garbage over 8 pages (4 KiB each) in its middle.
-    private void Damage()
+    // Copies the WAL into the file, then writes garbage over every page (4 KiB each) but the first, so that whichever
+    // table a call reads next is damaged: only pages a connection has cached already can escape.
+    internal static void Damage(string databasePath)
     {
-        using (var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        using (var raw = new SqliteConnection($"Data Source={databasePath};Pooling=False"))
         {
             raw.Open();
             using var command = raw.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
             command.ExecuteNonQuery();
         }
-        var length = new FileInfo(DatabasePath).Length;
+        var length = new FileInfo(databasePath).Length;
         Assert.True(length >= 64 * 4096, $"the file has only {length} bytes");
-        using var file = new FileStream(DatabasePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-        file.Position = length / 2 / 4096 * 4096;
-        file.Write(Enumerable.Repeat((byte)0xA5, 8 * 4096).ToArray());
+        using var file = new FileStream(databasePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        file.Position = 4096;
+        file.Write(Enumerable.Repeat((byte)0xA5, (int)(length - 4096)).ToArray());
     }
 
     [Fact]
@@ -203,7 +205,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
         await Fill(channel);
         Assert.Equal(ServingStatus.Serving, await Health(channel));
 
-        Damage();
+        Damage(DatabasePath);
 
         // Whichever call first meets a damaged page answers STORAGE_CORRUPT: the same feed again (a write over
         // every parcel's rows), then every parcel read back.
@@ -223,9 +225,12 @@ public sealed class StorageFaultTests : IAsyncLifetime
     {
         var (app, channel) = await Start($"Data Source={DatabasePath}");
         await Fill(channel);
+        // Disposed, not only stopped: its connections close, so none can keep the checkpoint from reaching the file.
         await app.StopAsync();
+        await app.DisposeAsync();
+        _apps.Remove(app);
         SqliteConnection.ClearAllPools();
-        Damage();
+        Damage(DatabasePath);
 
         var (exit, output, errors) = await RunServer($"Data Source={DatabasePath}");
 
@@ -247,6 +252,17 @@ public sealed class StorageFaultTests : IAsyncLifetime
         Assert.DoesNotContain("Exception", output);
         var line = Assert.Single(errors);
         Assert.StartsWith($"scoring: cannot start: the data directory {Path.Combine(_directory, "data")} cannot be created", line);
+    }
+
+    // Polls a condition every 10 ms for at most 30 seconds.
+    private static async Task Until(Func<bool> condition)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30)) throw new Xunit.Sdk.XunitException("waited 30 s for the recorded evaluations");
+            await Task.Delay(10);
+        }
     }
 
     // Repeats a write until it fails (at most 1,000 times).

@@ -226,7 +226,7 @@ public sealed class ChunkMergeTests : IDisposable
 
         var database = _temp.Open();
 
-        Assert.Equal(8, database.SchemaVersion);
+        Assert.Equal(ScoringDatabase.LatestSchemaVersion, database.SchemaVersion);
         Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM parcels WHERE current_values IS NULL;"));
         Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('current_values', 'indicator_values_keep_current');"));
         Assert.Equal(packedBefore, PackedHex("P-NEW"));

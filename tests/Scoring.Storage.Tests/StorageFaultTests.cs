@@ -67,6 +67,77 @@ public sealed class StorageFaultTests : IDisposable
         Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM sqlite_master WHERE name = 'management_units';"));
     }
 
+    // Moves a database file with its -wal and -shm (those that exist) to another name.
+    private static void MoveSet(string from, string to)
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            if (File.Exists(from + suffix)) File.Move(from + suffix, to + suffix);
+    }
+
+    [Fact]
+    public async Task A_fresh_database_of_this_service_put_at_the_path_is_refused_as_missing_and_the_original_put_back_takes_writes_again()
+    {
+        var database = _temp.Open();
+        var units = new UnitStore(database);
+        await units.UpsertAsync([Unit("U1")]);
+        // Another database with the same schema: only its identity tells it from this one.
+        var fresh = Path.Combine(_temp.Directory, "fresh.db");
+        new ScoringDatabase($"Data Source={fresh}").Dispose();
+        var aside = Path.Combine(_temp.Directory, "aside.db");
+
+        MoveSet(_temp.FilePath, aside);
+        File.Move(fresh, _temp.FilePath);
+
+        Assert.Equal(StorageFault.Missing, (await Assert.ThrowsAsync<StorageFaultException>(() => units.UpsertAsync([Unit("U2")]))).Fault);
+        Assert.Equal(StorageFault.Missing, (await Assert.ThrowsAsync<StorageFaultException>(() => units.UpsertAsync([Unit("U3")]))).Fault);
+        Assert.Equal(StorageFault.Missing, (await database.ProbeAsync())?.Fault);
+        // Refused before SQLite read it: no -wal or -shm was made for it.
+        Assert.False(File.Exists(_temp.FilePath + "-wal"));
+        Assert.False(File.Exists(_temp.FilePath + "-shm"));
+
+        File.Move(_temp.FilePath, fresh);
+        MoveSet(aside, _temp.FilePath);
+        Assert.Null(await database.ProbeAsync());
+        await units.UpsertAsync([Unit("U4")]);
+        Assert.Equal(["U1", "U4"], (await units.ListAllAsync()).Select(u => u.UnitId));
+        using var other = new SqliteConnection($"Data Source={fresh};Pooling=False");
+        other.Open();
+        using var count = other.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM management_units;";
+        Assert.Equal(0L, count.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task A_backup_put_at_the_path_beside_the_old_files_wal_is_refused_until_the_wal_and_shm_are_removed_then_taken_back()
+    {
+        var database = _temp.Open();
+        var units = new UnitStore(database);
+        await units.UpsertAsync([Unit("U1")]);
+        var backup = Path.Combine(_temp.Directory, "backup.db");
+        using (var raw = _temp.Raw())
+        using (var command = raw.CreateCommand())
+        {
+            command.CommandText = $"VACUUM INTO '{backup}';";
+            command.ExecuteNonQuery();
+        }
+        Assert.True(File.Exists(_temp.FilePath + "-wal"));
+
+        // Only the main file is replaced: the -wal beside it is the old file's, and SQLite would read it into the copy.
+        File.Move(backup, _temp.FilePath, overwrite: true);
+
+        // The write on the file opened before is refused (it moved), and so is the file now at the path.
+        Assert.Equal(StorageFault.Missing, (await Assert.ThrowsAsync<StorageFaultException>(() => units.UpsertAsync([Unit("U2")]))).Fault);
+        var refused = await database.ProbeAsync();
+        Assert.Equal(StorageFault.Missing, refused?.Fault);
+        Assert.Contains($"remove {_temp.FilePath}-wal", refused!.Message);
+
+        File.Delete(_temp.FilePath + "-wal");
+        File.Delete(_temp.FilePath + "-shm");
+        Assert.Null(await database.ProbeAsync());
+        await units.UpsertAsync([Unit("U3")]);
+        Assert.Equal(["U1", "U3"], (await units.ListAllAsync()).Select(u => u.UnitId));
+    }
+
     [Fact]
     public async Task A_full_database_refuses_the_write_that_does_not_fit_keeps_reads_and_takes_writes_again_once_the_limit_is_raised()
     {
