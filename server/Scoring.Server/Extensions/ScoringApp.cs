@@ -80,6 +80,9 @@ public static class ScoringApp
         builder.Services.AddSingleton(defaultModel);
         if (loadInBackground) builder.Services.AddHostedService<ModelLoader>();
 
+        // After every gRPC registration: a request that does not parse is INVALID_ARGUMENT, not UNKNOWN.
+        MalformedRequests.Replace(builder.Services);
+
         var app = builder.Build();
         app.UseStartingGate();
         app.UseMessageSizeDetails(limits.MaxMessageBytes);

@@ -52,9 +52,17 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
             }
             var size = chunk.Parcels.Count + (chunk.Columns?.Rows.Count ?? 0);
             if (size > MaxChunkParcels)
-                throw RichErrors.InvalidArgument(
-                    [new FieldViolation("parcels", $"chunk {chunkIndex} carries {size} parcels; at most {MaxChunkParcels} are allowed per chunk")],
-                    RichErrors.Reasons.InvalidRequest).ToRpcException();
+            {
+                // Refused alone, like an UpsertParcels chunk: the stream goes on with the next chunk.
+                await responseStream.WriteAsync(new BatchEvaluateResponse
+                {
+                    ChunkError = RichErrors.InvalidArgument(
+                        [new FieldViolation("parcels", $"chunk {chunkIndex} carries {size} parcels; at most {MaxChunkParcels} are allowed per chunk")],
+                        RichErrors.Reasons.InvalidRequest),
+                }, token);
+                chunkIndex++;
+                continue;
+            }
 
             var facts = new ParcelFacts[size];
             for (var i = 0; i < chunk.Parcels.Count; i++) facts[i] = chunk.Parcels[i].ToFacts();
@@ -65,7 +73,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
             }
             results!.Start(chunk.Parcels.Count);
             await evaluations.EvaluateAsync(session, facts, results, token);
-            await responseStream.WriteAsync(results.Response, token);
+            await ReplySize.WriteChunkAsync(responseStream, results.Response, token);
             chunkIndex++;
         }
     }
