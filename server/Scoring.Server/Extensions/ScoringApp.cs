@@ -30,6 +30,7 @@ public static class ScoringApp
         var configuration = builder.Configuration;
         ConfigureDefaultEndpoints(builder);
         var limits = configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+        var metricsOptions = configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
         var defaultModel = ModelDocument.Parse(File.ReadAllText(
             configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
         ModelCompiler.Compile(defaultModel); // refuse to start on a broken default model
@@ -84,8 +85,10 @@ public static class ScoringApp
         MalformedRequests.Replace(builder.Services);
 
         var app = builder.Build();
+        app.UseMetricsPort(metricsOptions);
         app.UseStartingGate();
         app.UseMessageSizeDetails(limits.MaxMessageBytes);
+        app.UseRestBodyLimit(limits.MaxMessageBytes);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -98,7 +101,7 @@ public static class ScoringApp
         app.MapGrpcService<OperationsGrpcService>().RequireRateLimiting(Limits.PerCaller);
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapMetrics(metricsOptions);
         app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService, OperationsService; REST/JSON under /v1, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
             .AllowAnonymous();
         app.WarnIfOpen();

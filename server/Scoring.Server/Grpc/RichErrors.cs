@@ -128,6 +128,17 @@ internal static class RichErrors
         },
     };
 
+    /// <summary>
+    /// Refuses a request whose free text (a note, an expert's name) is too long or holds control characters:
+    /// INVALID_ARGUMENT naming each such field (see <see cref="ParcelText"/>).
+    /// </summary>
+    public static void RequireText(params (string Field, string? Value, int MaxLength, bool MultiLine)[] fields)
+    {
+        var violations = new List<FieldViolation>();
+        foreach (var (field, value, max, multiLine) in fields) ParcelText.Check(field, value, max, violations, multiLine: multiLine);
+        if (violations.Count > 0) throw InvalidArgument(violations, Reasons.InvalidRequest).ToRpcException();
+    }
+
     /// <summary>Runs a store listing; a bad page token or size becomes INVALID_ARGUMENT naming the field.</summary>
     public static async Task<T> ListPage<T>(Func<Task<T>> list)
     {

@@ -83,6 +83,9 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
     {
         var token = context.CancellationToken;
         var requestId = RequestIds.Identify(request, request.RequestId, r => r.RequestId = "");
+        RichErrors.RequireText([("note", request.Note, ParcelText.MaxNoteLength, true),
+            .. (request.SourceCase == UpdateWeightsRequest.SourceOneofCase.Judgments ? request.Judgments.Matrices : [])
+                .Select((m, i) => ($"judgments.matrices[{i}].expert", (string?)m.Expert, ParcelText.MaxExpertLength, false))]);
         var baseModel = await ResolveModelAsync(request.BaseVersion, token);
         var options = new UpdateOptions(request.DryRun, request.Activate, context.CallerName(), request.Note,
             request.ExpectedActiveVersion.Length > 0 ? request.ExpectedActiveVersion : null, request.ImpactParcelLimit, requestId);
