@@ -32,9 +32,15 @@ internal sealed class BatchEvaluation(ScoringClient client, IAsyncEnumerable<Par
         var completed = false;
         try
         {
+            // A chunk's results may come in several responses (each but the last marked chunk_continues).
+            var gathered = new List<BatchResult>();
             while (await ReceiveAsync(call.ResponseStream, cancellationToken, stop.Token).ConfigureAwait(false))
             {
-                var results = InInputOrder(call.ResponseStream.Current);
+                var response = call.ResponseStream.Current;
+                gathered.AddRange(response.Results);
+                if (response.ChunkContinues) continue;
+                var results = InInputOrder(gathered, response.ChunkError);
+                gathered = [];
                 _window.Release();
                 for (var i = 0; i < results.Count; i++)
                 {
@@ -73,13 +79,16 @@ internal sealed class BatchEvaluation(ScoringClient client, IAsyncEnumerable<Par
         }
     }
 
-    // The answer's results in the order of the chunk's input, checked against the parcels sent.
-    private IReadOnlyList<BatchResult> InInputOrder(BatchEvaluateResponse response)
+    // The answer's results in the order of the chunk's input, checked against the parcels sent. A chunk refused as a
+    // whole gives each of its parcels that refusal.
+    private IReadOnlyList<BatchResult> InInputOrder(List<BatchResult> answered, Google.Rpc.Status? chunkError)
     {
         if (!_unanswered.TryDequeue(out var chunk))
             throw new InvalidOperationException("the server answered more chunks than were sent");
         var sent = chunk.Parcels;
-        IReadOnlyList<BatchResult> results = response.Results;
+        if (chunkError is not null && answered.Count == 0)
+            return [.. sent.Select(p => new BatchResult { ParcelId = p.ParcelId, Error = chunkError })];
+        IReadOnlyList<BatchResult> results = answered;
         if (results.Count != sent.Count)
             throw new InvalidOperationException($"the server answered a chunk of {sent.Count} parcels with {results.Count} results");
         if (chunk.AnswerOrder is { } order)

@@ -71,16 +71,20 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
-    public async Task Oversized_chunk_is_INVALID_ARGUMENT()
+    public async Task Oversized_chunk_is_refused_with_its_own_INVALID_ARGUMENT()
     {
         using var call = Client.BatchEvaluate();
         var request = new BatchEvaluateRequest();
         var parcel = new ParcelInput { ParcelId = "x" };
         for (var i = 0; i < 10_001; i++) request.Parcels.Add(parcel);
         await call.RequestStream.WriteAsync(request);
-        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
-        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal("parcels", ex.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Single().Field);
+        Assert.True(await call.ResponseStream.MoveNext());
+        var refused = call.ResponseStream.Current;
+        Assert.Empty(refused.Results);
+        Assert.Equal((int)Google.Rpc.Code.InvalidArgument, refused.ChunkError.Code);
+        Assert.Equal("parcels", refused.ChunkError.GetDetail<BadRequest>().FieldViolations.Single().Field);
+        await call.RequestStream.CompleteAsync();
+        Assert.False(await call.ResponseStream.MoveNext());
     }
 
     private static ParcelColumns Columnar(IEnumerable<ParcelInput> parcels)

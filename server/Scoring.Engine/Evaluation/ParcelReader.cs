@@ -188,7 +188,13 @@ public static class ParcelReader
         vector.ValueOrigins[index] = origin;
     }
 
-    /// <summary>Checks the parcel's own fields: id, level, area and industry code.</summary>
+    /// <summary>
+    /// The largest area a parcel may have, in 亩 (100,000 亩 ≈ 66.7 km², far beyond any one industrial parcel), so that
+    /// areas and their sums in roll-ups stay ordinary finite numbers.
+    /// </summary>
+    public const double MaxAreaMu = 100_000;
+
+    /// <summary>Checks the parcel's own fields: id, level, area (0 to <see cref="MaxAreaMu"/>) and industry code.</summary>
     public static void CheckAttributes(string parcelId, int level, double areaMu, string? industryCode, List<FieldViolation> violations, string prefix)
     {
         if (ParcelIdProblem(parcelId) is { } idProblem) violations.Add(new(prefix + "parcel_id", idProblem));
@@ -196,6 +202,7 @@ public static class ParcelReader
             violations.Add(new(prefix + "level", $"{level} is not a Level value (0 unspecified, 1 park, 2 community, 3 scattered)"));
         if (!double.IsFinite(areaMu)) violations.Add(new(prefix + "area_mu", "must be a finite number"));
         else if (areaMu < 0) violations.Add(new(prefix + "area_mu", $"must not be negative, got {F(areaMu)}"));
+        else if (areaMu > MaxAreaMu) violations.Add(new(prefix + "area_mu", $"must be at most {F(MaxAreaMu)} 亩, got {F(areaMu)}"));
         if (!string.IsNullOrEmpty(industryCode) && !IsIndustryCode(industryCode))
             violations.Add(new(prefix + "industry_code", $"'{industryCode}' is not a GB/T 4754 code (2 to 4 digits, optionally after a section letter, e.g. 3911 or C3911)"));
     }

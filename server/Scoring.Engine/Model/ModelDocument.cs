@@ -48,19 +48,67 @@ public sealed record ModelDocument
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A null where the document expects an object, a list or a text is refused with its JSON path.
+        RespectNullableAnnotations = true,
     };
 
-    /// <summary>Parses a model document; throws <see cref="ModelValidationException"/> on malformed JSON.</summary>
+    /// <summary>
+    /// Parses a model document; throws <see cref="ModelValidationException"/> on malformed JSON, naming the JSON path
+    /// of the problem (a null where an object, a list or a text is expected, or a null item in a list, included).
+    /// </summary>
     public static ModelDocument Parse(string json)
     {
+        ModelDocument? document;
         try
         {
-            return JsonSerializer.Deserialize<ModelDocument>(json, Json)
-                ?? throw new ModelValidationException([new ModelError("$", "the document is empty")]);
+            document = JsonSerializer.Deserialize<ModelDocument>(json, Json);
         }
         catch (JsonException e)
         {
             throw new ModelValidationException([new ModelError(e.Path ?? "$", e.Message)]);
+        }
+        if (document is null) throw new ModelValidationException([new ModelError("$", "the document is empty")]);
+        var nulls = NullItems(document).ToList();
+        if (nulls.Count > 0) throw new ModelValidationException(nulls);
+        return document;
+    }
+
+    // The serializer refuses null properties (RespectNullableAnnotations) but not null items of a list.
+    private static IEnumerable<ModelError> NullItems(ModelDocument d)
+    {
+        static ModelError Null(string path) => new(path, "must not be null");
+        static IEnumerable<ModelError> Points(CurveDocument? curve, string path)
+        {
+            if (curve is null) yield break;
+            for (var p = 0; p < curve.Points.Count; p++)
+                if (curve.Points[p] is null) yield return Null($"{path}.points[{p}]");
+        }
+
+        for (var i = 0; i < d.VetoGroups.Count; i++)
+            if (d.VetoGroups[i] is null) yield return Null($"$.veto_groups[{i}]");
+        for (var i = 0; i < d.Vetoes.Count; i++)
+            if (d.Vetoes[i] is null) yield return Null($"$.vetoes[{i}]");
+        for (var e = 0; e < d.Elements.Count; e++)
+        {
+            var element = d.Elements[e];
+            if (element is null) { yield return Null($"$.elements[{e}]"); continue; }
+            for (var i = 0; i < element.Indicators.Count; i++)
+            {
+                var indicator = element.Indicators[i];
+                var path = $"$.elements[{e}].indicators[{i}]";
+                if (indicator is null) { yield return Null(path); continue; }
+                foreach (var error in Points(indicator.Curve, path + ".curve")) yield return error;
+                if (indicator.Categories is { } categories)
+                    for (var c = 0; c < categories.Count; c++)
+                        if (categories[c] is null) yield return Null($"{path}.categories[{c}]");
+            }
+        }
+        for (var i = 0; i < d.IndustryAnchors.Count; i++)
+            if (d.IndustryAnchors[i] is null) yield return Null($"$.industry_anchors[{i}]");
+        for (var i = 0; i < d.LevelOverrides.Count; i++)
+        {
+            if (d.LevelOverrides[i] is not { } levelOverride) { yield return Null($"$.level_overrides[{i}]"); continue; }
+            foreach (var error in Points(levelOverride.Curve, $"$.level_overrides[{i}].curve")) yield return error;
         }
     }
 

@@ -32,6 +32,7 @@ public static class ScoringApp
         var started = false;
         StartupFailures.QuietUntilStarted(builder.Logging, configuration, () => Volatile.Read(ref started));
         var limits = configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+        var metricsOptions = configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
         var defaultModel = ModelDocument.Parse(File.ReadAllText(
             configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
         ModelCompiler.Compile(defaultModel); // refuse to start on a broken default model
@@ -87,9 +88,14 @@ public static class ScoringApp
         builder.Services.AddSingleton(defaultModel);
         if (loadInBackground) builder.Services.AddHostedService<ModelLoader>();
 
+        // After every gRPC registration: a request that does not parse is INVALID_ARGUMENT, not UNKNOWN.
+        MalformedRequests.Replace(builder.Services);
+
         var app = builder.Build();
+        app.UseMetricsPort(metricsOptions);
         app.UseStartingGate();
         app.UseMessageSizeDetails(limits.MaxMessageBytes);
+        app.UseRestBodyLimit(limits.MaxMessageBytes);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -102,7 +108,7 @@ public static class ScoringApp
         app.MapGrpcService<OperationsGrpcService>().RequireRateLimiting(Limits.PerCaller);
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapMetrics(metricsOptions);
         app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService, OperationsService; REST/JSON under /v1, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
             .AllowAnonymous();
         app.Lifetime.ApplicationStarted.Register(() =>

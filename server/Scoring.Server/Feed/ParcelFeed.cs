@@ -57,7 +57,7 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
     {
         var chunkViolations = new List<FieldViolation>();
         if (string.IsNullOrWhiteSpace(source)) chunkViolations.Add(new("source", "is required: name the data source, e.g. tax-bureau"));
-        else if (source.Length > MaxSourceLength) chunkViolations.Add(new("source", $"is longer than {MaxSourceLength} characters"));
+        else ParcelText.Check("source", source, MaxSourceLength, chunkViolations);
         if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf))
             chunkViolations.Add(new("as_of", $"'{asOfText}' is not a date YYYY-MM-DD"));
         else if (asOf > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(1))
@@ -69,18 +69,31 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
         var errors = new List<FeedError>();
         var model = models.Active;
         var accepted = new List<ParcelWrite>(parcelWrites.Count);
+        // A parcel (or unit) may appear once per chunk: the first occurrence is read as usual, every later one is
+        // refused as a duplicate, so the acknowledgement counts exactly the parcels stored.
+        var firstIndex = new Dictionary<string, int>(parcelWrites.Count, StringComparer.Ordinal);
         for (var i = 0; i < parcelWrites.Count; i++)
         {
             var p = parcelWrites[i];
+            var prefix = $"parcels[{i}].";
             var violations = new List<FieldViolation>();
-            ParcelReader.Read(model, p.ToFacts(), violations, $"parcels[{i}].");
+            if (ParcelReader.ParcelIdProblem(p.ParcelId) is null && !firstIndex.TryAdd(p.ParcelId, i))
+                violations.Add(new(prefix + "parcel_id", Duplicate("parcel", "parcels", firstIndex[p.ParcelId])));
+            else
+            {
+                ParcelReader.Read(model, p.ToFacts(), violations, prefix);
+                CheckText(p, violations, prefix);
+            }
             if (violations.Count == 0) accepted.Add(p);
             else errors.Add(new FeedError(i, p.ParcelId, null, violations));
         }
         var units = new List<UnitWrite>(unitWrites.Count);
+        var firstUnit = new Dictionary<string, int>(unitWrites.Count, StringComparer.Ordinal);
         for (var i = 0; i < unitWrites.Count; i++)
         {
-            var violations = CheckUnit(unitWrites[i], $"units[{i}].");
+            var violations = string.IsNullOrWhiteSpace(unitWrites[i].UnitId) || firstUnit.TryAdd(unitWrites[i].UnitId, i)
+                ? CheckUnit(unitWrites[i], $"units[{i}].")
+                : [new($"units[{i}].unit_id", Duplicate("unit", "units", firstUnit[unitWrites[i].UnitId]))];
             if (violations.Count == 0) units.Add(unitWrites[i]);
             else errors.Add(new FeedError(i, null, unitWrites[i].UnitId, violations));
         }
@@ -99,17 +112,39 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
         return new FeedResult(counts.Parcels, counts.Values, unitsAccepted, errors);
     }
 
-    /// <summary>The problems of a management unit: id, level, areas (in 亩, finite, not negative, industrial within total).</summary>
+    /// <summary>The largest total area of a management unit, in 亩 (10,000,000 亩 ≈ 6,667 km², a whole city).</summary>
+    public const double MaxUnitAreaMu = 10_000_000;
+
+    /// <summary>
+    /// The problems of a management unit: id, name, level, areas (in 亩, finite, 0 to <see cref="MaxUnitAreaMu"/>,
+    /// industrial within total).
+    /// </summary>
     public static List<FieldViolation> CheckUnit(UnitWrite u, string prefix)
     {
         var violations = new List<FieldViolation>();
         if (string.IsNullOrWhiteSpace(u.UnitId)) violations.Add(new(prefix + "unit_id", "is required"));
-        else if (u.UnitId.Length > ParcelReader.MaxParcelIdLength) violations.Add(new(prefix + "unit_id", $"is longer than {ParcelReader.MaxParcelIdLength} characters"));
+        else ParcelText.Check("unit_id", u.UnitId, ParcelText.MaxUnitIdLength, violations, prefix);
+        ParcelText.Check("name", u.Name, ParcelText.MaxNameLength, violations, prefix);
         if (u.Level is < (int)ParcelLevel.Unspecified or > (int)ParcelLevel.Scattered) violations.Add(new(prefix + "level", $"{u.Level} is not a Level value"));
-        if (u.TotalAreaMu is { } total && !(double.IsFinite(total) && total >= 0)) violations.Add(new(prefix + "total_area_mu", "must be a finite number >= 0"));
-        if (u.IndustrialAreaMu is { } industrial && !(double.IsFinite(industrial) && industrial >= 0)) violations.Add(new(prefix + "industrial_area_mu", "must be a finite number >= 0"));
+        if (u.TotalAreaMu is { } total && !(double.IsFinite(total) && total is >= 0 and <= MaxUnitAreaMu))
+            violations.Add(new(prefix + "total_area_mu", $"must be a finite number from 0 to {MaxUnitAreaMu:0} 亩"));
+        if (u.IndustrialAreaMu is { } industrial && !(double.IsFinite(industrial) && industrial is >= 0 and <= MaxUnitAreaMu))
+            violations.Add(new(prefix + "industrial_area_mu", $"must be a finite number from 0 to {MaxUnitAreaMu:0} 亩"));
         if (u is { TotalAreaMu: { } t, IndustrialAreaMu: { } ind } && ind > t)
             violations.Add(new(prefix + "industrial_area_mu", $"{ind} exceeds the unit's total area {t}"));
         return violations;
     }
+
+    /// <summary>The text a parcel write stores: unit id, street, name, enterprise name and geometry.</summary>
+    public static void CheckText(ParcelWrite p, List<FieldViolation> violations, string prefix)
+    {
+        ParcelText.Check("unit_id", p.UnitId, ParcelText.MaxUnitIdLength, violations, prefix);
+        ParcelText.Check("street", p.Street, ParcelText.MaxStreetLength, violations, prefix);
+        ParcelText.Check("name", p.Name, ParcelText.MaxNameLength, violations, prefix);
+        ParcelText.Check("enterprise_name", p.EnterpriseName, ParcelText.MaxEnterpriseNameLength, violations, prefix);
+        ParcelText.Check("geometry", p.Geometry, ParcelText.MaxGeometryLength, violations, prefix, multiLine: true);
+    }
+
+    private static string Duplicate(string kind, string list, int first) =>
+        $"this {kind} is already given at {list}[{first}] of this chunk; a {kind} may appear once per chunk (the first is read, later ones are refused)";
 }

@@ -32,11 +32,11 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
         // Field paths are prefixed only here, on the error path, so valid parcels allocate no strings.
         var prefix = index < _mapForm ? $"parcels[{index}]." : $"columns.rows[{index - _mapForm}].";
         var named = violations.Select(v => v.Field.StartsWith("columns.", StringComparison.Ordinal) ? v : v with { Field = prefix + v.Field }).ToList();
-        _response.Results.Add(new BatchResult { ParcelId = parcelId, Error = RichErrors.InvalidArgument(named, RichErrors.Reasons.InvalidParcel) });
+        _response.Results.Add(new BatchResult { ParcelId = RichErrors.Clip(parcelId, RichErrors.MaxEchoChars), Error = RichErrors.InvalidArgument(named, RichErrors.Reasons.InvalidParcel) });
     }
 
     public void NotFound(int index, string parcelId) =>
-        _response.Results.Add(new BatchResult { ParcelId = parcelId, Error = RichErrors.UnknownParcel(parcelId) });
+        _response.Results.Add(new BatchResult { ParcelId = RichErrors.Clip(parcelId, RichErrors.MaxEchoChars), Error = RichErrors.UnknownParcel(parcelId) });
 }
 
 /// <summary>Keeps the one answer of an EvaluateParcel call.</summary>

@@ -29,6 +29,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
     [Authorize(Policy = Roles.Admin)]
     public override async Task<ActivateModelResponse> ActivateModel(ActivateModelRequest request, ServerCallContext context)
     {
+        RichErrors.RequireText(("note", request.Note, ParcelText.MaxNoteLength, true));
         var version = ModelRegistry.Number(request.Version) ?? throw RichErrors.UnknownModel(request.Version).ToRpcException();
         try
         {
@@ -56,6 +57,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
     public override async Task<CreateModelResponse> CreateModel(CreateModelRequest request, ServerCallContext context)
     {
         var requestId = RequestIds.Identify(request, request.RequestId, r => r.RequestId = "");
+        RichErrors.RequireText(("note", request.Note, ParcelText.MaxNoteLength, true));
         ModelDocument document;
         ScoringModel compiled;
         try

@@ -30,13 +30,11 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, Un
             var chunk = requestStream.Current;
             var result = await feed.UpsertAsync(chunk.Source, chunk.AsOf, [.. chunk.Parcels.Select(p => p.ToWrite())], [.. chunk.Units.Select(u => u.ToWrite())], token);
             var response = new UpsertParcelsResponse { Accepted = result.Accepted, ValuesWritten = result.ValuesWritten, UnitsAccepted = result.UnitsAccepted };
-            foreach (var e in result.Errors)
-            {
-                // A chunk refused as a whole is index -1; the stream goes on with the next chunk.
-                var error = new UpsertError { Index = e.Index, ParcelId = e.ParcelId ?? "", UnitId = e.UnitId ?? "" };
-                error.Status = RichErrors.InvalidArgument([.. e.Violations], e.IsParcel ? RichErrors.Reasons.InvalidParcel : RichErrors.Reasons.InvalidRequest);
-                response.Errors.Add(error);
-            }
+            // A chunk refused as a whole is index -1; the stream goes on with the next chunk. Ids are echoed as given,
+            // cut to a length that keeps the reply bounded (an over-long id is itself refused).
+            ReplySize.AddErrors(response, [.. result.Errors.Select(e => (
+                new UpsertError { Index = e.Index, ParcelId = RichErrors.Clip(e.ParcelId ?? "", RichErrors.MaxEchoChars), UnitId = RichErrors.Clip(e.UnitId ?? "", RichErrors.MaxEchoChars) },
+                e.Violations, e.IsParcel ? RichErrors.Reasons.InvalidParcel : RichErrors.Reasons.InvalidRequest))]);
             await responseStream.WriteAsync(response, token);
         }
     }
@@ -123,7 +121,7 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, Un
         var selection = new ParcelFilter(NullIfEmpty(request.UnitId), NullIfEmpty(request.Street), request.Level == Level.Unspecified ? null : (int)request.Level);
         await foreach (var _ in evaluations.EvaluateStoredAsync(session, selection, request.ChunkSize == 0 ? DefaultStoredChunk : request.ChunkSize, results, token))
         {
-            await responseStream.WriteAsync(results.Response, token);
+            await ReplySize.WriteChunkAsync(responseStream, results.Response, token);
             results.Start(0);
         }
     }

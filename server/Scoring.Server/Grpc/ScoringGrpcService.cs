@@ -52,16 +52,24 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
             }
             var size = chunk.Parcels.Count + (chunk.Columns?.Rows.Count ?? 0);
             if (size > MaxChunkParcels)
-                throw RichErrors.InvalidArgument(
-                    [new FieldViolation("parcels", $"chunk {chunkIndex} carries {size} parcels; at most {MaxChunkParcels} are allowed per chunk")],
-                    RichErrors.Reasons.InvalidRequest).ToRpcException();
+            {
+                // Refused alone, like an UpsertParcels chunk: the stream goes on with the next chunk.
+                await responseStream.WriteAsync(new BatchEvaluateResponse
+                {
+                    ChunkError = RichErrors.InvalidArgument(
+                        [new FieldViolation("parcels", $"chunk {chunkIndex} carries {size} parcels; at most {MaxChunkParcels} are allowed per chunk")],
+                        RichErrors.Reasons.InvalidRequest),
+                }, token);
+                chunkIndex++;
+                continue;
+            }
 
             var facts = new ParcelFacts[size];
             for (var i = 0; i < chunk.Parcels.Count; i++) facts[i] = chunk.Parcels[i].ToFacts();
             if (chunk.Columns is { } columns) columns.ToFacts(columns.Layout(session.Model), facts, chunk.Parcels.Count);
             results!.Start(chunk.Parcels.Count);
             await evaluations.EvaluateAsync(session, facts, results, token);
-            await responseStream.WriteAsync(results.Response, token);
+            await ReplySize.WriteChunkAsync(responseStream, results.Response, token);
             chunkIndex++;
         }
     }
@@ -71,6 +79,9 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
     {
         var token = context.CancellationToken;
         var requestId = RequestIds.Identify(request, request.RequestId, r => r.RequestId = "");
+        RichErrors.RequireText([("note", request.Note, ParcelText.MaxNoteLength, true),
+            .. (request.SourceCase == UpdateWeightsRequest.SourceOneofCase.Judgments ? request.Judgments.Matrices : [])
+                .Select((m, i) => ($"judgments.matrices[{i}].expert", (string?)m.Expert, ParcelText.MaxExpertLength, false))]);
         var baseModel = await ResolveModelAsync(request.BaseVersion, token);
         var options = new UpdateOptions(request.DryRun, request.Activate, context.CallerName(), request.Note,
             request.ExpectedActiveVersion.Length > 0 ? request.ExpectedActiveVersion : null, request.ImpactParcelLimit, requestId);

@@ -62,7 +62,8 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
     {
         var violations = session.Violations;
         violations.Clear();
-        if (!ParcelReader.ReadInto(session.Model, given, cached?.ToFacts(session.Cached), session.Vector, violations))
+        ParcelText.Check(given, violations); // the unit and street kept with the history
+        if (!ParcelReader.ReadInto(session.Model, given, cached?.ToFacts(session.Cached), session.Vector, violations) || violations.Count > 0)
         {
             sink.Refused(index, given.ParcelId, violations);
             return;

@@ -109,6 +109,53 @@ internal static class Limits
         target["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
     });
 
+    /// <summary>
+    /// REST/JSON requests get the gRPC message limit as their body limit (Kestrel's own default is 30,000,000 bytes):
+    /// a larger body is HTTP 413 with the same QuotaFailure and ErrorInfo MESSAGE_TOO_LARGE as gRPC's RESOURCE_EXHAUSTED,
+    /// as a JSON google.rpc.Status. A body sent without a length is read up to the limit first.
+    /// </summary>
+    public static IApplicationBuilder UseRestBodyLimit(this IApplicationBuilder app, int maxMessageBytes) => app.Use(async (context, next) =>
+    {
+        var request = context.Request;
+        if (request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) ?? false)
+        {
+            await next();
+            return;
+        }
+        if (request.ContentLength is { } length && length > maxMessageBytes)
+        {
+            await WriteTooLargeAsync(context, $"the request body is {length} bytes; at most {maxMessageBytes} are allowed", maxMessageBytes);
+            return;
+        }
+        if (request.ContentLength is null && (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? false))
+        {
+            // No length given (chunked): read at most one byte past the limit, then hand the buffered body on.
+            var buffered = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                buffered.Write(chunk, 0, read);
+                if (buffered.Length > maxMessageBytes)
+                {
+                    await WriteTooLargeAsync(context, $"the request body is more than {maxMessageBytes} bytes; at most {maxMessageBytes} are allowed", maxMessageBytes);
+                    return;
+                }
+            }
+            buffered.Position = 0;
+            request.Body = buffered;
+            request.ContentLength = buffered.Length;
+        }
+        await next();
+    });
+
+    private static async Task WriteTooLargeAsync(HttpContext context, string message, int maxMessageBytes)
+    {
+        var status = Exhausted(ReasonTooLarge, message, "message size", $"at most {maxMessageBytes} bytes per message (Scoring:Limits:MaxMessageBytes)");
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        await StatusJson.WriteAsync(context.Response, status);
+    }
+
     private static Google.Rpc.Status Exhausted(string reason, string message, string subject, string description) => new()
     {
         Code = (int)Code.ResourceExhausted,

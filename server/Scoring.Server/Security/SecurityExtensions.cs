@@ -31,6 +31,7 @@ internal static class SecurityExtensions
             schemes.Add(JwtBearerDefaults.AuthenticationScheme);
         }
 
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RestAuthorizationResults>();
         services.AddAuthorization(o =>
         {
             AuthorizationPolicy Policy(params string[] roles) =>
