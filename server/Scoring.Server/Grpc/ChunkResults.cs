@@ -13,30 +13,56 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
 {
     private BatchEvaluateResponse _response = new();
     private int _mapForm;
+    private Engine.Model.ScoringModel? _model;
+    private long _modelBytes;
 
     /// <summary>Starts a chunk with <paramref name="mapForm"/> parcels before its rows.</summary>
     public void Start(int mapForm)
     {
         _response = new BatchEvaluateResponse();
         _mapForm = mapForm;
+        SizeBound = 0;
     }
 
     /// <summary>The chunk's answer.</summary>
     public BatchEvaluateResponse Response => _response;
 
-    public void Evaluated(int index, in EvaluatedParcel parcel) =>
-        _response.Results.Add(new BatchResult { ParcelId = parcel.Vector.ParcelId, Evaluation = parcel.ToProto(full) });
+    /// <summary>
+    /// Bytes the chunk's answer takes at most, counted as results are added (long.MaxValue when unknown): an answer
+    /// well under the reply limit is then sent without measuring it first.
+    /// </summary>
+    public long SizeBound { get; private set; }
+
+    public void Evaluated(int index, in EvaluatedParcel parcel)
+    {
+        var result = new BatchResult { ParcelId = parcel.Vector.ParcelId, Evaluation = parcel.ToProto(full) };
+        _response.Results.Add(result);
+        if (full)
+        {
+            SizeBound = long.MaxValue;
+            return;
+        }
+        if (!ReferenceEquals(parcel.Model, _model)) (_model, _modelBytes) = (parcel.Model, ReplyBounds.BasicModelBytes(parcel.Model));
+        SizeBound += _modelBytes + ReplyBounds.BasicParcelBytes(result.ParcelId, result.Evaluation.UnitId, result.Evaluation.Street);
+    }
 
     public void Refused(int index, string parcelId, IReadOnlyList<FieldViolation> violations)
     {
         // Field paths are prefixed only here, on the error path, so valid parcels allocate no strings.
         var prefix = index < _mapForm ? $"parcels[{index}]." : $"columns.rows[{index - _mapForm}].";
         var named = violations.Select(v => v.Field.StartsWith("columns.", StringComparison.Ordinal) ? v : v with { Field = prefix + v.Field }).ToList();
-        _response.Results.Add(new BatchResult { ParcelId = RichErrors.Clip(parcelId, RichErrors.MaxEchoChars), Error = RichErrors.InvalidArgument(named, RichErrors.Reasons.InvalidParcel) });
+        Add(new BatchResult { ParcelId = RichErrors.Clip(parcelId, RichErrors.MaxEchoChars), Error = RichErrors.InvalidArgument(named, RichErrors.Reasons.InvalidParcel) });
     }
 
     public void NotFound(int index, string parcelId) =>
-        _response.Results.Add(new BatchResult { ParcelId = RichErrors.Clip(parcelId, RichErrors.MaxEchoChars), Error = RichErrors.UnknownParcel(parcelId) });
+        Add(new BatchResult { ParcelId = RichErrors.Clip(parcelId, RichErrors.MaxEchoChars), Error = RichErrors.UnknownParcel(parcelId) });
+
+    // An error result is measured as it is added (errors are the rare path and their details vary).
+    private void Add(BatchResult error)
+    {
+        _response.Results.Add(error);
+        if (SizeBound != long.MaxValue) SizeBound += Google.Protobuf.CodedOutputStream.ComputeMessageSize(error) + 5;
+    }
 }
 
 /// <summary>Keeps the one answer of an EvaluateParcel call.</summary>
@@ -54,4 +80,22 @@ internal sealed class SingleResult(bool full) : IEvaluationSink
         Error = RichErrors.InvalidArgument([.. violations.Select(v => v with { Field = "parcel." + v.Field })], RichErrors.Reasons.InvalidParcel);
 
     public void NotFound(int index, string parcelId) => Error = RichErrors.UnknownParcel(parcelId);
+}
+
+/// <summary>
+/// The most bytes one basic-view <c>BatchResult</c> takes on the wire (each UTF-16 unit of a text is at most 3 bytes of
+/// UTF-8): what lets a chunk's answer be sent without measuring it first.
+/// </summary>
+public static class ReplyBounds
+{
+    /// <summary>The part fixed by the model: the fields' tags, lengths and numbers, the model version, the element scores and the veto codes.</summary>
+    public static long BasicModelBytes(Engine.Model.ScoringModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return 64 + 3L * model.Version.Length + model.Elements.Sum(e => 40 + 3L * e.Code.Length) + model.Vetoes.Sum(v => 4 + 3L * v.Code.Length);
+    }
+
+    /// <summary>The part of the parcel's own texts: its id (twice: the result's and the evaluation's), unit and street.</summary>
+    public static long BasicParcelBytes(string parcelId, string? unitId, string? street) =>
+        6L * parcelId.Length + 3L * ((unitId?.Length ?? 0) + (street?.Length ?? 0));
 }

@@ -18,10 +18,15 @@ internal static class ReplySize
     /// <summary>The most bytes an UpsertParcels error shortened to fit takes (id up to 64 characters, a 120-byte message).</summary>
     private const int CompactErrorBytes = 340;
 
-    /// <summary>Writes one chunk's results: one response, or several in order when they would pass <see cref="MaxReplyBytes"/>.</summary>
-    public static async Task WriteChunkAsync(IServerStreamWriter<BatchEvaluateResponse> stream, BatchEvaluateResponse response, CancellationToken token)
+    /// <summary>
+    /// Writes one chunk's results: one response, or several in order when they would pass <see cref="MaxReplyBytes"/>.
+    /// <paramref name="sizeBound"/> is the most bytes the response can take (long.MaxValue when unknown); under the limit,
+    /// the response is not measured first.
+    /// </summary>
+    public static async Task WriteChunkAsync(IServerStreamWriter<BatchEvaluateResponse> stream, BatchEvaluateResponse response, long sizeBound,
+        CancellationToken token)
     {
-        if (response.Results.Count < 2 || response.CalculateSize() <= MaxReplyBytes)
+        if (response.Results.Count < 2 || sizeBound <= MaxReplyBytes || response.CalculateSize() <= MaxReplyBytes)
         {
             await stream.WriteAsync(response, token);
             return;

@@ -69,7 +69,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
             if (chunk.Columns is { } columns) columns.ToFacts(columns.Layout(session.Model), facts, chunk.Parcels.Count);
             results!.Start(chunk.Parcels.Count);
             await evaluations.EvaluateAsync(session, facts, results, token);
-            await ReplySize.WriteChunkAsync(responseStream, results.Response, token);
+            await ReplySize.WriteChunkAsync(responseStream, results.Response, results.SizeBound, token);
             chunkIndex++;
         }
     }

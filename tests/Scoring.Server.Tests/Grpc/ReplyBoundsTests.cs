@@ -1,0 +1,44 @@
+using Google.Protobuf;
+using Scoring.Engine.Evaluation;
+using Scoring.Engine.Model;
+using Scoring.Server.Grpc;
+using Scoring.Testing;
+using Scoring.V1;
+
+namespace Scoring.Server.Tests.Grpc;
+
+/// <summary>The bound a chunk's answer is held to before it is sent without being measured, checked against real answers.</summary>
+public sealed class ReplyBoundsTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task No_basic_result_is_larger_than_its_bound_even_with_the_longest_texts_and_every_veto_listed()
+    {
+        // The longest id, unit and street, in characters that take 3 bytes in UTF-8; no veto answered, so all are listed.
+        var parcels = Enumerable.Range(0, 3).Select(i => new ParcelInput
+        {
+            ParcelId = new string('地', ParcelReader.MaxParcelIdLength - 1) + i,
+            UnitId = new string('园', ParcelText.MaxUnitIdLength),
+            Street = new string('街', ParcelText.MaxStreetLength),
+            Level = Level.Park,
+            AreaMu = 99_999.123456789,
+            Indicators = { ["far"] = 1.5 },
+        }).ToList();
+        var client = new ScoringService.ScoringServiceClient(server.Channel);
+        using var call = client.BatchEvaluate();
+        await call.RequestStream.WriteAsync(new BatchEvaluateRequest { Parcels = { parcels } });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        var results = call.ResponseStream.Current.Results;
+
+        var model = ModelCompiler.Compile(ModelDocument.Parse(DefaultModel.Json) with { Version = results[0].Evaluation.ModelVersion });
+        Assert.Equal(3, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(model.Vetoes.Length, r.Evaluation.UnknownVetoes.Count);
+            Assert.Equal(ParcelText.MaxStreetLength, r.Evaluation.Street.Length);
+            // As the result travels inside the response: its tag and length prefix count too.
+            Assert.InRange(CodedOutputStream.ComputeMessageSize(r) + 1, 1,
+                ReplyBounds.BasicModelBytes(model) + ReplyBounds.BasicParcelBytes(r.ParcelId, r.Evaluation.UnitId, r.Evaluation.Street));
+        });
+    }
+}
