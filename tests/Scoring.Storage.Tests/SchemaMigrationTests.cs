@@ -118,7 +118,7 @@ public sealed class SchemaMigrationTests : IDisposable
 
         var refused = Assert.Throws<SchemaTooNewException>(() => _temp.Open());
 
-        Assert.Equal(9, refused.DatabaseVersion);
+        Assert.Equal(10, refused.DatabaseVersion);
         Assert.Equal(9, refused.SupportedVersion);
         Assert.Contains("schema version 10", refused.Message);
         Assert.Contains("versions up to 9", refused.Message);

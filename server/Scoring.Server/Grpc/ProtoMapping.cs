@@ -32,53 +32,8 @@ internal static class ProtoMapping
     public static ColumnLayout Layout(this ParcelColumns columns, ScoringModel model) =>
         new(model, columns.IndicatorCodes, columns.CategoryCodes, columns.VetoCodes, "columns.");
 
-    /// <summary>
-    /// The rows of a columnar block as engine facts, written into <paramref name="facts"/> from <paramref name="offset"/>
-    /// on. The block's values are copied once into buffers shared by its rows, and each row's facts hold its slices.
-    /// </summary>
-    public static void ToFacts(this ParcelColumns columns, ColumnLayout layout, ParcelFacts[] facts, int offset)
-    {
-        var rows = columns.Rows;
-        int values = 0, keys = 0, answers = 0;
-        for (var r = 0; r < rows.Count; r++)
-        {
-            values += rows[r].Values.Count;
-            keys += rows[r].Categories.Count;
-            answers += rows[r].Vetoes.Count;
-        }
-        var numbers = new double[values];
-        var categories = new string[keys];
-        var vetoes = new EngineVetoAnswer[answers];
-        values = keys = answers = 0;
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var row = rows[r];
-            row.Values.CopyTo(numbers, values);
-            row.Categories.CopyTo(categories, keys);
-            for (var i = 0; i < row.Vetoes.Count; i++) vetoes[answers + i] = Answer(row.Vetoes[i]);
-            facts[offset + r] = new ParcelFacts
-            {
-                ParcelId = row.ParcelId,
-                Level = (int)row.Level,
-                AreaMu = row.AreaMu,
-                IndustryCode = row.IndustryCode,
-                UnitId = row.UnitId,
-                Street = row.Street,
-                InsideDevelopmentBoundary = row.HasInsideDevelopmentBoundary ? row.InsideDevelopmentBoundary : null,
-                InEcologicalRedLine = row.HasInEcologicalRedLine ? row.InEcologicalRedLine : null,
-                RedevelopmentUnderway = row.HasRedevelopmentUnderway ? row.RedevelopmentUnderway : null,
-                LocallyReported = row.HasLocallyReported ? row.LocallyReported : null,
-                Row = new ParcelRowValues(layout, numbers.AsMemory(values, row.Values.Count), categories.AsMemory(keys, row.Categories.Count),
-                    vetoes.AsMemory(answers, row.Vetoes.Count)),
-            };
-            values += row.Values.Count;
-            keys += row.Categories.Count;
-            answers += row.Vetoes.Count;
-        }
-    }
-
     // A row's answer as the engine reads it; a number that is no VetoAnswer stays out of range, so the reader refuses it.
-    private static EngineVetoAnswer Answer(V1.VetoAnswer answer) =>
+    internal static EngineVetoAnswer Answer(V1.VetoAnswer answer) =>
         (int)answer is var v and >= 0 and <= byte.MaxValue ? (EngineVetoAnswer)v : (EngineVetoAnswer)byte.MaxValue;
 
     /// <summary>The contract's Evaluation of a parcel just scored; <paramref name="full"/> adds indicators (with provenance) and shortfalls.</summary>

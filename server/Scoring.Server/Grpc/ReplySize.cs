@@ -12,8 +12,11 @@ namespace Scoring.Server.Grpc;
 /// </summary>
 internal static class ReplySize
 {
-    /// <summary>The most bytes one reply message carries (3 MiB, leaving room under 4 MiB).</summary>
-    public const int MaxReplyBytes = 3 << 20;
+    /// <summary>
+    /// The most bytes one reply message carries: 4 MiB (what stock clients accept) less 64 KiB. Sizes are counted exactly,
+    /// so the margin is only for safety; a chunk of 5,000 basic results (about 3.2 MB) still goes as one message.
+    /// </summary>
+    public const int MaxReplyBytes = (4 << 20) - (64 << 10);
 
     /// <summary>The most bytes an UpsertParcels error shortened to fit takes (id up to 64 characters, a 120-byte message).</summary>
     private const int CompactErrorBytes = 340;

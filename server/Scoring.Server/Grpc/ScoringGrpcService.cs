@@ -64,11 +64,11 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
                 continue;
             }
 
-            var facts = new ParcelFacts[size];
-            for (var i = 0; i < chunk.Parcels.Count; i++) facts[i] = chunk.Parcels[i].ToFacts();
-            if (chunk.Columns is { } columns) columns.ToFacts(columns.Layout(session.Model), facts, chunk.Parcels.Count);
-            results!.Start(chunk.Parcels.Count);
-            await evaluations.EvaluateAsync(session, facts, results, token);
+            using (var facts = new ChunkFacts(chunk, session.Model))
+            {
+                results!.Start(chunk.Parcels.Count);
+                await evaluations.EvaluateAsync(session, facts, results, token);
+            }
             await ReplySize.WriteChunkAsync(responseStream, results.Response, results.SizeBound, token);
             chunkIndex++;
         }

@@ -83,7 +83,8 @@ public sealed class ParcelStore(ScoringDatabase database)
         for (var i = 0; i < parcels.Count; i++) CheckWrite(parcels[i], i);
         if (parcels.Count == 0) return Task.FromResult(new UpsertCounts(0, 0));
 
-        return database.WriteAsync((connection, transaction, ct) =>
+        // One parcel (an edit from a form, a correction) is a small write: it goes ahead of waiting feed chunks.
+        return database.WriteAsync(parcels.Count == 1 ? WriteSize.Small : WriteSize.Large, (connection, transaction, ct) =>
         {
             var received = database.Time.GetUtcNow();
             var now = StoredText.Time(received);

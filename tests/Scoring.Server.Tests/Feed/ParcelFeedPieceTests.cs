@@ -41,24 +41,26 @@ public sealed class ParcelFeedPieceTests : IDisposable
     [Fact]
     public async Task A_chunk_is_written_in_pieces_in_chunk_order_and_acknowledged_with_every_piece_counted()
     {
-        // Five parcels in pieces of two: [P1 P2] [P3 P4] [P1 again]. P1's second write, in the last piece, wins.
+        // Five parcels in pieces of two: [P1 P2] [P3 P4] [P5].
         var result = await Feed(pieceParcels: 2).UpsertAsync("tax-bureau", "2025-02-01",
-            [Parcel("P1", 1.0), Parcel("P2", 2.0), Parcel("P3", 3.0), Parcel("P4", 4.0), Parcel("P1", 1.5)], [], CancellationToken.None);
+            [Parcel("P1", 1.0), Parcel("P2", 2.0), Parcel("P3", 3.0), Parcel("P4", 4.0), Parcel("P5", 1.5)], [], CancellationToken.None);
 
         Assert.Empty(result.Errors);
         Assert.Equal(5, result.Accepted);
         Assert.Equal(10, result.ValuesWritten);
-        var found = await _parcels.GetManyAsync(["P1", "P2", "P3", "P4"]);
-        Assert.Equal(1.5, found["P1"].Indicators["far"].Number);
+        var found = await _parcels.GetManyAsync(["P1", "P2", "P3", "P4", "P5"]);
+        Assert.Equal(1.0, found["P1"].Indicators["far"].Number);
         Assert.Equal(2.0, found["P2"].Indicators["far"].Number);
         Assert.Equal(3.0, found["P3"].Indicators["far"].Number);
         Assert.Equal(4.0, found["P4"].Indicators["far"].Number);
+        Assert.Equal(1.5, found["P5"].Indicators["far"].Number);
         // Three transactions, in chunk order.
         var p2 = found["P2"].Attributes.UpdatedAt;
         var p3 = found["P3"].Attributes.UpdatedAt;
+        Assert.Equal(found["P1"].Attributes.UpdatedAt, p2);
         Assert.True(p2 < p3, $"P2 at {p2}, P3 at {p3}");
         Assert.Equal(p3, found["P4"].Attributes.UpdatedAt);
-        Assert.True(p3 < found["P1"].Attributes.UpdatedAt, $"P3 at {p3}, P1 at {found["P1"].Attributes.UpdatedAt}");
+        Assert.True(p3 < found["P5"].Attributes.UpdatedAt, $"P3 at {p3}, P5 at {found["P5"].Attributes.UpdatedAt}");
     }
 
     [Fact]
