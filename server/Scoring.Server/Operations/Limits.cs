@@ -67,7 +67,7 @@ internal static class Limits
                 var (running, queued, reason, what, setting) = budget.IsStream
                     ? (limits.MaxConcurrentStreamsPerCaller, limits.QueuedStreamsPerCaller, ReasonTooManyStreams, "streams", "MaxConcurrentStreamsPerCaller")
                     : (limits.MaxConcurrentCallsPerCaller, limits.QueuedCallsPerCaller, ReasonTooMany, "unary calls", "MaxConcurrentCallsPerCaller");
-                return WriteTrailersOnly(context.HttpContext.Response, Exhausted(reason,
+                return WriteRefusalAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, Exhausted(reason,
                     $"caller '{budget.Caller}' has {running} {what} running and {queued} waiting; retry later",
                     $"concurrent {what} of {budget.Caller}", $"at most {running} running, {queued} queued ({LimitOptions.Section}:{setting})"));
             };
@@ -188,14 +188,21 @@ internal static class Limits
                 Message = "the service is starting: the database is being opened and the models loaded; retry shortly",
                 Details = { Any.Pack(new ErrorInfo { Reason = "STARTING", Domain = Errors.Domain }) },
             };
-            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) ?? false)
-            {
-                await WriteTrailersOnly(context.Response, status);
-                return;
-            }
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            await context.Response.WriteAsJsonAsync(new { code = status.Code, message = status.Message });
+            await WriteRefusalAsync(context, StatusCodes.Status503ServiceUnavailable, status);
         });
+    }
+
+    // A refusal before the call reaches its service: to a gRPC caller as a trailers-only response, to a REST caller as
+    // the HTTP status with the JSON google.rpc.Status body every other REST error has.
+    private static async ValueTask WriteRefusalAsync(HttpContext context, int httpStatus, Google.Rpc.Status status)
+    {
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) ?? false)
+        {
+            await WriteTrailersOnly(context.Response, status);
+            return;
+        }
+        context.Response.StatusCode = httpStatus;
+        await StatusJson.WriteAsync(context.Response, status);
     }
 
     private static ValueTask WriteTrailersOnly(Microsoft.AspNetCore.Http.HttpResponse response, Google.Rpc.Status status)
