@@ -12,7 +12,7 @@ namespace Scoring.Server.Grpc;
 /// chunk); the block's values are copied once into buffers shared by its rows, rented so that they never land on the
 /// large-object heap. Dispose of it once the chunk is evaluated, which gives the buffers back.
 /// </summary>
-internal sealed class ChunkFacts : IReadOnlyList<ParcelFacts>, IDisposable
+internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
 {
     private readonly Google.Protobuf.Collections.RepeatedField<ParcelInput> _parcels;
     private readonly Google.Protobuf.Collections.RepeatedField<ParcelRow>? _rows;
@@ -54,6 +54,9 @@ internal sealed class ChunkFacts : IReadOnlyList<ParcelFacts>, IDisposable
 
     /// <summary>Map-form parcels and columnar rows.</summary>
     public int Count => _parcels.Count + (_rows?.Count ?? 0);
+
+    /// <summary>The id of parcel <paramref name="index"/>, without making its facts.</summary>
+    public string ParcelIdAt(int index) => index < _parcels.Count ? _parcels[index].ParcelId : _rows![index - _parcels.Count].ParcelId;
 
     /// <summary>The facts of parcel <paramref name="index"/> (map-form parcels first, then rows), made afresh.</summary>
     public ParcelFacts this[int index]

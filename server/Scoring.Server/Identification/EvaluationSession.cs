@@ -52,3 +52,13 @@ public interface IEvaluationSink
     /// <summary>The parcel at <paramref name="index"/> carries only its id and the cache does not hold it.</summary>
     void NotFound(int index, string parcelId);
 }
+
+/// <summary>
+/// A chunk that makes each parcel's facts when asked for them (e.g. from a columnar block): it tells a parcel's id
+/// without making its facts, so that looking the chunk up in the cache makes none.
+/// </summary>
+public interface IParcelChunk : IReadOnlyList<ParcelFacts>
+{
+    /// <summary>The id of the parcel at <paramref name="index"/>.</summary>
+    string ParcelIdAt(int index);
+}

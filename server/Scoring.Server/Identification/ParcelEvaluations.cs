@@ -97,17 +97,21 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
     // One query for the chunk (a one-row probe for a single parcel). Ids the reader will refuse are not looked up.
     private async Task<IReadOnlyDictionary<string, CachedParcel>?> LookUpAsync(IReadOnlyList<ParcelFacts> chunk, CancellationToken cancellationToken)
     {
+        var lazy = chunk as IParcelChunk;
         if (chunk.Count == 1)
         {
-            var id = chunk[0].ParcelId;
+            var id = lazy?.ParcelIdAt(0) ?? chunk[0].ParcelId;
             if (!IsLookupId(id)) return null;
             var one = await parcels.GetAsync(id, cancellationToken);
             metrics.CacheLookups(one is null ? 0 : 1, one is null ? 1 : 0);
             return one is null ? null : new Dictionary<string, CachedParcel>(1, StringComparer.Ordinal) { [id] = one };
         }
         var ids = new List<string>(chunk.Count);
-        foreach (var p in chunk)
-            if (IsLookupId(p.ParcelId)) ids.Add(p.ParcelId);
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var id = lazy?.ParcelIdAt(i) ?? chunk[i].ParcelId;
+            if (IsLookupId(id)) ids.Add(id);
+        }
         if (ids.Count == 0) return null;
         var found = await parcels.GetManyAsync(ids, cancellationToken);
         metrics.CacheLookups(found.Count, ids.Count - found.Count);
