@@ -1,5 +1,6 @@
 using Google.Rpc;
 using Grpc.Core;
+using Google.Protobuf;
 using Scoring.V1;
 
 namespace Scoring.Server.Tests;
@@ -52,5 +53,55 @@ public sealed class LimitTests(OneCallServerFixture server) : IClassFixture<OneC
         await again.RequestStream.CompleteAsync();
         Assert.True(await again.ResponseStream.MoveNext());
         Assert.Equal(HandWorkedParcel.Score, again.ResponseStream.Current.Results.Single().Evaluation.Score, 9);
+    }
+}
+
+/// <summary>One unary call per caller and none waiting, open mode, with a gRPC port and a REST port.</summary>
+public sealed class OneCallRestFixture : ServerFixture
+{
+    private readonly int _grpcPort = FreePort();
+    private readonly int _restPort = FreePort();
+
+    /// <summary>The REST (HTTP/1.1) endpoint.</summary>
+    public Uri RestAddress => new($"http://127.0.0.1:{_restPort}");
+
+    protected override IEnumerable<string> EndpointArgs =>
+    [
+        $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{_grpcPort}", "--Kestrel:Endpoints:Grpc:Protocols=Http2",
+        $"--Kestrel:Endpoints:Rest:Url=http://127.0.0.1:{_restPort}", "--Kestrel:Endpoints:Rest:Protocols=Http1",
+    ];
+
+    protected override IEnumerable<string> ExtraArgs => ["--Scoring:Limits:MaxConcurrentCallsPerCaller=1", "--Scoring:Limits:QueuedCallsPerCaller=0"];
+
+    protected override Uri GrpcAddress(IReadOnlyCollection<string> addresses) => new($"http://127.0.0.1:{_grpcPort}");
+}
+
+public sealed class RestLimitTests(OneCallRestFixture server) : IClassFixture<OneCallRestFixture>
+{
+    [Fact]
+    public async Task A_REST_call_over_the_callers_budget_is_429_with_a_JSON_status_naming_the_quota()
+    {
+        // One call at a time, none waiting: of many REST calls sent at once by one caller, some are refused.
+        using var rest = new HttpClient { BaseAddress = server.RestAddress };
+        var json = JsonFormatter.Default.Format(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("REST-LIMIT"), SkipHistory = true });
+        HttpResponseMessage? refused = null;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (refused is null && DateTime.UtcNow < deadline)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ =>
+                rest.PostAsync("/v1/parcels:evaluate", new StringContent(json, System.Text.Encoding.UTF8, "application/json"))));
+            refused = answers.FirstOrDefault(a => a.StatusCode == System.Net.HttpStatusCode.TooManyRequests);
+            Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { System.Net.HttpStatusCode.OK, System.Net.HttpStatusCode.TooManyRequests }));
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal("application/json", refused.Content.Headers.ContentType?.MediaType);
+        using var body = System.Text.Json.JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal((int)Code.ResourceExhausted, body.RootElement.GetProperty("code").GetInt32());
+        Assert.Equal("caller '127.0.0.1' has 1 unary calls running and 0 waiting; retry later", body.RootElement.GetProperty("message").GetString());
+        var details = body.RootElement.GetProperty("details").EnumerateArray().ToList();
+        Assert.Contains(details, d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo"
+            && d.GetProperty("reason").GetString() == "TOO_MANY_CONCURRENT_CALLS");
+        Assert.Contains(details, d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.QuotaFailure");
     }
 }
