@@ -277,28 +277,6 @@ public sealed class StorageFaultTests : IAsyncLifetime
     }
 
     // The built server as its own process, to see its exit code and everything it prints.
-    private static async Task<(int Exit, string Output, string[] Errors)> RunServer(string connectionString)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Scoring.Server.dll"), "--urls", "http://127.0.0.1:0", $"--ConnectionStrings:Scoring={connectionString}" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, (await output).Trim(), (await errors).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-    }
+    private static Task<(int Exit, string Output, string[] Errors)> RunServer(string connectionString) =>
+        ServerProcess.RunToExitAsync("--urls", "http://127.0.0.1:0", $"--ConnectionStrings:Scoring={connectionString}");
 }

@@ -31,50 +31,16 @@ internal sealed class CurrentValueSet
     /// <summary>A parcel with no current values yet.</summary>
     public static CurrentValueSet Empty() => new([]);
 
-    /// <summary>Reads a parcel's packed row.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not packed values of layout version 1.</exception>
+    /// <summary>Reads a parcel's packed row (through <see cref="PackedValues.Decode"/>, the one reader of the layout).</summary>
+    /// <exception cref="StorageFaultException">The bytes are not packed values this build can read (a damaged row).</exception>
     public static CurrentValueSet Read(ReadOnlySpan<byte> packed)
     {
-        var at = 0;
-        if (packed.Length == 0 || packed[at++] != Version) throw new InvalidDataException("packed values of an unknown version");
-        var strings = new string[ReadVarInt(packed, ref at)];
-        for (var i = 0; i < strings.Length; i++)
-        {
-            var length = ReadVarInt(packed, ref at);
-            strings[i] = Encoding.UTF8.GetString(packed.Slice(at, length));
-            at += length;
-        }
-        var count = ReadVarInt(packed, ref at);
-        var values = new List<CurrentValue>(count + 8);
-        for (var i = 0; i < count; i++)
-        {
-            var kind = packed[at++];
-            var code = strings[ReadVarInt(packed, ref at)];
-            double number = 0;
-            string? category = null;
-            var veto = false;
-            switch (kind)
-            {
-                case 0:
-                    number = BinaryPrimitives.ReadDoubleLittleEndian(packed.Slice(at, 8));
-                    at += 8;
-                    break;
-                case 1:
-                    category = strings[ReadVarInt(packed, ref at)];
-                    break;
-                case 2:
-                    veto = packed[at++] != 0;
-                    break;
-                default:
-                    throw new InvalidDataException($"packed value of unknown kind {kind}");
-            }
-            var source = strings[ReadVarInt(packed, ref at)];
-            var asOf = BinaryPrimitives.ReadInt32LittleEndian(packed.Slice(at, 4));
-            var received = BinaryPrimitives.ReadInt64LittleEndian(packed.Slice(at + 4, 8));
-            at += 12;
-            values.Add(new CurrentValue(kind, code, number, category, veto, source, asOf, received));
-        }
-        return new CurrentValueSet(values);
+        var (indicators, categories, vetoes) = PackedValues.Decode(packed);
+        var set = new CurrentValueSet(new List<CurrentValue>(indicators.Count + categories.Count + vetoes.Count + 8));
+        foreach (var v in indicators.Values) set.Add(0, v);
+        foreach (var v in categories.Values) set.Add(1, v);
+        foreach (var v in vetoes.Values) set.Add(2, v);
+        return set;
     }
 
     /// <summary>Takes in one parcel's values of a chunk, received now, by the rule above.</summary>
@@ -115,20 +81,20 @@ internal sealed class CurrentValueSet
 
         var buffer = scratch.Buffer;
         buffer.ResetWrittenCount();
-        Byte(buffer, Version);
-        VarInt(buffer, strings.Count);
+        PackedValues.Byte(buffer, Version);
+        PackedValues.VarInt(buffer, strings.Count);
         foreach (var s in strings.Keys)
         {
             var bytes = Encoding.UTF8.GetByteCount(s);
-            VarInt(buffer, bytes);
+            PackedValues.VarInt(buffer, bytes);
             Encoding.UTF8.GetBytes(s, buffer.GetSpan(bytes));
             buffer.Advance(bytes);
         }
-        VarInt(buffer, _values.Count);
+        PackedValues.VarInt(buffer, _values.Count);
         foreach (var v in _values)
         {
-            Byte(buffer, v.Kind);
-            VarInt(buffer, strings[v.Code]);
+            PackedValues.Byte(buffer, v.Kind);
+            PackedValues.VarInt(buffer, strings[v.Code]);
             switch (v.Kind)
             {
                 case 0:
@@ -136,13 +102,13 @@ internal sealed class CurrentValueSet
                     buffer.Advance(8);
                     break;
                 case 1:
-                    VarInt(buffer, strings[v.Category!]);
+                    PackedValues.VarInt(buffer, strings[v.Category!]);
                     break;
                 default:
-                    Byte(buffer, v.Veto ? (byte)1 : (byte)0);
+                    PackedValues.Byte(buffer, v.Veto ? (byte)1 : (byte)0);
                     break;
             }
-            VarInt(buffer, strings[v.Source]);
+            PackedValues.VarInt(buffer, strings[v.Source]);
             var span = buffer.GetSpan(12);
             BinaryPrimitives.WriteInt32LittleEndian(span, v.AsOfDay);
             BinaryPrimitives.WriteInt64LittleEndian(span[4..], v.ReceivedTicks);
@@ -181,35 +147,6 @@ internal sealed class CurrentValueSet
         if (_values.Count < 2) return;
         _values.Sort(static (a, b) => a.Kind == b.Kind ? string.CompareOrdinal(a.Code, b.Code) : KindRank[a.Kind].CompareTo(KindRank[b.Kind]));
         _index = null; // positions moved
-    }
-
-    private static void Byte(ArrayBufferWriter<byte> buffer, byte value)
-    {
-        buffer.GetSpan(1)[0] = value;
-        buffer.Advance(1);
-    }
-
-    private static void VarInt(ArrayBufferWriter<byte> buffer, int value)
-    {
-        var v = (uint)value;
-        while (v >= 0x80)
-        {
-            Byte(buffer, (byte)(v | 0x80));
-            v >>= 7;
-        }
-        Byte(buffer, (byte)v);
-    }
-
-    private static int ReadVarInt(ReadOnlySpan<byte> packed, ref int at)
-    {
-        uint result = 0;
-        for (var shift = 0; shift < 35; shift += 7)
-        {
-            var b = packed[at++];
-            result |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80) return checked((int)result);
-        }
-        throw new InvalidDataException("malformed packed values");
     }
 
     // One current value as packed: the kind's payload in Number, Category or Veto, the date as a day number, the

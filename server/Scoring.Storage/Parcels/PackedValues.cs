@@ -206,13 +206,13 @@ internal static class PackedValues
     private static StorageFaultException Damaged(string what) =>
         new(StorageFault.Corrupt, StorageFaultException.Describe(StorageFault.Corrupt, $"a parcel's packed values cannot be read: {what}"));
 
-    private static void Byte(ArrayBufferWriter<byte> buffer, byte value)
+    internal static void Byte(ArrayBufferWriter<byte> buffer, byte value)
     {
         buffer.GetSpan(1)[0] = value;
         buffer.Advance(1);
     }
 
-    private static void VarInt(ArrayBufferWriter<byte> buffer, int value)
+    internal static void VarInt(ArrayBufferWriter<byte> buffer, int value)
     {
         var v = (uint)value;
         while (v >= 0x80)
