@@ -179,6 +179,15 @@ public sealed partial class ScoringDatabase : IDisposable
     public long WalLimitBytes { get; init; } = 64L << 20;
 
     /// <summary>
+    /// How much of the database file readers map into memory (<c>PRAGMA mmap_size</c>; default 1 GiB, 0 turns it off).
+    /// A scan of the district then reads pages where they lie in the OS cache instead of copying each into the
+    /// connection's own cache, about three times faster. Writes still go through SQLite's file calls. As SQLite documents,
+    /// an I/O error on a mapped page (a failing disk, or the file truncated underneath) stops the process instead of
+    /// failing one read.
+    /// </summary>
+    public long MmapBytes { get; init; } = 1L << 30;
+
+    /// <summary>
     /// Names a failure as a <see cref="StorageFaultException"/> (null when it is not a storage fault) and remembers
     /// damage, so that health reports it until a quick check passes again. For failures met outside the stores' writes.
     /// </summary>
@@ -315,6 +324,7 @@ public sealed partial class ScoringDatabase : IDisposable
                 // Before it reads anything, a new physical connection checks that the path still names this database.
                 Admit(connection);
                 Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
+                if (MmapBytes > 0) Execute(connection, $"PRAGMA mmap_size = {MmapBytes};");
                 Configured.AddOrUpdate(handle, Marker);
             }
             return connection;

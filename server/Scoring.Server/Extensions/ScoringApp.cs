@@ -64,6 +64,7 @@ public static class ScoringApp
         {
             MaxPageCount = configuration.GetValue<long?>("Storage:MaxPageCount"),
             WalLimitBytes = configuration.GetValue("Storage:WalLimitBytes", 64L << 20),
+            MmapBytes = configuration.GetValue("Storage:MmapBytes", 1L << 30),
         });
         builder.Services.AddSingleton<ParcelStore>();
         builder.Services.AddSingleton<Storage.Units.UnitStore>();

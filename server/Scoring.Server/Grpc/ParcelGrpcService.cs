@@ -43,7 +43,7 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, Un
     public override async Task<GetParcelResponse> GetParcel(GetParcelRequest request, ServerCallContext context)
     {
         RequireId(request.ParcelId, "parcel_id");
-        var parcel = await parcels.GetAsync(request.ParcelId, context.CancellationToken)
+        var parcel = await parcels.GetAsync(request.ParcelId, cancellationToken: context.CancellationToken)
             ?? throw NotFound(request.ParcelId);
         return new GetParcelResponse { Parcel = parcel.ToProto() };
     }
@@ -90,7 +90,7 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, Un
         if (string.IsNullOrEmpty(request.Code))
             throw RichErrors.InvalidArgument([new("code", "is required")], RichErrors.Reasons.InvalidRequest).ToRpcException();
         var values = await parcels.ValueHistoryAsync(request.ParcelId, request.Code, context.CancellationToken);
-        if (values.Count == 0 && await parcels.GetAsync(request.ParcelId, context.CancellationToken) is null)
+        if (values.Count == 0 && await parcels.GetAsync(request.ParcelId, cancellationToken: context.CancellationToken) is null)
             throw NotFound(request.ParcelId);
         return new ListValueHistoryResponse { Values = { values.Select(v => v.ToProto(ParcelMapping.KindOf(v))) } };
     }

@@ -44,7 +44,7 @@ public sealed class ImpactAnalysis(ParcelStore parcels)
         var cells = new Dictionary<(Classification, Classification), (int Count, double Area)>();
         var moves = new List<ParcelShift>();
         int count = 0, total = 0;
-        await foreach (var batch in parcels.StreamAllAsync(cancellationToken: cancellationToken))
+        await foreach (var batch in parcels.StreamAllAsync(parts: ParcelParts.Scoring, cancellationToken: cancellationToken))
         foreach (var cached in batch)
         {
             if (!before.Score(cached) || !after.Score(cached)) continue;

@@ -45,7 +45,7 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var records = session.Record ? new List<EvaluationRecord>(chunkSize) : null;
-        await foreach (var batch in parcels.StreamAllAsync(chunkSize, selection, cancellationToken))
+        await foreach (var batch in parcels.StreamAllAsync(chunkSize, selection, ParcelParts.Scoring, cancellationToken))
         {
             var now = time.GetUtcNow();
             for (var i = 0; i < batch.Count; i++)
@@ -102,7 +102,7 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
         {
             var id = lazy?.ParcelIdAt(0) ?? chunk[0].ParcelId;
             if (!IsLookupId(id)) return null;
-            var one = await parcels.GetAsync(id, cancellationToken);
+            var one = await parcels.GetAsync(id, ParcelParts.Scoring, cancellationToken);
             metrics.CacheLookups(one is null ? 0 : 1, one is null ? 1 : 0);
             return one is null ? null : new Dictionary<string, CachedParcel>(1, StringComparer.Ordinal) { [id] = one };
         }
@@ -113,7 +113,7 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
             if (IsLookupId(id)) ids.Add(id);
         }
         if (ids.Count == 0) return null;
-        var found = await parcels.GetManyAsync(ids, cancellationToken);
+        var found = await parcels.GetManyAsync(ids, ParcelParts.Scoring, cancellationToken);
         metrics.CacheLookups(found.Count, ids.Count - found.Count);
         return found.Count == 0 ? null : found;
     }

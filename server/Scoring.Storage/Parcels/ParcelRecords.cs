@@ -135,6 +135,9 @@ public sealed class CachedParcel
         _packed = packed;
     }
 
+    /// <summary>No values of a kind.</summary>
+    public static IReadOnlyDictionary<string, CachedValue> NoValues { get; } = ReadOnlyDictionary<string, CachedValue>.Empty;
+
     /// <summary>The parcel's attributes.</summary>
     public ParcelAttributes Attributes { get; }
 
@@ -229,6 +232,19 @@ public sealed class CachedParcel
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
+}
+
+/// <summary>How much of a cached parcel a read fetches.</summary>
+public enum ParcelParts
+{
+    /// <summary>Everything: attributes, timestamps and current values.</summary>
+    All,
+    /// <summary>
+    /// What scoring reads: the id, level, area, unit, street, industry code, the four flags and the current values. The
+    /// name, enterprise name and geometry are left null and the timestamps at <see cref="DateTimeOffset.MinValue"/>: a scan
+    /// of the district then asks SQLite for half the columns.
+    /// </summary>
+    Scoring,
 }
 
 /// <summary>Which parcels a listing returns; null fields do not filter.</summary>

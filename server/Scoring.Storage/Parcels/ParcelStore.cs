@@ -142,7 +142,10 @@ public sealed class ParcelStore(ScoringDatabase database)
     }
 
     /// <summary>A cached parcel with its current values, or null when the cache does not hold it.</summary>
-    public async Task<CachedParcel?> GetAsync(string parcelId, CancellationToken cancellationToken = default)
+    /// <param name="parcelId">Cadastral id.</param>
+    /// <param name="parts">All of the parcel, or only what scoring reads (<see cref="ParcelParts.Scoring"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<CachedParcel?> GetAsync(string parcelId, ParcelParts parts = ParcelParts.All, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parcelId);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -154,7 +157,7 @@ public sealed class ParcelStore(ScoringDatabase database)
             probe.Parameters.AddWithValue("$id", parcelId);
             if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null) return null;
         }
-        var found = Load(connection, "p.id = $id", "", c => c.Parameters.AddWithValue("$id", parcelId));
+        var found = Load(connection, parts, "p.id = $id", "", [new("$id", parcelId)]);
         return found.Count == 0 ? null : found[0];
     }
 
@@ -162,8 +165,11 @@ public sealed class ParcelStore(ScoringDatabase database)
     /// The cached parcels among <paramref name="parcelIds"/>, by id; ids not in the cache are left out. Costs one
     /// query (after a probe of the cache) whatever the number of ids.
     /// </summary>
+    /// <param name="parcelIds">Cadastral ids.</param>
+    /// <param name="parts">All of each parcel, or only what scoring reads (<see cref="ParcelParts.Scoring"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<IReadOnlyDictionary<string, CachedParcel>> GetManyAsync(IReadOnlyList<string> parcelIds,
-        CancellationToken cancellationToken = default)
+        ParcelParts parts = ParcelParts.All, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parcelIds);
         if (parcelIds.Count == 0) return ReadOnlyDictionary<string, CachedParcel>.Empty;
@@ -175,7 +181,7 @@ public sealed class ParcelStore(ScoringDatabase database)
             if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null) return ReadOnlyDictionary<string, CachedParcel>.Empty;
         }
         var json = JsonSerializer.Serialize(parcelIds);
-        var found = Load(connection, "p.id IN (SELECT value FROM json_each($ids))", "", c => c.Parameters.AddWithValue("$ids", json));
+        var found = Load(connection, parts, "p.id IN (SELECT value FROM json_each($ids))", "", [new("$ids", json)]);
         return found.ToDictionary(p => p.ParcelId, StringComparer.Ordinal);
     }
 
@@ -204,7 +210,7 @@ public sealed class ParcelStore(ScoringDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        Bind(command, filter, after ?? "");
+        foreach (var (name, value) in Parameters(filter, after ?? "")) command.Parameters.AddWithValue(name, value);
         command.Parameters.AddWithValue("$limit", size + 1); // one more tells whether a next page exists
         var parcels = new List<ParcelAttributes>(size + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -221,8 +227,12 @@ public sealed class ParcelStore(ScoringDatabase database)
     /// batches of <paramref name="batchSize"/> (the last may be shorter, never empty); no read transaction stays open
     /// while the caller works on a batch.
     /// </summary>
+    /// <param name="batchSize">Parcels per batch.</param>
+    /// <param name="filter">Which parcels; null for all.</param>
+    /// <param name="parts">All of each parcel, or only what scoring reads (<see cref="ParcelParts.Scoring"/>).</param>
+    /// <param name="cancellationToken">Cancels the scan.</param>
     public async IAsyncEnumerable<IReadOnlyList<CachedParcel>> StreamAllAsync(int batchSize = 1000, ParcelFilter? filter = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        ParcelParts parts = ParcelParts.All, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         filter ??= ParcelFilter.None;
@@ -233,14 +243,10 @@ public sealed class ParcelStore(ScoringDatabase database)
             List<CachedParcel> batch;
             await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
             {
-                batch = Load(connection,
+                batch = Load(connection, parts,
                     $"{where} AND p.id > $after",
                     "LIMIT $limit",
-                    c =>
-                    {
-                        Bind(c, filter, after);
-                        c.Parameters.AddWithValue("$limit", batchSize);
-                    });
+                    [.. Parameters(filter, after), new("$limit", batchSize)]);
             }
             // SQLite reads complete synchronously: without a yield between batches a long scan (an impact preview,
             // EvaluateStored) would hold its thread throughout, and the call's deadline timer could not fire.
@@ -275,11 +281,17 @@ public sealed class ParcelStore(ScoringDatabase database)
     }
 
     // Reads parcels with their packed current values in one statement (its own snapshot, no transaction to open).
-    private static List<CachedParcel> Load(SqliteConnection connection, string parcelWhere, string parcelLimit, Action<SqliteCommand> bind)
+    private static List<CachedParcel> Load(SqliteConnection connection, ParcelParts parts, string parcelWhere, string parcelLimit,
+        IReadOnlyList<KeyValuePair<string, object>> parameters)
     {
+        if (parts == ParcelParts.Scoring)
+            return ScoringRows.Read(connection, $"SELECT {ScoringRows.Columns} FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};", parameters);
         var sql = $"SELECT {ParcelColumns}, p.current_values AS current_values FROM parcels p WHERE {parcelWhere} ORDER BY p.id {parcelLimit};";
         var parcels = new List<CachedParcel>();
-        using var command = Query(connection, null, sql, bind);
+        using var command = Query(connection, null, sql, c =>
+        {
+            foreach (var (name, value) in parameters) c.Parameters.AddWithValue(name, value);
+        });
         using var reader = command.ExecuteReader();
         var columns = new AttributeColumns(reader);
         var packed = reader.GetOrdinal("current_values");
@@ -287,13 +299,9 @@ public sealed class ParcelStore(ScoringDatabase database)
         {
             var attributes = columns.Read();
             // Every row holds its packed values since migration 8; NULL would be a parcel without any.
-            if (reader.IsDBNull(packed))
-            {
-                parcels.Add(new CachedParcel(attributes, ReadOnlyDictionary<string, CachedValue>.Empty,
-                    ReadOnlyDictionary<string, CachedValue>.Empty, ReadOnlyDictionary<string, CachedValue>.Empty));
-                continue;
-            }
-            parcels.Add(new CachedParcel(attributes, (byte[])reader.GetValue(packed)));
+            parcels.Add(reader.IsDBNull(packed)
+                ? new CachedParcel(attributes, CachedParcel.NoValues, CachedParcel.NoValues, CachedParcel.NoValues)
+                : new CachedParcel(attributes, (byte[])reader.GetValue(packed)));
         }
         return parcels;
     }
@@ -380,12 +388,14 @@ public sealed class ParcelStore(ScoringDatabase database)
         return string.Join(" AND ", where);
     }
 
-    private static void Bind(SqliteCommand command, ParcelFilter filter, string after)
+    private static List<KeyValuePair<string, object>> Parameters(ParcelFilter filter, string after)
     {
-        if (filter.UnitId is not null) command.Parameters.AddWithValue("$unit_id", filter.UnitId);
-        if (filter.Street is not null) command.Parameters.AddWithValue("$street", filter.Street);
-        if (filter.Level is not null) command.Parameters.AddWithValue("$level", filter.Level.Value);
-        command.Parameters.AddWithValue("$after", after);
+        var parameters = new List<KeyValuePair<string, object>>(4);
+        if (filter.UnitId is not null) parameters.Add(new("$unit_id", filter.UnitId));
+        if (filter.Street is not null) parameters.Add(new("$street", filter.Street));
+        if (filter.Level is not null) parameters.Add(new("$level", filter.Level.Value));
+        parameters.Add(new("$after", after));
+        return parameters;
     }
 
     private static SqliteCommand Query(SqliteConnection connection, SqliteTransaction? transaction, string sql, Action<SqliteCommand> bind)
