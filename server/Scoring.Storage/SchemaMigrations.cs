@@ -20,6 +20,8 @@ internal static class SchemaMigrations
     {
         // The packed layout is binary: rows not packed yet are packed here before the per-value table goes.
         [8] = Parcels.ParcelStore.PackFromValueTable,
+        // Likewise for the log: the per-value rows are packed into one row per parcel write before their table goes.
+        [11] = Parcels.ParcelStore.LogFromValueTable,
     };
 
     private static ImmutableArray<string> Load()

@@ -8,8 +8,8 @@ namespace Scoring.Benchmarks;
 
 /// <summary>
 /// The raw floor of ingest: the rows <c>UpsertParcels</c> writes for the same parcels (per parcel one row of
-/// <c>parcels</c> with its attributes and a packed-values blob of the real length, and one <c>indicator_values</c>
-/// row per value), inserted in this process by bare prepared single-row INSERTs into a scratch file of the
+/// <c>parcels</c> with its attributes and a packed-values blob of the real length, and one <c>value_writes</c> log row
+/// with a blob of the length its received values pack to), inserted in this process by bare prepared single-row INSERTs into a scratch file of the
 /// service's own schema, with the service writer's pragmas, one transaction per chunk. Nothing is read, merged,
 /// checked or sent over the network: what SQLite alone costs for those rows.
 /// </summary>
@@ -79,7 +79,7 @@ internal static class IngestFloor
         private readonly SqliteConnection _connection;
         private readonly SqliteCommand _parcel, _value;
         private readonly SqliteParameter _id, _level, _area, _unit, _street, _industry, _packed;
-        private readonly SqliteParameter _parcelId, _code, _kind, _number, _category, _veto;
+        private readonly SqliteParameter _parcelId, _count, _received;
         private readonly Dictionary<int, byte[]> _blobs = [];
 
         public Rows(SqliteConnection connection, string source, string asOf)
@@ -106,16 +106,13 @@ internal static class IngestFloor
 
             _value = connection.CreateCommand();
             _value.CommandText = """
-                INSERT INTO indicator_values (parcel_id, code, kind, number, category, veto, source, as_of, received_at)
-                VALUES ($parcel_id, $code, $kind, $number, $category, $veto, $source, $as_of, $now);
+                INSERT INTO value_writes (parcel_id, source, as_of, received_at, value_count, received)
+                VALUES ($parcel_id, $source, $as_of, $now, $value_count, $received);
                 """;
             var v = _value.Parameters;
             _parcelId = v.Add("$parcel_id", SqliteType.Text);
-            _code = v.Add("$code", SqliteType.Text);
-            _kind = v.Add("$kind", SqliteType.Text);
-            _number = v.Add("$number", SqliteType.Real);
-            _category = v.Add("$category", SqliteType.Text);
-            _veto = v.Add("$veto", SqliteType.Integer);
+            _count = v.Add("$value_count", SqliteType.Integer);
+            _received = v.Add("$received", SqliteType.Blob);
             v.Add("$source", SqliteType.Text).Value = source;
             v.Add("$as_of", SqliteType.Text).Value = asOf;
             v.Add("$now", SqliteType.Text).Value = now;
@@ -140,31 +137,9 @@ internal static class IngestFloor
                 _parcel.ExecuteNonQuery();
 
                 _parcelId.Value = parcel.ParcelId;
-                _kind.Value = "numeric";
-                _category.Value = DBNull.Value;
-                _veto.Value = DBNull.Value;
-                foreach (var (code, number) in parcel.Indicators)
-                {
-                    _code.Value = code;
-                    _number.Value = number;
-                    _value.ExecuteNonQuery();
-                }
-                _kind.Value = "category";
-                _number.Value = DBNull.Value;
-                foreach (var (code, key) in parcel.Categories)
-                {
-                    _code.Value = code;
-                    _category.Value = key;
-                    _value.ExecuteNonQuery();
-                }
-                _kind.Value = "veto";
-                _category.Value = DBNull.Value;
-                foreach (var (code, met) in parcel.Vetoes)
-                {
-                    _code.Value = code;
-                    _veto.Value = met ? 1 : 0;
-                    _value.ExecuteNonQuery();
-                }
+                _count.Value = parcel.Indicators.Count + parcel.Categories.Count + parcel.Vetoes.Count;
+                _received.Value = Blob(ReceivedLength(parcel));
+                _value.ExecuteNonQuery();
                 values += parcel.Indicators.Count + parcel.Categories.Count + parcel.Vetoes.Count;
             }
             transaction.Commit();
@@ -188,6 +163,19 @@ internal static class IngestFloor
             foreach (var (code, key) in parcel.Categories) { strings.Add(code); strings.Add(key); length += 1 + 1 + 1 + 1 + 12; }
             foreach (var code in parcel.Vetoes.Keys) { strings.Add(code); length += 1 + 1 + 1 + 1 + 12; }
             length += 1 + 1 + 1;
+            foreach (var s in strings) length += 1 + Encoding.UTF8.GetByteCount(s);
+            return length;
+        }
+
+        // The log's layout: u8 version, varint string count, strings, varint value count, per value u8 kind, varint code and
+        // the payload (f64, varint string or u8).
+        private static int ReceivedLength(ParcelInput parcel)
+        {
+            var strings = new HashSet<string>(StringComparer.Ordinal);
+            var length = 1 + 1 + 1;
+            foreach (var code in parcel.Indicators.Keys) { strings.Add(code); length += 1 + 1 + 8; }
+            foreach (var (code, key) in parcel.Categories) { strings.Add(code); strings.Add(key); length += 1 + 1 + 1; }
+            foreach (var code in parcel.Vetoes.Keys) { strings.Add(code); length += 1 + 1 + 1; }
             foreach (var s in strings) length += 1 + Encoding.UTF8.GetByteCount(s);
             return length;
         }

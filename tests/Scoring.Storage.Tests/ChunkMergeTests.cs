@@ -96,7 +96,9 @@ public sealed class ChunkMergeTests : IDisposable
         // Every value is in the history: P1's far twice, the later one first.
         Assert.Equal([3.0, 1.0], (await store.ValueHistoryAsync("P1", "far")).Select(v => v.Number));
         Assert.Equal(2, _temp.Scalar("SELECT count(*) FROM parcels;"));
-        Assert.Equal(4, _temp.Scalar("SELECT count(*) FROM indicator_values;"));
+        // The log holds one row per parcel write: P1, P2, P1 again, with 2 + 1 + 1 values.
+        Assert.Equal(3, _temp.Scalar("SELECT count(*) FROM value_writes;"));
+        Assert.Equal(4, _temp.Scalar("SELECT sum(value_count) FROM value_writes;"));
     }
 
     [Fact]
@@ -202,8 +204,18 @@ public sealed class ChunkMergeTests : IDisposable
     public async Task Migrating_from_schema_7_packs_the_rows_the_trigger_kept_and_drops_the_trigger_and_its_table()
     {
         var old = _temp.OpenAt(7);
-        // A parcel the current store wrote at schema 7 (packed row and trigger rows both), to be left as it is.
-        await new ParcelStore(old).UpsertAsync("census", Newer, [new ParcelWrite("P-NEW") { Indicators = Numbers(("far", 2)) }]);
+        // A parcel a build at schema 7 wrote with its packed row, to be left as it is.
+        using (var connection = _temp.Raw())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                INSERT INTO parcels (id, current_values, created_at, updated_at)
+                VALUES ('P-NEW', $packed, '2024-07-01T00:00:00.0000000Z', '2024-07-01T00:00:00.0000000Z');
+                """;
+            command.Parameters.AddWithValue("$packed", PackedValues.Encode(
+                [(0, new CachedValue("far", 2, null, null, "census", Newer, new DateTimeOffset(2024, 7, 1, 0, 0, 0, TimeSpan.Zero)))]));
+            command.ExecuteNonQuery();
+        }
         var packedBefore = PackedHex("P-NEW");
         // Parcels as a build before migration 6 left them: values only in the log and, through the trigger, in
         // current_values. far 0.5 arrives after 0.8 but describes an earlier date, so the trigger kept 0.8.
@@ -244,6 +256,16 @@ public sealed class ChunkMergeTests : IDisposable
         var after = (await store.GetAsync("P-OLD"))!;
         Assert.Equal((0.8, 4.0), (after.Indicators["far"].Number!.Value, after.Indicators["jobs_per_mu"].Number!.Value));
         Assert.Equal(true, after.Vetoes["safety"].Veto);
+        // The per-value log went into value_writes, one row per run of values received together, in receipt order:
+        // far from a, far from b, then the category and the veto from a (the replay's row comes last).
+        Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM sqlite_master WHERE name = 'indicator_values';"));
+        Assert.Equal(4, _temp.Scalar("SELECT count(*) FROM value_writes WHERE parcel_id = 'P-OLD';"));
+        Assert.Equal(2, _temp.Scalar("SELECT value_count FROM value_writes WHERE parcel_id = 'P-OLD' ORDER BY receipt LIMIT 1 OFFSET 2;"));
+        var history = await store.ValueHistoryAsync("P-OLD", "far");
+        Assert.Equal([(0.8, "a", new DateOnly(2024, 6, 30)), (0.5, "b", new DateOnly(2024, 3, 31)), (0.1, "replay", new DateOnly(2024, 1, 1))],
+            history.Select(v => (v.Number!.Value, v.Source, v.AsOf)));
+        Assert.Equal(received, history[0].ReceivedAt);
+        Assert.Equal(true, (await store.ValueHistoryAsync("P-OLD", "safety")).Single().Veto);
     }
 
     [Fact]

@@ -67,7 +67,8 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.True(chunks >= Writers * GroupsPerWriter);
         Assert.All(readsByReader, reads => Assert.True(reads > 0));
         Assert.Equal(Writers * GroupsPerWriter * ParcelsPerGroup, _temp.Scalar("SELECT count(*) FROM parcels;"));
-        Assert.Equal(chunks * ParcelsPerGroup * CodesPerParcel, _temp.Scalar("SELECT count(*) FROM indicator_values;"));
+        Assert.Equal(chunks * ParcelsPerGroup, _temp.Scalar("SELECT count(*) FROM value_writes;"));
+        Assert.Equal(chunks * ParcelsPerGroup * CodesPerParcel, _temp.Scalar("SELECT sum(value_count) FROM value_writes;"));
         Assert.Equal(chunks, _temp.Scalar("SELECT count(*) FROM evaluations;"));
 
         // Each group's current value is the last chunk that wrote it: the largest c < n with c % 5 == group.

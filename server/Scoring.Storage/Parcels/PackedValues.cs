@@ -203,7 +203,7 @@ internal static class PackedValues
         return packed.Slice(strings[2 * index], strings[2 * index + 1]);
     }
 
-    private static StorageFaultException Damaged(string what) =>
+    internal static StorageFaultException Damaged(string what) =>
         new(StorageFault.Corrupt, StorageFaultException.Describe(StorageFault.Corrupt, $"a parcel's packed values cannot be read: {what}"));
 
     internal static void Byte(ArrayBufferWriter<byte> buffer, byte value)
@@ -224,13 +224,13 @@ internal static class PackedValues
     }
 
     // A count of strings or values: each takes at least one byte, so a count past the end is damage, not a size to allocate.
-    private static int Count(ReadOnlySpan<byte> packed, ref int at)
+    internal static int Count(ReadOnlySpan<byte> packed, ref int at)
     {
         var count = ReadVarInt(packed, ref at);
         return count <= packed.Length - at ? count : throw Damaged("a count runs past its end");
     }
 
-    private static int ReadVarInt(ReadOnlySpan<byte> packed, ref int at)
+    internal static int ReadVarInt(ReadOnlySpan<byte> packed, ref int at)
     {
         uint result = 0;
         for (var shift = 0; shift < 35; shift += 7)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -15,14 +16,7 @@ namespace Scoring.Storage.Parcels;
 /// </summary>
 public sealed class ParcelStore(ScoringDatabase database)
 {
-    private static readonly object True = 1;
-    private static readonly object False = 0;
-
     private const string Listing = "parcels";
-
-    private const string NumericKind = "numeric";
-    private const string CategoryKind = "category";
-    private const string VetoKind = "veto";
 
     // The attributes a feed may set; each keeps the as_of of the feed that set it (parcels.attributes_as_of, JSON).
     private static readonly string[] AttributeColumnNames =
@@ -126,16 +120,34 @@ public sealed class ParcelStore(ScoringDatabase database)
                 }
             }
 
-            // 4. Every value received, appended to the history in chunk order (so receipts follow it).
-            using var numbers = new ValueInsert(connection, transaction, NumericKind, "number", SqliteType.Real, source, asOfText, now);
-            using var categories = new ValueInsert(connection, transaction, CategoryKind, "category", SqliteType.Text, source, asOfText, now);
-            using var vetoes = new ValueInsert(connection, transaction, VetoKind, "veto", SqliteType.Integer, source, asOfText, now);
-            foreach (var write in parcels)
+            // 4. What each parcel write brought, appended to the log in chunk order (so receipts follow it): one row
+            //    per parcel write, its values packed.
+            using (var log = connection.CreateCommand())
             {
-                ct.ThrowIfCancellationRequested();
-                numbers.Insert(write.ParcelId, write.Indicators, static v => v);
-                categories.Insert(write.ParcelId, write.Categories, static v => v);
-                vetoes.Insert(write.ParcelId, write.Vetoes, static v => v ? True : False);
+                log.Transaction = transaction;
+                log.CommandText = """
+                    INSERT INTO value_writes (parcel_id, source, as_of, received_at, value_count, received)
+                    VALUES ($parcel_id, $source, $as_of, $received_at, $value_count, $received);
+                    """;
+                var p = log.Parameters;
+                var parcelId = p.Add("$parcel_id", SqliteType.Text);
+                p.Add("$source", SqliteType.Text).Value = source;
+                p.Add("$as_of", SqliteType.Text).Value = asOfText;
+                p.Add("$received_at", SqliteType.Text).Value = now;
+                var count = p.Add("$value_count", SqliteType.Integer);
+                var packedValues = p.Add("$received", SqliteType.Blob);
+                log.Prepare();
+                var buffer = new ArrayBufferWriter<byte>(1024);
+                var strings = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var write in parcels)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (ReceivedValues.Count(write) == 0) continue;
+                    parcelId.Value = write.ParcelId;
+                    count.Value = ReceivedValues.Count(write);
+                    packedValues.Value = ReceivedValues.Encode(write, buffer, strings);
+                    log.ExecuteNonQuery();
+                }
             }
             return new UpsertCounts(parcels.Count, values);
         }, cancellationToken);
@@ -266,17 +278,21 @@ public sealed class ParcelStore(ScoringDatabase database)
         ArgumentNullException.ThrowIfNull(code);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {ValueColumns} FROM indicator_values v
-            WHERE v.parcel_id = $parcel_id AND v.code = $code
-            ORDER BY v.as_of DESC, v.receipt DESC;
+        command.CommandText = """
+            SELECT source, as_of, received_at, received FROM value_writes
+            WHERE parcel_id = $parcel_id
+            ORDER BY as_of DESC, receipt DESC;
             """;
         command.Parameters.AddWithValue("$parcel_id", parcelId);
-        command.Parameters.AddWithValue("$code", code);
         var values = new List<CachedValue>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new ValueRows(reader);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) values.Add(rows.Read().Value);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var found = ReceivedValues.Decode((byte[])reader.GetValue(3)).Where(e => e.Code == code).ToList();
+            if (found.Count == 0) continue;
+            var (source, asOf, received) = (reader.GetString(0), StoredText.ParseDate(reader.GetString(1)), StoredText.ParseTime(reader.GetString(2)));
+            foreach (var e in found) values.Add(new CachedValue(code, e.Number, e.Category, e.Veto, source, asOf, received));
+        }
         return values;
     }
 
@@ -378,6 +394,56 @@ public sealed class ParcelStore(ScoringDatabase database)
         }
     }
 
+    /// <summary>
+    /// Migration 11: copies the per-value log of older schemas (indicator_values, which the migration then drops) into
+    /// value_writes, in receipt order, one row per run of values a parcel received together (same source, date and
+    /// receipt time), in the migration's transaction; memory holds one run at a time.
+    /// </summary>
+    internal static void LogFromValueTable(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var read = Query(connection, transaction, $"SELECT {ValueColumns} FROM indicator_values v ORDER BY v.receipt;", _ => { });
+        using var write = Query(connection, transaction, """
+            INSERT INTO value_writes (parcel_id, source, as_of, received_at, value_count, received)
+            VALUES ($parcel_id, $source, $as_of, $received_at, $value_count, $received);
+            """, _ => { });
+        var p = write.Parameters;
+        var (parcelId, source, asOf, receivedAt) = (p.Add("$parcel_id", SqliteType.Text), p.Add("$source", SqliteType.Text),
+            p.Add("$as_of", SqliteType.Text), p.Add("$received_at", SqliteType.Text));
+        var (count, received) = (p.Add("$value_count", SqliteType.Integer), p.Add("$received", SqliteType.Blob));
+        var run = new List<ReceivedValues.Entry>();
+        (string Parcel, string Source, string AsOf, string ReceivedAt)? key = null;
+        void Flush()
+        {
+            if (run.Count == 0) return;
+            (parcelId.Value, source.Value, asOf.Value, receivedAt.Value) = key!.Value;
+            count.Value = run.Count;
+            received.Value = ReceivedValues.Encode(run);
+            write.ExecuteNonQuery();
+            run.Clear();
+        }
+        using var reader = read.ExecuteReader();
+        var (idColumn, kindColumn, codeColumn) = (reader.GetOrdinal("parcel_id"), reader.GetOrdinal("kind"), reader.GetOrdinal("code"));
+        var (numberColumn, categoryColumn, vetoColumn) = (reader.GetOrdinal("number"), reader.GetOrdinal("category"), reader.GetOrdinal("veto"));
+        var (sourceColumn, asOfColumn, receivedColumn) = (reader.GetOrdinal("source"), reader.GetOrdinal("as_of"), reader.GetOrdinal("received_at"));
+        while (reader.Read())
+        {
+            var rowKey = (reader.GetString(idColumn), reader.GetString(sourceColumn), reader.GetString(asOfColumn), reader.GetString(receivedColumn));
+            // A code received twice in one run (two writes of one parcel in the same chunk) starts a new run.
+            var code = reader.GetString(codeColumn);
+            var kind = Array.IndexOf(PackedValues.Kinds, reader.GetString(kindColumn));
+            if (key != rowKey || run.Exists(e => e.Kind == kind && e.Code == code))
+            {
+                Flush();
+                key = rowKey;
+            }
+            run.Add(new ReceivedValues.Entry(kind, code,
+                reader.IsDBNull(numberColumn) ? null : reader.GetDouble(numberColumn),
+                reader.IsDBNull(categoryColumn) ? null : reader.GetString(categoryColumn),
+                reader.IsDBNull(vetoColumn) ? null : reader.GetInt64(vetoColumn) != 0));
+        }
+        Flush();
+    }
+
     // Only the conditions in use, so the planner can take the matching (column, id) index.
     private static string Where(ParcelFilter filter)
     {
@@ -434,67 +500,6 @@ public sealed class ParcelStore(ScoringDatabase database)
     private static void CheckCode(string code, int index, string param)
     {
         if (string.IsNullOrEmpty(code)) throw new ArgumentException($"parcels[{index}] has an empty code.", param);
-    }
-
-    // Appends one parcel's values of one kind to the history with one statement of up to MaxRows rows: one call into
-    // SQLite per parcel and kind instead of one per value. Rows go in dictionary order, so receipts follow it. Commands
-    // are prepared once per row count and reused for the whole chunk.
-    private sealed class ValueInsert(SqliteConnection connection, SqliteTransaction transaction, string kind,
-        string column, SqliteType valueType, string source, string asOf, string receivedAt) : IDisposable
-    {
-        private const int MaxRows = 64;
-        private const int Fixed = 4; // $parcel_id, $source, $as_of, $received_at; then $c{i}, $v{i} per row
-        private readonly SqliteCommand?[] _byRows = new SqliteCommand?[MaxRows + 1];
-
-        public void Insert<T>(string parcelId, IReadOnlyDictionary<string, T> values, Func<T, object> toDb)
-        {
-            var remaining = values.Count;
-            if (remaining == 0) return;
-            using var e = values.GetEnumerator();
-            while (remaining > 0)
-            {
-                var rows = Math.Min(remaining, MaxRows);
-                var command = _byRows[rows] ??= Prepare(rows);
-                var p = command.Parameters;
-                p[0].Value = parcelId;
-                for (var i = 0; i < rows; i++)
-                {
-                    e.MoveNext();
-                    p[Fixed + 2 * i].Value = e.Current.Key;
-                    p[Fixed + 2 * i + 1].Value = toDb(e.Current.Value);
-                }
-                command.ExecuteNonQuery();
-                remaining -= rows;
-            }
-        }
-
-        private SqliteCommand Prepare(int rows)
-        {
-            var sql = new System.Text.StringBuilder(
-                $"INSERT INTO indicator_values (parcel_id, code, kind, {column}, source, as_of, received_at) VALUES ");
-            for (var i = 0; i < rows; i++)
-                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                    $"($parcel_id, $c{i}, '{kind}', $v{i}, $source, $as_of, $received_at)");
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql.Append(';').ToString();
-            command.Parameters.Add("$parcel_id", SqliteType.Text);
-            command.Parameters.Add("$source", SqliteType.Text).Value = source;
-            command.Parameters.Add("$as_of", SqliteType.Text).Value = asOf;
-            command.Parameters.Add("$received_at", SqliteType.Text).Value = receivedAt;
-            for (var i = 0; i < rows; i++)
-            {
-                command.Parameters.Add($"$c{i}", SqliteType.Text);
-                command.Parameters.Add($"$v{i}", valueType);
-            }
-            command.Prepare();
-            return command;
-        }
-
-        public void Dispose()
-        {
-            foreach (var command in _byRows) command?.Dispose();
-        }
     }
 
     // A parcel while a chunk is merged into it: its attributes (as stored: text, integer or real; null when never
