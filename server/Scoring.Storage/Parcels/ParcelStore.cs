@@ -25,12 +25,6 @@ public sealed class ParcelStore(ScoringDatabase database)
         "in_ecological_red_line", "redevelopment_underway", "locally_reported", "geometry",
     ];
 
-    private static readonly SqliteType[] AttributeTypes =
-    [
-        SqliteType.Text, SqliteType.Text, SqliteType.Integer, SqliteType.Real, SqliteType.Text, SqliteType.Text, SqliteType.Text,
-        SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Text,
-    ];
-
     // The parcel rows of a chunk, attributes and packed current values merged in C#: plain assignments, no per-row
     // JSON work in SQL. A new parcel is inserted; a cached one keeps its created_at.
     private static readonly string WriteParcelSql = $"""
@@ -96,57 +90,49 @@ public sealed class ParcelStore(ScoringDatabase database)
                 values += write.Indicators.Count + write.Categories.Count + write.Vetoes.Count;
             }
 
-            // 3. Each parcel's row written once (before the values: their foreign key needs it).
-            using (var write = connection.CreateCommand())
+            // 3. Each parcel's row written once (before the log: its foreign key needs it).
+            using (var write = new RawStatement(connection, WriteParcelSql))
             {
-                write.Transaction = transaction;
-                write.CommandText = WriteParcelSql;
-                var p = write.Parameters;
-                var id = p.Add("$id", SqliteType.Text);
-                var attributes = AttributeColumnNames.Select((c, i) => p.Add("$" + c, AttributeTypes[i])).ToArray();
-                var dates = p.Add("$attributes_as_of", SqliteType.Text);
-                var packed = p.Add("$current_values", SqliteType.Blob);
-                p.Add("$now", SqliteType.Text).Value = now;
-                write.Prepare();
+                var id = write.Parameter("$id");
+                var attributes = AttributeColumnNames.Select(c => write.Parameter("$" + c)).ToArray();
+                var dates = write.Parameter("$attributes_as_of");
+                var packed = write.Parameter("$current_values");
+                write.Bind(write.Parameter("$now"), now);
                 var scratch = new PackingScratch();
                 foreach (var parcel in merged.Values)
                 {
                     ct.ThrowIfCancellationRequested();
-                    id.Value = parcel.Id;
-                    for (var i = 0; i < attributes.Length; i++) attributes[i].Value = parcel.Attributes[i] ?? DBNull.Value;
-                    dates.Value = parcel.DatesJson();
-                    packed.Value = parcel.Values.Encode(scratch);
-                    write.ExecuteNonQuery();
+                    write.Bind(id, parcel.Id);
+                    for (var i = 0; i < attributes.Length; i++) write.Bind(attributes[i], parcel.Attributes[i]);
+                    write.Bind(dates, parcel.DatesJson());
+                    write.Bind(packed, parcel.Values.Encode(scratch));
+                    write.Execute();
                 }
             }
 
             // 4. What each parcel write brought, appended to the log in chunk order (so receipts follow it): one row
             //    per parcel write, its values packed.
-            using (var log = connection.CreateCommand())
+            using (var log = new RawStatement(connection, """
+                INSERT INTO value_writes (parcel_id, source, as_of, received_at, value_count, received)
+                VALUES ($parcel_id, $source, $as_of, $received_at, $value_count, $received);
+                """))
             {
-                log.Transaction = transaction;
-                log.CommandText = """
-                    INSERT INTO value_writes (parcel_id, source, as_of, received_at, value_count, received)
-                    VALUES ($parcel_id, $source, $as_of, $received_at, $value_count, $received);
-                    """;
-                var p = log.Parameters;
-                var parcelId = p.Add("$parcel_id", SqliteType.Text);
-                p.Add("$source", SqliteType.Text).Value = source;
-                p.Add("$as_of", SqliteType.Text).Value = asOfText;
-                p.Add("$received_at", SqliteType.Text).Value = now;
-                var count = p.Add("$value_count", SqliteType.Integer);
-                var packedValues = p.Add("$received", SqliteType.Blob);
-                log.Prepare();
+                var parcelId = log.Parameter("$parcel_id");
+                log.Bind(log.Parameter("$source"), source);
+                log.Bind(log.Parameter("$as_of"), asOfText);
+                log.Bind(log.Parameter("$received_at"), now);
+                var count = log.Parameter("$value_count");
+                var packedValues = log.Parameter("$received");
                 var buffer = new ArrayBufferWriter<byte>(1024);
                 var strings = new Dictionary<string, int>(StringComparer.Ordinal);
                 foreach (var write in parcels)
                 {
                     ct.ThrowIfCancellationRequested();
                     if (ReceivedValues.Count(write) == 0) continue;
-                    parcelId.Value = write.ParcelId;
-                    count.Value = ReceivedValues.Count(write);
-                    packedValues.Value = ReceivedValues.Encode(write, buffer, strings);
-                    log.ExecuteNonQuery();
+                    log.Bind(parcelId, write.ParcelId);
+                    log.Bind(count, ReceivedValues.Count(write));
+                    log.Bind(packedValues, ReceivedValues.Encode(write, buffer, strings));
+                    log.Execute();
                 }
             }
             return new UpsertCounts(parcels.Count, values);

@@ -1,12 +1,11 @@
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Scoring.Storage.Parcels;
 
 /// <summary>
-/// Reads the rows of a district scan (<see cref="ParcelParts.Scoring"/>) through SQLite's own statement API: a scan asks
-/// for a few columns of many rows, and Microsoft.Data.Sqlite's per-column checks would cost more than SQLite's reading.
-/// Errors surface as the <see cref="SqliteException"/> Microsoft.Data.Sqlite would raise, so faults are named the same.
+/// Reads the rows of a district scan (<see cref="ParcelParts.Scoring"/>) through SQLite's own statement API
+/// (<see cref="RawStatement"/>): a scan asks for a few columns of many rows, and Microsoft.Data.Sqlite's per-column
+/// checks would cost more than SQLite's reading.
 /// </summary>
 internal static class ScoringRows
 {
@@ -24,45 +23,27 @@ internal static class ScoringRows
     /// <summary>Runs <paramref name="sql"/> (selecting <see cref="Columns"/>) with its named parameters; one parcel per row.</summary>
     public static List<CachedParcel> Read(SqliteConnection connection, string sql, IReadOnlyList<KeyValuePair<string, object>> parameters)
     {
-        var db = connection.Handle!;
-        var rc = raw.sqlite3_prepare_v2(db, sql, out var statement);
-        SqliteException.ThrowExceptionForRC(rc, db);
-        using (statement)
+        using var statement = new RawStatement(connection, sql);
+        foreach (var (name, value) in parameters) statement.Bind(statement.Parameter(name), value);
+        var parcels = new List<CachedParcel>();
+        var texts = new RepeatedTexts();
+        while (statement.Read())
         {
-            foreach (var (name, value) in parameters)
-            {
-                var index = raw.sqlite3_bind_parameter_index(statement, name);
-                rc = value switch
-                {
-                    string text => raw.sqlite3_bind_text(statement, index, text),
-                    int number => raw.sqlite3_bind_int64(statement, index, number),
-                    _ => throw new ArgumentException($"parameter {name}: {value.GetType().Name} is not bound here", nameof(parameters)),
-                };
-                SqliteException.ThrowExceptionForRC(rc, db);
-            }
-            var parcels = new List<CachedParcel>();
-            var texts = new RepeatedTexts();
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-            {
-                var flags = raw.sqlite3_column_int(statement, 6);
-                var attributes = new ParcelAttributes(
-                    raw.sqlite3_column_text(statement, 0).utf8_to_string(),
-                    null, null,
-                    IsNull(statement, 1) ? null : raw.sqlite3_column_int(statement, 1),
-                    IsNull(statement, 2) ? null : raw.sqlite3_column_double(statement, 2),
-                    texts.Read(statement, 3), texts.Read(statement, 4), texts.Read(statement, 5),
-                    Flag(flags), Flag(flags >> 2), Flag(flags >> 4), Flag(flags >> 6),
-                    null, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
-                parcels.Add(IsNull(statement, 7)
-                    ? new CachedParcel(attributes, CachedParcel.NoValues, CachedParcel.NoValues, CachedParcel.NoValues)
-                    : new CachedParcel(attributes, raw.sqlite3_column_blob(statement, 7).ToArray()));
-            }
-            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
-            return parcels;
+            var flags = (int)statement.Integer(6);
+            var attributes = new ParcelAttributes(
+                statement.Text(0),
+                null, null,
+                statement.IsNull(1) ? null : (int)statement.Integer(1),
+                statement.IsNull(2) ? null : statement.Real(2),
+                texts.Read(statement, 3), texts.Read(statement, 4), texts.Read(statement, 5),
+                Flag(flags), Flag(flags >> 2), Flag(flags >> 4), Flag(flags >> 6),
+                null, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
+            parcels.Add(statement.IsNull(7)
+                ? new CachedParcel(attributes, CachedParcel.NoValues, CachedParcel.NoValues, CachedParcel.NoValues)
+                : new CachedParcel(attributes, statement.Bytes(7).ToArray()));
         }
+        return parcels;
     }
-
-    private static bool IsNull(sqlite3_stmt statement, int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
 
     private static bool? Flag(int bits) => (bits & 3) switch { 1 => false, 2 => true, _ => null };
 
@@ -73,10 +54,10 @@ internal static class ScoringRows
         private readonly byte[][] _bytes = [[], [], []];
         private readonly string?[] _texts = new string?[3];
 
-        public string? Read(sqlite3_stmt statement, int column)
+        public string? Read(RawStatement statement, int column)
         {
-            if (IsNull(statement, column)) return null;
-            var bytes = raw.sqlite3_column_blob(statement, column);
+            if (statement.IsNull(column)) return null;
+            var bytes = statement.Bytes(column);
             var slot = column - 3;
             if (_texts[slot] is { } last && bytes.SequenceEqual(_bytes[slot])) return last;
             _bytes[slot] = bytes.ToArray();
