@@ -56,6 +56,10 @@ public sealed partial class ScoringDatabase : IDisposable
     private long _lastWrite;
     // No RESTART checkpoint before this (Stopwatch ticks) after one found readers in the way.
     private long _nextRestart;
+
+    // How often the background checkpointer runs: often enough that under steady ingest it copies the WAL back in small
+    // steps, so the writes' own RESTART checkpoints find little left to copy.
+    private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromMilliseconds(250);
     // The max_page_count the writer connection has, if set.
     private long? _appliedMaxPageCount;
     // Faults that a probe cannot see by itself: damage met by any read or write (cleared by a passing quick_check)
@@ -141,7 +145,7 @@ public sealed partial class ScoringDatabase : IDisposable
         if (!inMemory)
         {
             _file = FileIdentity.Of(_dataSource);
-            _checkpoints = new Timer(Checkpoint, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            _checkpoints = new Timer(Checkpoint, null, CheckpointPeriod, CheckpointPeriod);
         }
     }
 
@@ -491,7 +495,7 @@ public sealed partial class ScoringDatabase : IDisposable
         }
     }
 
-    // Every second, a PASSIVE checkpoint on its own connection: it never blocks readers or the writer. Once no
+    // Every CheckpointPeriod, a PASSIVE checkpoint on its own connection: it never blocks readers or the writer. Once no
     // write has committed for a second, a TRUNCATE checkpoint (under the write lock, if free) gives the space back.
     private void Checkpoint(object? _)
     {

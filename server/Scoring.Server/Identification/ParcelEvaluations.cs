@@ -32,7 +32,10 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
         var records = session.Record ? new List<EvaluationRecord>(chunk.Count) : null;
         var now = time.GetUtcNow();
         for (var i = 0; i < chunk.Count; i++)
-            Evaluate(session, i, chunk[i], cached?.GetValueOrDefault(chunk[i].ParcelId), sink, records, now);
+        {
+            var given = chunk[i]; // a columnar row's facts are made on each access
+            Evaluate(session, i, given, cached?.GetValueOrDefault(given.ParcelId), sink, records, now);
+        }
         await FinishAsync(session, records, cancellationToken);
     }
 
