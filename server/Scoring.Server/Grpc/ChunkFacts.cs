@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections;
 using Scoring.Engine.Evaluation;
 using Scoring.V1;
@@ -9,8 +8,9 @@ namespace Scoring.Server.Grpc;
 /// <summary>
 /// A BatchEvaluate chunk as engine facts: its map-form parcels, then its columnar rows. A row's facts are made when
 /// asked for and die young (a chunk's worth of them alive at once would be copied by every collection during the
-/// chunk); the block's values are copied once into buffers shared by its rows, rented so that they never land on the
-/// large-object heap. Dispose of it once the chunk is evaluated, which gives the buffers back.
+/// chunk); the block's values are copied once into buffers shared by its rows, which the stream keeps from chunk to
+/// chunk (<see cref="ChunkBuffers"/>), so that a chunk allocates no large array of its own. Dispose of it once the chunk
+/// is evaluated, which lets go of the category keys it copied.
 /// </summary>
 internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
 {
@@ -22,13 +22,15 @@ internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
     private readonly EngineVetoAnswer[] _vetoes;
     private readonly int[] _starts; // per row: where its values, keys and answers start
 
-    /// <summary>Reads <paramref name="chunk"/>'s codes against <paramref name="model"/> and copies its rows' values.</summary>
-    public ChunkFacts(BatchEvaluateRequest chunk, Engine.Model.ScoringModel model)
+    private readonly int _keys;
+
+    /// <summary>Reads <paramref name="chunk"/>'s codes against <paramref name="model"/> and copies its rows' values into <paramref name="buffers"/>.</summary>
+    public ChunkFacts(BatchEvaluateRequest chunk, Engine.Model.ScoringModel model, ChunkBuffers buffers)
     {
         _parcels = chunk.Parcels;
         var rows = _rows = chunk.Columns?.Rows;
         var count = rows?.Count ?? 0;
-        _starts = ArrayPool<int>.Shared.Rent(3 * count + 3);
+        _starts = ChunkBuffers.Fit(ref buffers.Starts, 3 * count + 3);
         int values = 0, keys = 0, answers = 0;
         for (var r = 0; r < count; r++)
         {
@@ -38,9 +40,10 @@ internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
             answers += rows[r].Vetoes.Count;
         }
         (_starts[3 * count], _starts[3 * count + 1], _starts[3 * count + 2]) = (values, keys, answers);
-        _numbers = ArrayPool<double>.Shared.Rent(values);
-        _categories = ArrayPool<string>.Shared.Rent(keys);
-        _vetoes = ArrayPool<EngineVetoAnswer>.Shared.Rent(answers);
+        _numbers = ChunkBuffers.Fit(ref buffers.Numbers, values);
+        _categories = ChunkBuffers.Fit(ref buffers.Categories, keys);
+        _vetoes = ChunkBuffers.Fit(ref buffers.Vetoes, answers);
+        _keys = keys;
         for (var r = 0; r < count; r++)
         {
             var row = rows![r];
@@ -92,12 +95,29 @@ internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>Gives the buffers back; facts made from this chunk must not be read afterwards.</summary>
-    public void Dispose()
+    /// <summary>Lets go of the copied category keys; facts made from this chunk must not be read afterwards.</summary>
+    public void Dispose() => Array.Clear(_categories, 0, _keys);
+}
+
+/// <summary>
+/// The buffers a stream's chunks copy their columnar values into, one chunk after another: grown to the largest chunk
+/// seen and kept for the stream, instead of a large array allocated (or rented and returned) per chunk.
+/// </summary>
+internal sealed class ChunkBuffers
+{
+    /// <summary>Per row: where its values, keys and answers start.</summary>
+    public int[] Starts = [];
+    /// <summary>Numeric values of every row.</summary>
+    public double[] Numbers = [];
+    /// <summary>Category keys of every row.</summary>
+    public string[] Categories = [];
+    /// <summary>Veto answers of every row.</summary>
+    public EngineVetoAnswer[] Vetoes = [];
+
+    /// <summary><paramref name="buffer"/>, grown (at least doubled) when it is shorter than <paramref name="length"/>.</summary>
+    public static T[] Fit<T>(ref T[] buffer, int length)
     {
-        ArrayPool<int>.Shared.Return(_starts);
-        ArrayPool<double>.Shared.Return(_numbers);
-        ArrayPool<string>.Shared.Return(_categories, clearArray: true);
-        ArrayPool<EngineVetoAnswer>.Shared.Return(_vetoes);
+        if (buffer.Length < length) buffer = new T[Math.Max(length, 2 * buffer.Length)];
+        return buffer;
     }
 }

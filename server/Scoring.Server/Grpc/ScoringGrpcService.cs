@@ -39,6 +39,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
         var activeAtOpen = models.Active;
         EvaluationSession? session = null;
         ChunkResults? results = null;
+        var buffers = new ChunkBuffers();
         var chunkIndex = 0;
         while (await requestStream.MoveNext(token))
         {
@@ -64,7 +65,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
                 continue;
             }
 
-            using (var facts = new ChunkFacts(chunk, session.Model))
+            using (var facts = new ChunkFacts(chunk, session.Model, buffers))
             {
                 results!.Start(chunk.Parcels.Count);
                 await evaluations.EvaluateAsync(session, facts, results, token);
