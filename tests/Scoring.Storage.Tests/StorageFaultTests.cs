@@ -182,12 +182,7 @@ public sealed class StorageFaultTests : IDisposable
         var database = _temp.Open();
         var units = new UnitStore(database);
         await units.UpsertAsync([.. Enumerable.Range(0, 2000).Select(i => Unit($"U{i:D4}", 200))]);
-        using (var raw = _temp.Raw())
-        using (var command = raw.CreateCommand())
-        {
-            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-            command.ExecuteNonQuery();
-        }
+        _temp.CheckpointIntoFile();
         Overwrite(_temp.FilePath);
 
         // Running: a read over the damaged pages fails, the fault is named and health reports it.
