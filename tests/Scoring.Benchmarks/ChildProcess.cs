@@ -93,6 +93,30 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>Resident set now (VmRSS), in MB.</summary>
     public double? WorkingSetMb() => ReadStatusKb("VmRSS") is { } kb ? kb / 1024.0 : null;
 
+    /// <summary>
+    /// The process's own memory now (RssAnon: heap, native allocations, SQLite's page caches), in MB; unlike VmRSS it leaves
+    /// out file pages mapped into it (the database file, read through mmap), which are the OS page cache, shared and clean.
+    /// </summary>
+    public double? PrivateMb() => ReadStatusKb("RssAnon") is { } kb ? kb / 1024.0 : null;
+
+    /// <summary>Samples <see cref="PrivateMb"/> every 50 ms until <paramref name="stop"/> is cancelled; answers the largest.</summary>
+    public async Task<double?> PeakPrivateMbAsync(CancellationToken stop)
+    {
+        double? peak = PrivateMb();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(50, stop);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            if (PrivateMb() is { } now && now > (peak ?? 0)) peak = now;
+        }
+        return peak;
+    }
+
     /// <summary>Resets the peak to the current resident set (Linux: "5" into /proc/pid/clear_refs); false when not possible.</summary>
     public bool ResetPeak()
     {
