@@ -189,11 +189,12 @@ public sealed class CachedParcel
             foreach (var (code, v) in _values.Categories) layout.Category(code, v.Category!);
             foreach (var (code, v) in _values.Vetoes) layout.Veto(code, v.Veto!.Value);
         }
-        return Attributed() with { Row = layout.Row };
+        return Attributed(layout.Row);
     }
 
-    private ParcelFacts Attributed() => new()
+    private ParcelFacts Attributed(ParcelRowValues? row = null) => new()
     {
+        Row = row,
         ParcelId = Attributes.ParcelId,
         Level = Attributes.Level ?? 0,
         AreaMu = Attributes.AreaMu ?? 0,
