@@ -83,8 +83,8 @@ internal sealed class SingleResult(bool full) : IEvaluationSink
 }
 
 /// <summary>
-/// The most bytes one basic-view <c>BatchResult</c> takes on the wire (each UTF-16 unit of a text is at most 3 bytes of
-/// UTF-8): what lets a chunk's answer be sent without measuring it first.
+/// The most bytes one basic-view <c>BatchResult</c> takes on the wire, from the UTF-8 length of its texts: what lets a
+/// chunk's answer be sent without measuring it first.
 /// </summary>
 public static class ReplyBounds
 {
@@ -92,10 +92,15 @@ public static class ReplyBounds
     public static long BasicModelBytes(Engine.Model.ScoringModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return 64 + 3L * model.Version.Length + model.Elements.Sum(e => 40 + 3L * e.Code.Length) + model.Vetoes.Sum(v => 4 + 3L * v.Code.Length);
+        return 64 + Utf8(model.Version) + model.Elements.Sum(e => 40 + Utf8(e.Code)) + model.Vetoes.Sum(v => 4 + Utf8(v.Code));
     }
 
-    /// <summary>The part of the parcel's own texts: its id (twice: the result's and the evaluation's), unit and street.</summary>
+    /// <summary>
+    /// The part of the parcel's own texts, each with its tag and length: its id (twice: the result's and the
+    /// evaluation's), unit and street.
+    /// </summary>
     public static long BasicParcelBytes(string parcelId, string? unitId, string? street) =>
-        6L * parcelId.Length + 3L * ((unitId?.Length ?? 0) + (street?.Length ?? 0));
+        2 * (6 + Utf8(parcelId)) + 6 + Utf8(unitId) + 6 + Utf8(street);
+
+    private static long Utf8(string? text) => text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(text);
 }
