@@ -19,9 +19,9 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void Code_knows_nine_migrations()
+    public void Code_knows_ten_migrations()
     {
-        Assert.Equal(9, ScoringDatabase.LatestSchemaVersion);
+        Assert.Equal(10, ScoringDatabase.LatestSchemaVersion);
     }
 
     [Fact]
@@ -30,13 +30,13 @@ public sealed class SchemaMigrationTests : IDisposable
         var database = _temp.Open();
 
         Assert.True(File.Exists(_temp.FilePath));
-        Assert.Equal(9, database.SchemaVersion);
-        Assert.Equal(9, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "indicator_values", "management_units", "model_requests",
-            "models", "parcels"], Objects("table"));
+        Assert.Equal(10, database.SchemaVersion);
+        Assert.Equal(10, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "indicator_values", "layers", "management_units",
+            "model_requests", "models", "parcels"], Objects("table"));
         Assert.Equal(["evaluations_by_model", "evaluations_by_parcel", "indicator_values_by_parcel_code", "parcels_by_level", "parcels_by_street",
             "parcels_by_unit"], Objects("index"));
-        Assert.Empty(Objects("trigger"));
+        Assert.Equal(["layers_are_immutable", "layers_are_kept"], Objects("trigger"));
     }
 
     [Fact]
@@ -63,8 +63,8 @@ public sealed class SchemaMigrationTests : IDisposable
         _temp.Open();
         var again = _temp.Open();
 
-        Assert.Equal(9, again.SchemaVersion);
-        Assert.Equal(9, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(10, again.SchemaVersion);
+        Assert.Equal(10, _temp.Scalar("PRAGMA user_version;"));
     }
 
     [Theory]
@@ -94,10 +94,10 @@ public sealed class SchemaMigrationTests : IDisposable
 
         var database = _temp.Open();
 
-        Assert.Equal(9, database.SchemaVersion);
-        Assert.Equal(9, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "indicator_values", "management_units", "model_requests",
-            "models", "parcels"], Objects("table"));
+        Assert.Equal(10, database.SchemaVersion);
+        Assert.Equal(10, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "indicator_values", "layers", "management_units",
+            "model_requests", "models", "parcels"], Objects("table"));
         if (version >= 1)
         {
             var parcel = await new Parcels.ParcelStore(database).GetAsync("P-OLD");
@@ -119,9 +119,9 @@ public sealed class SchemaMigrationTests : IDisposable
         var refused = Assert.Throws<SchemaTooNewException>(() => _temp.Open());
 
         Assert.Equal(10, refused.DatabaseVersion);
-        Assert.Equal(9, refused.SupportedVersion);
+        Assert.Equal(10, refused.SupportedVersion);
         Assert.Contains("schema version 10", refused.Message);
-        Assert.Contains("versions up to 9", refused.Message);
+        Assert.Contains("versions up to 10", refused.Message);
         Assert.Equal(10, _temp.Scalar("PRAGMA user_version;")); // left untouched
     }
 }

@@ -38,6 +38,8 @@ public sealed record ModelDocument
     public List<LevelOverrideDocument> LevelOverrides { get; init; } = [];
     /// <summary>The norms for a management unit's industrial land share (the paper: park above 60 %, community about 50 %).</summary>
     public LandUseNorms LandUseNorms { get; init; } = new();
+    /// <summary>The clearance and redevelopment rules; null = the paper's defaults (<see cref="Spatial.SpatialDocument.Defaults"/>).</summary>
+    public Spatial.SpatialDocument? Spatial { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {

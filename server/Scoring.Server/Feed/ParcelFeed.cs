@@ -45,6 +45,9 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
     /// </summary>
     public int PieceParcels { get; init; } = DefaultPieceParcels;
 
+    /// <summary>The coordinate system of a geometry that names none (<c>Spatial:DefaultCrs</c>).</summary>
+    public int DefaultEpsg { get; init; } = Engine.Spatial.CoordinateSystems.Cgcs2000;
+
     /// <summary>The most parcels plus units one chunk may carry.</summary>
     public const int MaxChunkItems = 10_000;
 
@@ -83,6 +86,7 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
             {
                 ParcelReader.Read(model, p.ToFacts(), violations, prefix);
                 CheckText(p, violations, prefix);
+                if (violations.Count == 0) p = Spatial.ParcelOutlines.Fold(p, DefaultEpsg, violations, prefix);
             }
             if (violations.Count == 0) accepted.Add(p);
             else errors.Add(new FeedError(i, p.ParcelId, null, violations));
