@@ -112,16 +112,16 @@ public sealed class SchemaMigrationTests : IDisposable
         using (var connection = _temp.Raw())
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "PRAGMA user_version = 10;";
+            command.CommandText = "PRAGMA user_version = 11;";
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<SchemaTooNewException>(() => _temp.Open());
 
-        Assert.Equal(10, refused.DatabaseVersion);
+        Assert.Equal(11, refused.DatabaseVersion);
         Assert.Equal(10, refused.SupportedVersion);
-        Assert.Contains("schema version 10", refused.Message);
+        Assert.Contains("schema version 11", refused.Message);
         Assert.Contains("versions up to 10", refused.Message);
-        Assert.Equal(10, _temp.Scalar("PRAGMA user_version;")); // left untouched
+        Assert.Equal(11, _temp.Scalar("PRAGMA user_version;")); // left untouched
     }
 }

@@ -87,6 +87,7 @@ public static class ScoringApp
         builder.Services.AddSingleton<Storage.Layers.LayerStore>();
         builder.Services.AddSingleton<Spatial.LayerCatalog>();
         builder.Services.AddSingleton<Spatial.SpatialOverlay>();
+        builder.Services.AddSingleton<Spatial.ClearanceReconciliation>();
         builder.Services.AddHostedService<Spatial.LayerRefresh>();
         builder.Services.AddSingleton<Reports.DistrictReports>();
         builder.Services.AddSingleton<ScoringMetrics>();
