@@ -314,8 +314,8 @@ public sealed class SpatialRules
             if (s.MinContiguousAreaMu is { } contiguous && !(place.ContiguousAreaMu >= contiguous)) return false;
             foreach (var (index, ordinals) in _categories)
                 if (double.IsNaN(parcel.Values[index]) || Array.IndexOf(ordinals, (int)parcel.Values[index]) < 0) return false;
-            if (_elements.Length > 0 && !_elements.Any(e => !card.ElementMissing[e.Index] && card.ElementScores[e.Index] < e.Below)) return false;
-            if (_indicators.Length > 0 && !_indicators.Any(i => parcel.Values[i.Index] < i.Below)) return false;
+            if (_elements.Length > 0 && !_elements.Any(e => !card.ElementMissing[e.Index] && card.ElementScores[e.Index] < e.Below - Evaluator.Tolerance)) return false;
+            if (_indicators.Length > 0 && !_indicators.Any(i => parcel.Values[i.Index] < i.Below - Evaluator.Tolerance)) return false;
             return true;
         }
 
