@@ -11,13 +11,14 @@ namespace Scoring.Storage.Parcels;
 internal static class ScoringRows
 {
     /// <summary>
-    /// The columns read, in this order: id, level, area, unit, street, industry code, the four flags as one number (two bits
+    /// The columns read (SQLite gives | and &lt;&lt; the same precedence, left to right, so each shift is in parentheses),
+    /// in this order: id, level, area, unit, street, industry code, the four flags as one number (two bits
     /// each: 0 never received, 1 false, 2 true), the packed current values, the geometry text (last, for overlays).
     /// </summary>
     public const string Columns = """
         p.id, p.level, p.area_mu, p.unit_id, p.street, p.industry_code,
-        ifnull(p.inside_development_boundary + 1, 0) | ifnull(p.in_ecological_red_line + 1, 0) << 2
-          | ifnull(p.redevelopment_underway + 1, 0) << 4 | ifnull(p.locally_reported + 1, 0) << 6,
+        ifnull(p.inside_development_boundary + 1, 0) | (ifnull(p.in_ecological_red_line + 1, 0) << 2)
+          | (ifnull(p.redevelopment_underway + 1, 0) << 4) | (ifnull(p.locally_reported + 1, 0) << 6),
         p.current_values, p.geometry
         """;
 
