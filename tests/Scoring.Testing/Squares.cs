@@ -2,7 +2,7 @@ using System.Globalization;
 using ProjNet.CoordinateSystems;
 using ProjNet.CoordinateSystems.Transformations;
 
-namespace Scoring.Engine.Tests.Spatial;
+namespace Scoring.Testing;
 
 /// <summary>Hand-built squares for overlay tests, as WKT, in EPSG:4549 metres or converted to EPSG:4490 degrees.</summary>
 public static class Squares

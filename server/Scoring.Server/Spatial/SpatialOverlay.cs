@@ -35,6 +35,12 @@ public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options)
 {
     private readonly int _defaultEpsg = options.DefaultEpsg;
 
+    /// <summary>
+    /// A share this close below the configured one still counts: outlines given in degrees are projected vertex by vertex,
+    /// and a square at exactly the line would otherwise fall either side of it by rounding.
+    /// </summary>
+    public const double ShareTolerance = 1e-6;
+
     /// <summary>The flag names of <see cref="SpatialOutcome.Derived"/>.</summary>
     public static class Flags
     {
@@ -118,7 +124,7 @@ public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options)
         if (layers.IndexFor(kind, shape.Zone) is not { } found) return null;
         var (layer, index) = found;
         var share = index.Share(shape.Planar);
-        var value = share >= options.OverlapShare - 1e-12;
+        var value = share >= options.OverlapShare - ShareTolerance;
         outcome.Derived.Add(new DerivedFlag(name, value, layer.LayerId, layer.Version, share));
         return value;
     }
