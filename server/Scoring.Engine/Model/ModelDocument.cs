@@ -107,6 +107,21 @@ public sealed record ModelDocument
         }
         for (var i = 0; i < d.IndustryAnchors.Count; i++)
             if (d.IndustryAnchors[i] is null) yield return Null($"$.industry_anchors[{i}]");
+        if (d.Spatial is { } spatial)
+        {
+            for (var i = 0; i < spatial.ClearanceRules.Count; i++)
+            {
+                if (spatial.ClearanceRules[i] is not { } rule) { yield return Null($"$.spatial.clearance_rules[{i}]"); continue; }
+                foreach (var (code, keys) in rule.When.Categories ?? [])
+                    if (keys is null) yield return Null($"$.spatial.clearance_rules[{i}].when.categories.{code}");
+            }
+            for (var i = 0; i < spatial.RedevelopmentRules.Count; i++)
+            {
+                if (spatial.RedevelopmentRules[i] is not { } rule) { yield return Null($"$.spatial.redevelopment_rules[{i}]"); continue; }
+                foreach (var (code, keys) in rule.When.Categories ?? [])
+                    if (keys is null) yield return Null($"$.spatial.redevelopment_rules[{i}].when.categories.{code}");
+            }
+        }
         for (var i = 0; i < d.LevelOverrides.Count; i++)
         {
             if (d.LevelOverrides[i] is not { } levelOverride) { yield return Null($"$.level_overrides[{i}]"); continue; }

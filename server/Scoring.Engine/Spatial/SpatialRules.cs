@@ -109,7 +109,7 @@ public sealed record SpatialDocument
             new() { Mode = "residential", When = new() { InMainUrbanArea = true, Levels = ["community"] },
                 Reason = "a community parcel in the main urban area: industrial to residential (工改居住); the same caveats as commercial use: funding pressure and buy-back talks, a tender with the scheme attached" },
             new() { Mode = "supporting", When = new() { InMainUrbanArea = true, Levels = ["community"] },
-                Reason = "a community parcel in the main urban area: industrial to supporting facilities (工改配套); the paper notes costs hard to balance and no reward scheme: consider an FAR bonus and an renewal unit to share the gains" },
+                Reason = "a community parcel in the main urban area: industrial to supporting facilities (工改配套); the paper notes costs hard to balance and no reward scheme: consider an FAR bonus and a renewal unit to share the gains" },
         ],
     };
 }
@@ -200,7 +200,8 @@ public sealed class SpatialRules
     {
         if (document.Spatial is not { } spatial) return;
         var elements = document.Elements.Select(e => e.Code).ToHashSet(StringComparer.Ordinal);
-        var indicators = document.Elements.SelectMany(e => e.Indicators).ToDictionary(i => i.Code, StringComparer.Ordinal);
+        var indicators = new Dictionary<string, IndicatorDocument>(StringComparer.Ordinal); // a duplicate code is the compiler's to report
+        foreach (var indicator in document.Elements.SelectMany(e => e.Indicators)) indicators.TryAdd(indicator.Code, indicator);
         if (!(double.IsFinite(spatial.ContiguousDistanceM) && spatial.ContiguousDistanceM >= 0))
             error("$.spatial.contiguous_distance_m", "must be a finite number of metres, at least 0");
         void CheckWhen(SpatialCondition c, string path)

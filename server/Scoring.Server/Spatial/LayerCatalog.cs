@@ -128,7 +128,9 @@ public sealed class LayerCatalog(LayerStore store, SpatialOptions options)
 }
 
 /// <summary>Refreshes the <see cref="LayerCatalog"/> at start and then every <c>Spatial:RefreshSeconds</c>.</summary>
-internal sealed class LayerRefresh(LayerCatalog catalog, Models.Readiness readiness, SpatialOptions options, ILogger<LayerRefresh> logger) : BackgroundService
+// The catalog is resolved once the server is ready: resolving it opens the database, which a server loading in the
+// background must not do while starting.
+internal sealed class LayerRefresh(IServiceProvider services, Models.Readiness readiness, SpatialOptions options, ILogger<LayerRefresh> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -138,7 +140,7 @@ internal sealed class LayerRefresh(LayerCatalog catalog, Models.Readiness readin
             if (!readiness.IsReady) continue;
             try
             {
-                await catalog.RefreshAsync(stoppingToken);
+                await services.GetRequiredService<LayerCatalog>().RefreshAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -170,3 +170,30 @@ public sealed class SpatialRulesTests
             e.Errors.Select(x => x.Path));
     }
 }
+
+public sealed class DefaultSpatialRulesTests
+{
+    [Fact]
+    public void The_default_model_document_writes_the_papers_rules_as_data()
+    {
+        var written = DefaultModel.Model.Document.Spatial;
+
+        Assert.NotNull(written);
+        Assert.Equal(ModelDocumentJson(SpatialDocument.Defaults), ModelDocumentJson(written));
+        Assert.Equal(["must", "must", "encouraged", "considered", "considered"], written.ClearanceRules.Select(r => r.Zone));
+        Assert.Equal(["ecological_restoration", "ecological_restoration", "capacity_upgrade", "high_standard_factory", "research", "contiguous_renewal",
+            "commercial_office", "residential", "supporting"], written.RedevelopmentRules.Select(r => r.Mode));
+    }
+
+    [Fact]
+    public void A_null_rule_is_refused_with_its_path()
+    {
+        var json = DefaultModel.Json.Replace("\"clearance_rules\": [", "\"clearance_rules\": [null, ");
+
+        var e = Assert.Throws<ModelValidationException>(() => ModelDocument.Parse(json));
+
+        Assert.Equal("$.spatial.clearance_rules[0]", Assert.Single(e.Errors).Path);
+    }
+
+    private static string ModelDocumentJson(SpatialDocument spatial) => (DocumentEdits.Default with { Spatial = spatial }).ToJson();
+}
