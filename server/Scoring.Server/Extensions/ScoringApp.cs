@@ -82,11 +82,13 @@ public static class ScoringApp
         {
             PieceParcels = configuration.GetValue("Storage:IngestPieceParcels", Feed.ParcelFeed.DefaultPieceParcels),
             DefaultEpsg = spatial.DefaultEpsg,
+            ParcelsStored = () => sp.GetRequiredService<Spatial.ContiguousParcels>().MarkChanged(),
         });
         builder.Services.AddSingleton(spatial);
         builder.Services.AddSingleton<Storage.Layers.LayerStore>();
         builder.Services.AddSingleton<Spatial.LayerCatalog>();
         builder.Services.AddSingleton<Spatial.SpatialOverlay>();
+        builder.Services.AddSingleton<Spatial.ContiguousParcels>();
         builder.Services.AddSingleton<Spatial.ClearanceReconciliation>();
         builder.Services.AddHostedService<Spatial.LayerRefresh>();
         builder.Services.AddSingleton<Reports.DistrictReports>();

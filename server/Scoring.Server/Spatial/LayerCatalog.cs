@@ -59,6 +59,9 @@ public sealed class LayerCatalog(LayerStore store, SpatialOptions options)
     /// <summary>The layers in force, by kind.</summary>
     public IReadOnlyDictionary<LayerKind, LayerInForce> InForce => _inForce;
 
+    /// <summary>The versions in force in one text (e.g. "clearance_must@2 main_urban_area@1"): it changes whenever a layer does.</summary>
+    public string Signature { get; private set; } = "";
+
     /// <summary>Whether any layer is in force.</summary>
     public bool Any => _inForce.Count > 0;
 
@@ -80,6 +83,7 @@ public sealed class LayerCatalog(LayerStore store, SpatialOptions options)
             if (_inForce.TryGetValue(kind, out var current) && current.Version >= stored.Version) return;
             var next = new Dictionary<LayerKind, LayerInForce>(_inForce) { [kind] = new(stored.LayerId, stored.Version, kind, features) };
             _inForce = next.ToFrozenDictionary();
+            Signature = string.Join(' ', next.Values.OrderBy(l => l.LayerId, StringComparer.Ordinal).Select(l => $"{l.LayerId}@{l.Version}"));
             Forget(next.Values);
         }
     }
@@ -109,6 +113,7 @@ public sealed class LayerCatalog(LayerStore store, SpatialOptions options)
                 foreach (var (kind, layer) in _inForce)
                     if (!next.TryGetValue(kind, out var listed) || listed.Version < layer.Version) next[kind] = layer;
                 _inForce = next.ToFrozenDictionary();
+                Signature = string.Join(' ', next.Values.OrderBy(l => l.LayerId, StringComparer.Ordinal).Select(l => $"{l.LayerId}@{l.Version}"));
                 Forget(next.Values);
             }
         }
@@ -141,6 +146,7 @@ internal sealed class LayerRefresh(IServiceProvider services, Models.Readiness r
             try
             {
                 await services.GetRequiredService<LayerCatalog>().RefreshAsync(stoppingToken);
+                await services.GetRequiredService<ContiguousParcels>().RefreshAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

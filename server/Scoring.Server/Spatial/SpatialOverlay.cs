@@ -31,7 +31,7 @@ public sealed class SpatialOutcome
 /// Lays a parcel's outline over the layers in force before it is scored (deriving the flags it has no answer for, which
 /// the disposition then follows), and places it after: its clearance tier and redevelopment modes by the model's rules.
 /// </summary>
-public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options)
+public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options, IServiceProvider services)
 {
     private readonly int _defaultEpsg = options.DefaultEpsg;
 
@@ -114,6 +114,12 @@ public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options)
     public void Place(in EvaluatedParcel parcel, SpatialOutcome outcome)
     {
         var rules = SpatialRules.For(parcel.Model);
+        if (outcome.Shape is { } shape && outcome.Place.InMainUrbanArea == true && rules.NeedsContiguity && parcel.Card.Disposition != Disposition.Retained)
+            outcome.Place = outcome.Place with
+            {
+                ContiguousAreaMu = services.GetRequiredService<ContiguousParcels>()
+                    .GroupAreaMu(parcel.Model, parcel.Vector.ParcelId, shape, parcel.Vector.AreaMu, rules.Document.ContiguousDistanceM),
+            };
         outcome.Zone = rules.Zone(parcel.Vector, parcel.Card, outcome.Place);
         outcome.Modes = rules.Modes(parcel.Vector, parcel.Card, outcome.Place);
     }
