@@ -10,7 +10,7 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.LayerService: the planner's control lines as versioned layers.</summary>
-internal sealed class LayerGrpcService(LayerStore store, LayerCatalog catalog, SpatialOptions options) : LayerService.LayerServiceBase
+internal sealed class LayerGrpcService(LayerStore store, LayerCatalog catalog, ContiguousParcels neighbours, SpatialOptions options) : LayerService.LayerServiceBase
 {
     /// <summary>Longest accepted GeoJSON text of one layer, in characters: 64 Mi.</summary>
     public const int MaxGeoJsonLength = 64 << 20;
@@ -35,6 +35,7 @@ internal sealed class LayerGrpcService(LayerStore store, LayerCatalog catalog, S
         var stored = await store.AddAsync(new NewLayer(LayerCatalog.LayerIdOf(kind), (int)kind, request.Name, features.Epsg, request.Geojson,
             features.Features.Count, features.AreaMu, context.CallerName(), request.Note), context.CancellationToken);
         catalog.Accept(stored, features);
+        neighbours.MarkChanged(); // a new main urban area may make the outlines worth reading
         return stored.ToProto(withFeatures: false);
     }
 

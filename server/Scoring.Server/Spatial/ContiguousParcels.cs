@@ -13,8 +13,9 @@ namespace Scoring.Server.Spatial;
 /// grouped with the cached parcels to redevelop that touch it or lie within the rules' distance, and with theirs in turn;
 /// the group's area is what the rule compares. A neighbour's disposition is its evaluation from the cache under the same
 /// model (its flags derived by overlay too), worked out once per outline snapshot, model version and layers in force. The snapshot is read
-/// again at the layer refresh after parcels were stored, and only while a main-urban-area layer is in force (the rule
-/// needs it): until then a group is measured on the outlines read before.
+/// again after parcels were stored, only while a main-urban-area layer is in force (the rule
+/// needs it), in the background as soon as this replica stores parcels or a layer, and at each layer refresh for what
+/// other replicas stored: until then a group is measured on the outlines read before.
 /// </summary>
 public sealed class ContiguousParcels(ParcelStore parcels, LayerCatalog layers, IServiceProvider services)
 {
@@ -23,17 +24,39 @@ public sealed class ContiguousParcels(ParcelStore parcels, LayerCatalog layers, 
 
     private volatile Snapshot? _snapshot;
     private volatile bool _changed = true;
+    private readonly SemaphoreSlim _reading = new(1, 1);
 
     /// <summary>Whether the outlines were read at least once.</summary>
     public bool Loaded => _snapshot is not null;
 
-    /// <summary>Notes that parcels were stored: the next refresh reads the outlines again.</summary>
-    public void MarkChanged() => _changed = true;
+    /// <summary>Notes that parcels (or layers) were stored, and reads the outlines again in the background right away.</summary>
+    public void MarkChanged()
+    {
+        _changed = true;
+        _ = Task.Run(async () =>
+        {
+            try { await RefreshAsync(CancellationToken.None); }
+            catch (Exception) { _changed = true; } // the layer refresh tries again
+        });
+    }
 
     /// <summary>Reads the cached outlines again when parcels were stored since the last read and a main-urban-area layer is in force.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         if (!_changed || !layers.InForce.ContainsKey(LayerKind.MainUrbanArea)) return;
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            if (_changed) await ReadAsync(cancellationToken);
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    private async Task ReadAsync(CancellationToken cancellationToken)
+    {
         _changed = false;
         var footprints = new List<Footprint>();
         await foreach (var batch in parcels.StreamAllAsync(1000, ParcelFilter.None, ParcelParts.Scoring, cancellationToken))
