@@ -98,7 +98,7 @@ internal static class SpatialDistrict
         {
             var area = (p.X1 - p.X0) * (p.Y1 - p.Y0) * 15 / 10_000; // m² → 亩 (1 亩 = 10 000/15 m²)
             var values = Codes.Select((c, i) => c == "enterprise_type" && p.EnterpriseType is { } t ? t : p.Poor?.GetValueOrDefault(c) ?? Good[i]);
-            csv.Append(p.Id).Append(',').Append(p.Name).Append(',').Append(p.Level).Append(',')
+            csv.Append(p.Id).Append(",\"").Append(p.Name).Append("\",").Append(p.Level).Append(',')
                 .Append(N(p.StatedAreaMu ?? area)).Append(',').Append(p.Street).Append(',').Append(p.RedLine).Append(',')
                 .AppendJoin(',', values).Append(',').AppendJoin(',', Vetoes.Select(_ => "是")).Append(',')
                 .Append('"').Append("SRID=4549;").Append(Wkt(p.X0, p.Y0, p.X1, p.Y1)).Append("\"\n");

@@ -92,7 +92,7 @@ public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options, 
 
         if (shape.AreaGap(vector.AreaMu) is { } gap && gap > options.AreaTolerance)
             outcome.Warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"area_mu {vector.AreaMu:0.##} 亩 differs from the outline's {shape.AreaMu:0.##} 亩 by {gap:P0} (more than {options.AreaTolerance:P0})"));
+                $"area_mu {vector.AreaMu:0.##} 亩 differs from the outline's {shape.AreaMu:0.##} 亩 by {100 * gap:0.#}% (more than {100 * options.AreaTolerance:0.#}%)"));
         redLine ??= Overlay(LayerKind.EcologicalRedLine, Flags.InEcologicalRedLine, shape, outcome);
         boundary ??= Overlay(LayerKind.DevelopmentBoundary, Flags.InsideDevelopmentBoundary, shape, outcome);
         underway ??= Overlay(LayerKind.RedevelopmentProject, Flags.RedevelopmentUnderway, shape, outcome);
