@@ -13,12 +13,20 @@ public readonly record struct DerivedFlag(string Name, bool Value, string LayerI
 /// <summary>What the parcel's place added to its evaluation: derived flags, the facts rules read, warnings, tier and modes.</summary>
 public sealed class SpatialOutcome
 {
+    private static readonly PlaceFacts Unknown = new();
+    private List<DerivedFlag>? _derived;
+    private List<string>? _warnings;
+
     /// <summary>The flags derived by overlay, in a fixed order.</summary>
-    public List<DerivedFlag> Derived { get; } = [];
+    public IReadOnlyList<DerivedFlag> Derived => (IReadOnlyList<DerivedFlag>?)_derived ?? [];
     /// <summary>Warnings on the input.</summary>
-    public List<string> Warnings { get; } = [];
+    public IReadOnlyList<string> Warnings => (IReadOnlyList<string>?)_warnings ?? [];
     /// <summary>What the rules read: answers, else derived flags.</summary>
-    public PlaceFacts Place { get; internal set; } = new();
+    public PlaceFacts Place { get; internal set; } = Unknown;
+
+    // Most parcels of a district scan have no outline: nothing is allocated for them beyond this object.
+    internal void Add(DerivedFlag flag) => (_derived ??= new List<DerivedFlag>(7)).Add(flag);
+    internal void Warn(string warning) => (_warnings ??= []).Add(warning);
     /// <summary>The outline in its zone's frame, when the parcel has one.</summary>
     public ParcelShape? Shape { get; internal set; }
     /// <summary>The clearance tier.</summary>
@@ -86,12 +94,12 @@ public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options, 
         outcome.Shape = shape;
         if (shape is null)
         {
-            outcome.Place = new PlaceFacts { InsideDevelopmentBoundary = boundary, InEcologicalRedLine = redLine };
+            if (boundary is not null || redLine is not null) outcome.Place = new PlaceFacts { InsideDevelopmentBoundary = boundary, InEcologicalRedLine = redLine };
             return true;
         }
 
         if (shape.AreaGap(vector.AreaMu) is { } gap && gap > options.AreaTolerance)
-            outcome.Warnings.Add(string.Create(CultureInfo.InvariantCulture,
+            outcome.Warn(string.Create(CultureInfo.InvariantCulture,
                 $"area_mu {vector.AreaMu:0.##} 亩 differs from the outline's {shape.AreaMu:0.##} 亩 by {100 * gap:0.#}% (more than {100 * options.AreaTolerance:0.#}%)"));
         redLine ??= Overlay(LayerKind.EcologicalRedLine, Flags.InEcologicalRedLine, shape, outcome);
         boundary ??= Overlay(LayerKind.DevelopmentBoundary, Flags.InsideDevelopmentBoundary, shape, outcome);
@@ -131,7 +139,7 @@ public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options, 
         var (layer, index) = found;
         var share = index.Share(shape.Planar);
         var value = share >= options.OverlapShare - ShareTolerance;
-        outcome.Derived.Add(new DerivedFlag(name, value, layer.LayerId, layer.Version, share));
+        outcome.Add(new DerivedFlag(name, value, layer.LayerId, layer.Version, share));
         return value;
     }
 }
