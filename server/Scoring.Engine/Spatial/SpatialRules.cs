@@ -246,10 +246,13 @@ public sealed class SpatialRules
     public ImmutableArray<RedevelopmentSuggestion> Modes(ParcelVector parcel, Scorecard card, PlaceFacts place)
     {
         if (card.Disposition == Disposition.Retained) return [];
-        var modes = ImmutableArray.CreateBuilder<RedevelopmentSuggestion>();
+        ImmutableArray<RedevelopmentSuggestion>.Builder? modes = null; // most parcels match no rule: nothing allocated
         foreach (var (when, mode, reason) in _redevelopment)
-            if (!modes.Any(m => m.Mode == mode) && when.Holds(parcel, card, place)) modes.Add(new(mode, reason));
-        return modes.ToImmutable();
+        {
+            if (modes is not null && modes.Any(m => m.Mode == mode)) continue;
+            if (when.Holds(parcel, card, place)) (modes ??= ImmutableArray.CreateBuilder<RedevelopmentSuggestion>()).Add(new(mode, reason));
+        }
+        return modes?.ToImmutable() ?? [];
     }
 
     /// <summary>The tier named <paramref name="name"/>, or null.</summary>

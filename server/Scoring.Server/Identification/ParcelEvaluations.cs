@@ -88,9 +88,9 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
     private bool SpatialDerive(EvaluationSession session, ParcelFacts given, CachedParcel? cached, List<FieldViolation> violations)
     {
         if (spatial is null) return true;
-        var ok = spatial.Derive(given, cached, session.Vector, violations, out var outcome);
+        var outcome = session.SpatialBuffer ??= new Spatial.SpatialOutcome();
         session.Spatial = outcome;
-        return ok;
+        return spatial.Derive(given, cached, session.Vector, violations, outcome);
     }
 
     // Counts the chunk's classifications and commits its history before the caller answers.

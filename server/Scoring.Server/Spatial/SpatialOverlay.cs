@@ -10,7 +10,10 @@ namespace Scoring.Server.Spatial;
 /// <summary>A flag derived by overlay: its name, value, the layer version and the share of the parcel inside it.</summary>
 public readonly record struct DerivedFlag(string Name, bool Value, string LayerId, int LayerVersion, double OverlapShare);
 
-/// <summary>What the parcel's place added to its evaluation: derived flags, the facts rules read, warnings, tier and modes.</summary>
+/// <summary>
+/// What the parcel's place added to its evaluation: derived flags, the facts rules read, warnings, tier and modes. A session
+/// reuses one for each of its parcels: read it during the sink call that receives the parcel.
+/// </summary>
 public sealed class SpatialOutcome
 {
     private static readonly PlaceFacts Unknown = new();
@@ -25,6 +28,16 @@ public sealed class SpatialOutcome
     public PlaceFacts Place { get; internal set; } = Unknown;
 
     // Most parcels of a district scan have no outline: nothing is allocated for them beyond this object.
+    internal void Clear()
+    {
+        _derived?.Clear();
+        _warnings?.Clear();
+        Place = Unknown;
+        Shape = null;
+        Zone = ClearanceZone.Unspecified;
+        Modes = [];
+    }
+
     internal void Add(DerivedFlag flag) => (_derived ??= new List<DerivedFlag>(7)).Add(flag);
     internal void Warn(string warning) => (_warnings ??= []).Add(warning);
     /// <summary>The outline in its zone's frame, when the parcel has one.</summary>
@@ -73,9 +86,13 @@ public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options, 
     /// sets the red-line and under-way flags of <paramref name="vector"/>. False, with the problem in
     /// <paramref name="violations"/>, when the given outline or crs is bad.
     /// </summary>
-    public bool Derive(ParcelFacts given, CachedParcel? cached, ParcelVector vector, List<FieldViolation> violations, out SpatialOutcome outcome)
+    public bool Derive(ParcelFacts given, CachedParcel? cached, ParcelVector vector, List<FieldViolation> violations, out SpatialOutcome outcome) =>
+        Derive(given, cached, vector, violations, outcome = new SpatialOutcome());
+
+    /// <summary>As the other overload, into <paramref name="outcome"/> (cleared first), so that a session reuses one.</summary>
+    public bool Derive(ParcelFacts given, CachedParcel? cached, ParcelVector vector, List<FieldViolation> violations, SpatialOutcome outcome)
     {
-        outcome = new SpatialOutcome();
+        outcome.Clear();
         var boundary = given.InsideDevelopmentBoundary ?? cached?.Attributes.InsideDevelopmentBoundary;
         var redLine = given.InEcologicalRedLine ?? cached?.Attributes.InEcologicalRedLine;
         var underway = given.RedevelopmentUnderway ?? cached?.Attributes.RedevelopmentUnderway;
