@@ -130,6 +130,8 @@ public static class Program
         root.Subcommands.Add(ModelCommands.Build(ctx, server));
         root.Subcommands.Add(WeightsCommands.Build(ctx, server));
         root.Subcommands.Add(UnitsCommands.Build(ctx, server));
+        root.Subcommands.Add(LayerCommands.Build(ctx, server));
+        root.Subcommands.Add(ClearanceCommands.Build(ctx, server));
         root.Subcommands.Add(BackupCommand.Build(ctx, server));
         return (root, apiKey);
     }

@@ -14,6 +14,7 @@ public sealed class ScoringClient : IDisposable
 {
     private readonly GrpcChannel? _ownedChannel;
     private readonly OperationsService.OperationsServiceClient? _operations;
+    private readonly LayerService.LayerServiceClient? _layers;
 
     /// <summary>A client over an existing channel; its service config (retries) is the channel's own.</summary>
     public ScoringClient(GrpcChannel channel, ScoringClientOptions? options = null)
@@ -65,6 +66,7 @@ public sealed class ScoringClient : IDisposable
             new ModelService.ModelServiceClient(invoker), new ReportService.ReportServiceClient(invoker),
             new OperationsService.OperationsServiceClient(invoker))
     {
+        _layers = new LayerService.LayerServiceClient(invoker);
     }
 
     /// <summary>The generated client of scoring.v1.ScoringService (EvaluateParcel, BatchEvaluate, UpdateWeights).</summary>
@@ -86,6 +88,11 @@ public sealed class ScoringClient : IDisposable
     /// <exception cref="InvalidOperationException">The client was made from generated clients without this one.</exception>
     public OperationsService.OperationsServiceClient Operations => _operations ?? throw new InvalidOperationException(
         "this ScoringClient was made without an OperationsService client; use the constructor that takes one");
+
+    /// <summary>The generated client of scoring.v1.LayerService (the planner's control-line layers; uploads are admin only).</summary>
+    /// <exception cref="InvalidOperationException">The client was made from generated clients, without this one.</exception>
+    public LayerService.LayerServiceClient Layers => _layers ?? throw new InvalidOperationException(
+        "this ScoringClient was made from generated clients without a LayerService client; make one over the same channel");
 
     /// <summary>Evaluates one parcel with the active model (or <paramref name="modelVersion"/>); inline values win over cached ones.</summary>
     public async Task<Evaluation> EvaluateAsync(ParcelInput parcel, string? modelVersion = null,

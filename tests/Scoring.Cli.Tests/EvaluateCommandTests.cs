@@ -40,7 +40,8 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         Assert.True(run.ExitCode == 1, run.ToString()); // some rows refused
         Assert.Contains("rows in 10 = rows out 7 + rows in errors 3 (2 unreadable, 1 refused by the server)", run.Out);
 
-        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. DefaultModelCodes.Elements, "failed_vetoes"],
+        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. DefaultModelCodes.Elements, "failed_vetoes",
+            "clearance_zone", "redevelopment_modes", "warnings"],
             Rows.ReadHeader(output));
         var rows = Rows.ReadCsv(output);
         Assert.Equal(["P1", "P2", "P4", "P6", "P8", "P9", "P10"], rows.Select(r => r["parcel_id"]));
@@ -279,7 +280,8 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         Assert.Equal(HandWorkedParcel.Score, properties.GetProperty("score").GetDouble(), 6);
         Assert.Equal("EFFICIENT", properties.GetProperty("classification").GetString());
         Assert.Equal(0.864, properties.GetProperty("land").GetDouble(), 6);
-        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. DefaultModelCodes.Elements, "failed_vetoes"],
+        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. DefaultModelCodes.Elements, "failed_vetoes",
+            "clearance_zone", "redevelopment_modes", "warnings"],
             properties.EnumerateObject().Select(p => p.Name));
         var error = Assert.Single(Rows.ReadCsv(_cli.PathOf("out.errors.csv")));
         Assert.Equal(("2", "G2"), (error["row"], error["parcel_id"]));

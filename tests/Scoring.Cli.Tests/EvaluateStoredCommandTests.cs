@@ -37,7 +37,8 @@ public sealed class EvaluateStoredCommandTests(ServerFixture server) : IClassFix
         var run = await CliRunner.RunAsync("evaluate", "--stored", "--unit", "stored-x", "--output", output, "--server", Server);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. DefaultModelCodes.Elements, "failed_vetoes"],
+        Assert.Equal(["parcel_id", "score", "classification", "disposition", "completeness", .. DefaultModelCodes.Elements, "failed_vetoes",
+            "clearance_zone", "redevelopment_modes", "warnings"],
             Rows.ReadHeader(output));
         var rows = Rows.ReadCsv(output);
         Assert.Equal(["ST1", "ST2", "ST4"], rows.Select(r => r["parcel_id"]));

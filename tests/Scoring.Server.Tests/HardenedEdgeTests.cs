@@ -412,7 +412,7 @@ public sealed class HardenedEdgeTests(ServerFixture server) : IClassFixture<Serv
     public async Task Geometry_of_exactly_1_MiB_with_line_breaks_is_stored()
     {
         var parcel = HandWorkedParcel.Input("TEXT-GEO-OK");
-        var point = "{\"type\":\"Point\",\r\n\t\"coordinates\":[118.8,31.9]}";
+        var point = "{\"type\":\"Polygon\",\r\n\t\"coordinates\":[[[118.8,31.9],[118.801,31.9],[118.801,31.901],[118.8,31.9]]]}";
         parcel.Geometry = point + new string(' ', (1 << 20) - point.Length);
         using (var upsert = Cache.UpsertParcels())
         {

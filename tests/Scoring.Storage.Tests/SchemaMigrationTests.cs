@@ -19,9 +19,9 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void Code_knows_eleven_migrations()
+    public void Code_knows_twelve_migrations()
     {
-        Assert.Equal(11, ScoringDatabase.LatestSchemaVersion);
+        Assert.Equal(12, ScoringDatabase.LatestSchemaVersion);
     }
 
     [Fact]
@@ -30,13 +30,13 @@ public sealed class SchemaMigrationTests : IDisposable
         var database = _temp.Open();
 
         Assert.True(File.Exists(_temp.FilePath));
-        Assert.Equal(11, database.SchemaVersion);
-        Assert.Equal(11, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "management_units", "model_requests",
+        Assert.Equal(12, database.SchemaVersion);
+        Assert.Equal(12, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "layers", "management_units", "model_requests",
             "models", "parcels", "value_writes"], Objects("table"));
         Assert.Equal(["evaluations_by_model", "evaluations_by_parcel", "parcels_by_level", "parcels_by_street",
             "parcels_by_unit", "value_writes_by_parcel"], Objects("index"));
-        Assert.Empty(Objects("trigger"));
+        Assert.Equal(["layers_are_immutable", "layers_are_kept"], Objects("trigger"));
     }
 
     [Fact]
@@ -63,8 +63,8 @@ public sealed class SchemaMigrationTests : IDisposable
         _temp.Open();
         var again = _temp.Open();
 
-        Assert.Equal(11, again.SchemaVersion);
-        Assert.Equal(11, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(12, again.SchemaVersion);
+        Assert.Equal(12, _temp.Scalar("PRAGMA user_version;"));
     }
 
     [Theory]
@@ -94,9 +94,9 @@ public sealed class SchemaMigrationTests : IDisposable
 
         var database = _temp.Open();
 
-        Assert.Equal(11, database.SchemaVersion);
-        Assert.Equal(11, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "management_units", "model_requests",
+        Assert.Equal(12, database.SchemaVersion);
+        Assert.Equal(12, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "layers", "management_units", "model_requests",
             "models", "parcels", "value_writes"], Objects("table"));
         if (version >= 1)
         {
@@ -112,16 +112,16 @@ public sealed class SchemaMigrationTests : IDisposable
         using (var connection = _temp.Raw())
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "PRAGMA user_version = 12;";
+            command.CommandText = "PRAGMA user_version = 13;";
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<SchemaTooNewException>(() => _temp.Open());
 
-        Assert.Equal(12, refused.DatabaseVersion);
-        Assert.Equal(11, refused.SupportedVersion);
-        Assert.Contains("schema version 12", refused.Message);
-        Assert.Contains("versions up to 11", refused.Message);
-        Assert.Equal(12, _temp.Scalar("PRAGMA user_version;")); // left untouched
+        Assert.Equal(13, refused.DatabaseVersion);
+        Assert.Equal(12, refused.SupportedVersion);
+        Assert.Contains("schema version 13", refused.Message);
+        Assert.Contains("versions up to 12", refused.Message);
+        Assert.Equal(13, _temp.Scalar("PRAGMA user_version;")); // left untouched
     }
 }

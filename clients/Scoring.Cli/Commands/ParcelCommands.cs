@@ -63,6 +63,11 @@ internal static class ParcelCommands
         Line("completeness", F(e.Completeness, "0.###"));
         Line("failed vetoes", e.FailedVetoes.Count == 0 ? "none" : string.Join(", ", e.FailedVetoes));
         Line("unknown vetoes", e.UnknownVetoes.Count == 0 ? "none" : string.Join(", ", e.UnknownVetoes));
+        if (e.ClearanceZone != ClearanceZone.Unspecified) Line("clearance zone", Verdicts.Short(e.ClearanceZone));
+        foreach (var f in e.SpatialFacts)
+            Line(f.Name, $"{(f.Value ? "yes" : "no")} ({F(f.OverlapShare, "0.###")} of the area in {f.LayerId} v{f.LayerVersion})");
+        foreach (var m in e.RedevelopmentModes) Line("mode " + Verdicts.Short(m.Mode), m.Reason);
+        foreach (var w in e.Warnings) Line("warning", w);
         console.Write(head);
 
         var elements = new Table().Title("Elements").AddColumns("element", "", "weight", "score");

@@ -51,9 +51,19 @@ internal abstract class EvaluationWriter : IAsyncDisposable
     /// <summary>Releases the file.</summary>
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>The CSV / GeoJSON columns, in order: parcel_id, score, classification, disposition, completeness, element codes, failed_vetoes.</summary>
+    /// <summary>
+    /// The CSV / GeoJSON columns, in order: parcel_id, score, classification, disposition, completeness, element codes, failed_vetoes,
+    /// clearance_zone, redevelopment_modes (';'-separated), warnings (';'-separated).
+    /// </summary>
     public static IReadOnlyList<string> Columns(IReadOnlyList<ModelElement> elements) =>
-        ["parcel_id", "score", "classification", "disposition", "completeness", .. elements.Select(e => e.Code), "failed_vetoes"];
+        ["parcel_id", "score", "classification", "disposition", "completeness", .. elements.Select(e => e.Code), "failed_vetoes",
+            "clearance_zone", "redevelopment_modes", "warnings"];
+
+    /// <summary>The clearance tier as written to files: empty when not known.</summary>
+    public static string Zone(Evaluation e) => e.ClearanceZone == ClearanceZone.Unspecified ? "" : Verdicts.Short(e.ClearanceZone);
+
+    /// <summary>The suggested modes as written to files, ';'-separated.</summary>
+    public static string Modes(Evaluation e) => string.Join(';', e.RedevelopmentModes.Select(m => Verdicts.Short(m.Mode)));
 
     /// <summary>A number as written to files: at most 6 decimals, invariant.</summary>
     public static string Number(double value) => Math.Round(value, 6).ToString("0.######", CultureInfo.InvariantCulture);
@@ -90,6 +100,9 @@ internal sealed class CsvEvaluationWriter : EvaluationWriter
         foreach (var el in _elements)
             _csv.WriteField(ElementScore(e, el.Code) is { } s ? Number(s) : "");
         _csv.WriteField(string.Join(';', e.FailedVetoes));
+        _csv.WriteField(Zone(e));
+        _csv.WriteField(Modes(e));
+        _csv.WriteField(string.Join(';', e.Warnings));
         await _csv.EndRecordAsync(cancellationToken);
     }
 
@@ -149,6 +162,9 @@ internal sealed class GeoJsonEvaluationWriter : EvaluationWriter
             else _json.WriteNull(el.Code);
         }
         _json.WriteString("failed_vetoes", string.Join(';', e.FailedVetoes));
+        _json.WriteString("clearance_zone", Zone(e));
+        _json.WriteString("redevelopment_modes", Modes(e));
+        _json.WriteString("warnings", string.Join(';', e.Warnings));
         _json.WriteEndObject();
         _json.WriteEndObject();
         if (_json.BytesPending > 64 * 1024) await _json.FlushAsync(cancellationToken);

@@ -12,6 +12,12 @@ internal static class Verdicts
     /// <summary>RETAINED, IDENTIFIED_INEFFICIENT, …</summary>
     public static string Short(Disposition d) => Strip(typeof(Disposition), (int)d, "DISPOSITION_");
 
+    /// <summary>MUST, ENCOURAGED, CONSIDERED, NONE or UNSPECIFIED.</summary>
+    public static string Short(ClearanceZone z) => Strip(typeof(ClearanceZone), (int)z, "CLEARANCE_ZONE_");
+
+    /// <summary>HIGH_STANDARD_FACTORY, CAPACITY_UPGRADE, … .</summary>
+    public static string Short(RedevelopmentMode m) => Strip(typeof(RedevelopmentMode), (int)m, "REDEVELOPMENT_MODE_");
+
     /// <summary>PARK, COMMUNITY, SCATTERED or UNSPECIFIED.</summary>
     public static string Short(Level l) => Strip(typeof(Level), (int)l, "LEVEL_");
 
@@ -50,7 +56,7 @@ internal static class Verdicts
     public static bool IsInefficient(Classification c) => c is Classification.InefficientVeto or Classification.InefficientScore;
 
     private static readonly Dictionary<Type, EnumDescriptor> Enums =
-        EvaluationReflection.Descriptor.EnumTypes.Concat(ParcelReflection.Descriptor.EnumTypes).ToDictionary(e => e.ClrType);
+        EvaluationReflection.Descriptor.EnumTypes.Concat(ParcelReflection.Descriptor.EnumTypes).Concat(SpatialReflection.Descriptor.EnumTypes).ToDictionary(e => e.ClrType);
 
     private static string Strip(Type enumType, int number, string prefix)
     {

@@ -35,6 +35,10 @@ public sealed record ParcelFacts
     public string? UnitId { get; init; }
     /// <summary>Street (街道); not scored, kept with the evaluation.</summary>
     public string? Street { get; init; }
+    /// <summary>Outline as GeoJSON or WKT text; null when none.</summary>
+    public string? Geometry { get; init; }
+    /// <summary>Coordinate system of <see cref="Geometry"/> (e.g. "EPSG:4549"); null = the one it names, else the configured default.</summary>
+    public string? Crs { get; init; }
     /// <summary>Values given as one row of a columnar block (besides or instead of the maps); null when none.</summary>
     public ParcelRowValues? Row { get; init; }
 

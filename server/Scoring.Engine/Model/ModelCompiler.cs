@@ -157,6 +157,7 @@ public static class ModelCompiler
             target.DivisionCurves = byDivision;
         }
 
+        Spatial.SpatialRules.Check(doc, Error);
         if (errors.Count > 0) throw new ModelValidationException(errors);
         return new ScoringModel(doc, policy, elements.ToImmutable(), indicators.ToImmutable(), vetoes.ToImmutable());
     }

@@ -38,6 +38,8 @@ public sealed record ModelDocument
     public List<LevelOverrideDocument> LevelOverrides { get; init; } = [];
     /// <summary>The norms for a management unit's industrial land share (the paper: park above 60 %, community about 50 %).</summary>
     public LandUseNorms LandUseNorms { get; init; } = new();
+    /// <summary>The clearance and redevelopment rules; null = the paper's defaults (<see cref="Spatial.SpatialDocument.Defaults"/>).</summary>
+    public Spatial.SpatialDocument? Spatial { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -105,6 +107,21 @@ public sealed record ModelDocument
         }
         for (var i = 0; i < d.IndustryAnchors.Count; i++)
             if (d.IndustryAnchors[i] is null) yield return Null($"$.industry_anchors[{i}]");
+        if (d.Spatial is { } spatial)
+        {
+            for (var i = 0; i < spatial.ClearanceRules.Count; i++)
+            {
+                if (spatial.ClearanceRules[i] is not { } rule) { yield return Null($"$.spatial.clearance_rules[{i}]"); continue; }
+                foreach (var (code, keys) in rule.When.Categories ?? [])
+                    if (keys is null) yield return Null($"$.spatial.clearance_rules[{i}].when.categories.{code}");
+            }
+            for (var i = 0; i < spatial.RedevelopmentRules.Count; i++)
+            {
+                if (spatial.RedevelopmentRules[i] is not { } rule) { yield return Null($"$.spatial.redevelopment_rules[{i}]"); continue; }
+                foreach (var (code, keys) in rule.When.Categories ?? [])
+                    if (keys is null) yield return Null($"$.spatial.redevelopment_rules[{i}].when.categories.{code}");
+            }
+        }
         for (var i = 0; i < d.LevelOverrides.Count; i++)
         {
             if (d.LevelOverrides[i] is not { } levelOverride) { yield return Null($"$.level_overrides[{i}]"); continue; }

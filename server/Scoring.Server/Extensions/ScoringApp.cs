@@ -36,6 +36,7 @@ public static class ScoringApp
         var defaultModel = ModelDocument.Parse(File.ReadAllText(
             configuration["Scoring:DefaultModelPath"] ?? Path.Combine(AppContext.BaseDirectory, "Models", "default-model.json")));
         ModelCompiler.Compile(defaultModel); // refuse to start on a broken default model
+        var spatial = Spatial.SpatialOptions.From(configuration);
         var loadInBackground = configuration.GetValue("Scoring:LoadModelsInBackground", false);
 
         builder.Services.AddGrpc(o =>
@@ -80,7 +81,16 @@ public static class ScoringApp
             sp.GetRequiredService<Storage.Units.UnitStore>(), sp.GetRequiredService<TimeProvider>())
         {
             PieceParcels = configuration.GetValue("Storage:IngestPieceParcels", Feed.ParcelFeed.DefaultPieceParcels),
+            DefaultEpsg = spatial.DefaultEpsg,
+            ParcelsStored = () => sp.GetRequiredService<Spatial.ContiguousParcels>().MarkChanged(),
         });
+        builder.Services.AddSingleton(spatial);
+        builder.Services.AddSingleton<Storage.Layers.LayerStore>();
+        builder.Services.AddSingleton<Spatial.LayerCatalog>();
+        builder.Services.AddSingleton<Spatial.SpatialOverlay>();
+        builder.Services.AddSingleton<Spatial.ContiguousParcels>();
+        builder.Services.AddSingleton<Spatial.ClearanceReconciliation>();
+        builder.Services.AddHostedService<Spatial.LayerRefresh>();
         builder.Services.AddSingleton<Reports.DistrictReports>();
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddSingleton<Backups>();
@@ -106,11 +116,12 @@ public static class ScoringApp
         app.MapGrpcService<ParcelGrpcService>().RequireRateLimiting(Limits.PerCaller);
         app.MapGrpcService<ModelGrpcService>().RequireRateLimiting(Limits.PerCaller);
         app.MapGrpcService<ReportGrpcService>().RequireRateLimiting(Limits.PerCaller);
+        app.MapGrpcService<LayerGrpcService>().RequireRateLimiting(Limits.PerCaller);
         app.MapGrpcService<OperationsGrpcService>().RequireRateLimiting(Limits.PerCaller);
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapMetrics(metricsOptions);
-        app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService, OperationsService; REST/JSON under /v1, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
+        app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService, LayerService, OperationsService; REST/JSON under /v1, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
             .AllowAnonymous();
         app.Lifetime.ApplicationStarted.Register(() =>
         {

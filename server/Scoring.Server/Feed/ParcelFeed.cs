@@ -45,6 +45,12 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
     /// </summary>
     public int PieceParcels { get; init; } = DefaultPieceParcels;
 
+    /// <summary>Told after parcels were stored (the neighbour index of contiguous renewal then reads the cache again).</summary>
+    public Action? ParcelsStored { get; init; }
+
+    /// <summary>The coordinate system of a geometry that names none (<c>Spatial:DefaultCrs</c>).</summary>
+    public int DefaultEpsg { get; init; } = Engine.Spatial.CoordinateSystems.Cgcs2000;
+
     /// <summary>The most parcels plus units one chunk may carry.</summary>
     public const int MaxChunkItems = 10_000;
 
@@ -83,6 +89,7 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
             {
                 ParcelReader.Read(model, p.ToFacts(), violations, prefix);
                 CheckText(p, violations, prefix);
+                if (violations.Count == 0) p = Spatial.ParcelOutlines.Fold(p, DefaultEpsg, violations, prefix);
             }
             if (violations.Count == 0) accepted.Add(p);
             else errors.Add(new FeedError(i, p.ParcelId, null, violations));
@@ -109,6 +116,7 @@ public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitSto
             counts = new UpsertCounts(counts.Parcels + written.Parcels, counts.Values + written.Values);
         }
         var unitsAccepted = units.Count > 0 ? await unitStore.UpsertAsync(units, cancellationToken) : 0;
+        if (accepted.Count > 0) ParcelsStored?.Invoke();
         return new FeedResult(counts.Parcels, counts.Values, unitsAccepted, errors);
     }
 

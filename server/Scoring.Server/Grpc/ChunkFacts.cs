@@ -82,6 +82,8 @@ internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
                 InEcologicalRedLine = row.HasInEcologicalRedLine ? row.InEcologicalRedLine : null,
                 RedevelopmentUnderway = row.HasRedevelopmentUnderway ? row.RedevelopmentUnderway : null,
                 LocallyReported = row.HasLocallyReported ? row.LocallyReported : null,
+                Geometry = row.Geometry.Length == 0 ? null : row.Geometry,
+                Crs = row.Crs.Length == 0 ? null : row.Crs,
                 Row = new ParcelRowValues(_layout!, _numbers.AsMemory(values, _starts[3 * r + 3] - values),
                     _categories.AsMemory(keys, _starts[3 * r + 4] - keys), _vetoes.AsMemory(answers, _starts[3 * r + 5] - answers)),
             };

@@ -22,6 +22,7 @@ internal static class ParcelMapping
         Street = NullIfEmpty(p.Street),
         IndustryCode = NullIfEmpty(p.IndustryCode),
         Geometry = NullIfEmpty(p.Geometry),
+        Crs = NullIfEmpty(p.Crs),
         InsideDevelopmentBoundary = p.HasInsideDevelopmentBoundary ? p.InsideDevelopmentBoundary : null,
         InEcologicalRedLine = p.HasInEcologicalRedLine ? p.InEcologicalRedLine : null,
         RedevelopmentUnderway = p.HasRedevelopmentUnderway ? p.RedevelopmentUnderway : null,

@@ -26,6 +26,8 @@ internal static class ProtoMapping
         InEcologicalRedLine = p.HasInEcologicalRedLine ? p.InEcologicalRedLine : null,
         RedevelopmentUnderway = p.HasRedevelopmentUnderway ? p.RedevelopmentUnderway : null,
         LocallyReported = p.HasLocallyReported ? p.LocallyReported : null,
+        Geometry = p.Geometry.Length == 0 ? null : p.Geometry,
+        Crs = p.Crs.Length == 0 ? null : p.Crs,
     };
 
     /// <summary>The layout of a columnar block's codes under <paramref name="model"/>.</summary>
@@ -42,6 +44,7 @@ internal static class ProtoMapping
         if (full) return parcel.Explain().ToProto(parcel.Model, full: true, parcel);
         var card = parcel.Card;
         var e = Header(parcel.Verdict, parcel.UnitId, parcel.Street);
+        SpatialMapping.AddSpatial(e, parcel.Spatial);
         foreach (var el in parcel.Model.Elements)
             e.Elements.Add(new ElementScore { Code = el.Code, Weight = card.ElementWeights[el.Index], Score = card.ElementScores[el.Index], Missing = card.ElementMissing[el.Index] });
         if (card.AnyVetoFailed || card.AnyVetoUnknown)
@@ -60,6 +63,7 @@ internal static class ProtoMapping
     public static Evaluation ToProto(this EvaluationResult r, ScoringModel model, bool full, in EvaluatedParcel? parcel = null)
     {
         var e = Header(r.Verdict, parcel?.UnitId, parcel?.Street);
+        SpatialMapping.AddSpatial(e, parcel?.Spatial);
         e.FailedVetoes.Add(r.FailedVetoes);
         e.UnknownVetoes.Add(r.UnknownVetoes);
         // The basic view leaves names out (they are in the model): it is the bulk of a batch's bytes otherwise.

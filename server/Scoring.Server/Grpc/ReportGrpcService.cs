@@ -9,7 +9,7 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ReportService: roll-ups by level, unit and street.</summary>
-internal sealed class ReportGrpcService(ModelRegistry registry, DistrictReports reports)
+internal sealed class ReportGrpcService(ModelRegistry registry, DistrictReports reports, Spatial.ClearanceReconciliation clearance)
     : ReportService.ReportServiceBase
 {
     [Authorize(Policy = Roles.Reader)]
@@ -40,6 +40,52 @@ internal sealed class ReportGrpcService(ModelRegistry registry, DistrictReports 
             response.ByUnit.Add(group);
         }
         response.ByStreet.AddRange(summary.ByStreet.Select(ToProto));
+        return response;
+    }
+
+    [Authorize(Policy = Roles.Reader)]
+    public override async Task<ReconcileClearanceResponse> ReconcileClearance(ReconcileClearanceRequest request, ServerCallContext context)
+    {
+        var violations = new List<Engine.Evaluation.FieldViolation>();
+        if (request.Quotas.Count == 0) violations.Add(new("quotas", "give at least one street's quota"));
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Quotas.Count; i++)
+        {
+            var q = request.Quotas[i];
+            if (string.IsNullOrWhiteSpace(q.Street)) violations.Add(new($"quotas[{i}].street", "is required"));
+            else if (!seen.TryAdd(q.Street, i)) violations.Add(new($"quotas[{i}].street", $"'{q.Street}' is already given at quotas[{seen[q.Street]}]"));
+            else Engine.Evaluation.ParcelText.Check("street", q.Street, Engine.Evaluation.ParcelText.MaxStreetLength, violations, $"quotas[{i}].");
+            if (!(double.IsFinite(q.QuotaMu) && q.QuotaMu >= 0)) violations.Add(new($"quotas[{i}].quota_mu", "must be a finite number of 亩, not negative"));
+            for (var j = 0; j < q.ClearedParcelIds.Count; j++)
+                if (Engine.Evaluation.ParcelReader.ParcelIdProblem(q.ClearedParcelIds[j]) is { } problem)
+                    violations.Add(new($"quotas[{i}].cleared_parcel_ids[{j}]", problem));
+        }
+        if (violations.Count > 0) throw RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest).ToRpcException();
+        Engine.Model.ScoringModel model;
+        try
+        {
+            model = await registry.ResolveAsync(request.ModelVersion, context.CancellationToken);
+        }
+        catch (ModelNotFoundException)
+        {
+            throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
+        }
+        var report = await clearance.ReconcileAsync(model,
+            [.. request.Quotas.Select(q => new Spatial.StreetQuota(q.Street, q.QuotaMu, [.. q.ClearedParcelIds]))], context.CancellationToken);
+        var response = new ReconcileClearanceResponse { ModelVersion = report.ModelVersion, UnknownParcelIds = { report.UnknownParcelIds } };
+        foreach (var s in report.Streets)
+        {
+            response.Streets.Add(new StreetClearance
+            {
+                Street = s.Street, QuotaMu = s.QuotaMu, MustMu = s.MustMu, EncouragedMu = s.EncouragedMu, ConsideredMu = s.ConsideredMu,
+                ClearedMu = s.ClearedMu, ShortfallMu = s.ShortfallMu, SurplusMu = s.SurplusMu, RemainingZoneMu = s.RemainingZoneMu,
+                SupplementaryNeededMu = s.SupplementaryNeededMu, CompensationMu = s.CompensationMu, ZoneParcelCount = s.ZoneParcelCount,
+            });
+            response.TotalQuotaMu += s.QuotaMu;
+            response.TotalClearedMu += s.ClearedMu;
+            response.TotalShortfallMu += s.ShortfallMu;
+            response.TotalCompensationMu += s.CompensationMu;
+        }
         return response;
     }
 

@@ -25,6 +25,8 @@ internal static class RichErrors
         public const string RequestIdReused = "REQUEST_ID_REUSED";
         public const string BackupDirectoryUnwritable = "BACKUP_DIRECTORY_UNWRITABLE";
         public const string MalformedRequest = "MALFORMED_REQUEST";
+        public const string InvalidLayer = "INVALID_LAYER";
+        public const string LayerNotFound = "LAYER_NOT_FOUND";
     }
 
     /// <summary>At most this many field violations are detailed in one BadRequest; the message counts the rest.</summary>

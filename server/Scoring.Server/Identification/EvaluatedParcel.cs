@@ -67,6 +67,9 @@ public readonly struct EvaluatedParcel
     /// <summary>Locally reported: given, else cached; null when neither.</summary>
     public bool? LocallyReported => _given.LocallyReported ?? _cached?.Attributes.LocallyReported;
 
+    /// <summary>Derived flags, warnings, clearance tier and modes; null when the server has no spatial overlay.</summary>
+    public Spatial.SpatialOutcome? Spatial => _session.Spatial;
+
     /// <summary>The full explanation: every element, indicator, veto and the top shortfalls.</summary>
     public EvaluationResult Explain() => Evaluator.Explain(_session.Vector, _session.Card);
 

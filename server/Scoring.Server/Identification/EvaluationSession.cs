@@ -38,6 +38,9 @@ public sealed class EvaluationSession
     internal CachedLayout Cached { get; }
     internal List<FieldViolation> Violations { get; } = [];
     internal int[] Classified { get; } = new int[6];
+    // What the parcel being evaluated gained from its outline and the layers in force; null without an overlay.
+    internal Spatial.SpatialOutcome? Spatial { get; set; }
+    internal Spatial.SpatialOutcome? SpatialBuffer { get; set; }
 }
 
 /// <summary>Receives, in input order, what became of each parcel of a chunk.</summary>

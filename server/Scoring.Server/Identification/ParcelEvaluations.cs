@@ -12,7 +12,8 @@ namespace Scoring.Server.Identification;
 /// or only an id): each parcel is laid over its cached record (given values win, per indicator, per veto
 /// and per attribute), read by the one reader, scored, and recorded in one history shape.
 /// </summary>
-public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore history, HistoryWriter grouped, TimeProvider time, ScoringMetrics metrics)
+public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore history, HistoryWriter grouped, TimeProvider time, ScoringMetrics metrics,
+    Spatial.SpatialOverlay? spatial = null)
 {
     /// <summary>
     /// Opens a session for the parcels of one call or stream. <paramref name="groupCommit"/> commits the
@@ -66,7 +67,9 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
         var violations = session.Violations;
         violations.Clear();
         ParcelText.Check(given, violations); // the unit and street kept with the history
-        if (!ParcelReader.ReadInto(session.Model, given, cached?.ToFacts(session.Cached), session.Vector, violations) || violations.Count > 0)
+        session.Spatial = null;
+        if (!ParcelReader.ReadInto(session.Model, given, cached?.ToFacts(session.Cached), session.Vector, violations) || violations.Count > 0 ||
+            !SpatialDerive(session, given, cached, violations))
         {
             sink.Refused(index, given.ParcelId, violations);
             return;
@@ -79,8 +82,18 @@ public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore histo
         Evaluator.Score(session.Vector, session.Card);
         session.Classified[(int)session.Card.Classification]++;
         var parcel = new EvaluatedParcel(session, given, cached);
+        if (session.Spatial is { } outcome) spatial!.Place(parcel, outcome);
         records?.Add(HistoryRecords.Create(parcel, now));
         sink.Evaluated(index, parcel);
+    }
+
+    // The outline laid over the layers in force (flags without an answer derived) before the parcel is scored.
+    private bool SpatialDerive(EvaluationSession session, ParcelFacts given, CachedParcel? cached, List<FieldViolation> violations)
+    {
+        if (spatial is null) return true;
+        var outcome = session.SpatialBuffer ??= new Spatial.SpatialOutcome();
+        session.Spatial = outcome;
+        return spatial.Derive(given, cached, session.Vector, violations, outcome);
     }
 
     // Counts the chunk's classifications and commits its history before the caller answers.

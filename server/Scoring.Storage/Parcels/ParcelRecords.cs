@@ -31,6 +31,8 @@ public sealed record ParcelWrite(string ParcelId)
     public bool? LocallyReported { get; init; }
     /// <summary>Geometry text, stored untouched; null leaves it as it is.</summary>
     public string? Geometry { get; init; }
+    /// <summary>The coordinate system given beside the geometry; not a column: the feed folds it into the geometry text.</summary>
+    public string? Crs { get; init; }
     /// <summary>Numeric indicator code → raw value.</summary>
     public IReadOnlyDictionary<string, double> Indicators { get; init; } = ReadOnlyDictionary<string, double>.Empty;
     /// <summary>Categorical indicator code → category key.</summary>
@@ -241,8 +243,8 @@ public enum ParcelParts
     /// <summary>Everything: attributes, timestamps and current values.</summary>
     All,
     /// <summary>
-    /// What scoring reads: the id, level, area, unit, street, industry code, the four flags and the current values. The
-    /// name, enterprise name and geometry are left null and the timestamps at <see cref="DateTimeOffset.MinValue"/>: a scan
+    /// What scoring reads: the id, level, area, unit, street, industry code, the four flags, the current values and the
+    /// geometry (the outline overlays need). The name and enterprise name are left null and the timestamps at <see cref="DateTimeOffset.MinValue"/>: a scan
     /// of the district then asks SQLite for half the columns.
     /// </summary>
     Scoring,

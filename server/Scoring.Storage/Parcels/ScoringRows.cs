@@ -10,14 +10,15 @@ namespace Scoring.Storage.Parcels;
 internal static class ScoringRows
 {
     /// <summary>
-    /// The columns read, in this order: id, level, area, unit, street, industry code, the four flags as one number (two bits
-    /// each: 0 never received, 1 false, 2 true), the packed current values.
+    /// The columns read (SQLite gives | and &lt;&lt; the same precedence, left to right, so each shift is in parentheses),
+    /// in this order: id, level, area, unit, street, industry code, the four flags as one number (two bits
+    /// each: 0 never received, 1 false, 2 true), the packed current values, the geometry text (last, for overlays).
     /// </summary>
     public const string Columns = """
         p.id, p.level, p.area_mu, p.unit_id, p.street, p.industry_code,
-        ifnull(p.inside_development_boundary + 1, 0) | ifnull(p.in_ecological_red_line + 1, 0) << 2
-          | ifnull(p.redevelopment_underway + 1, 0) << 4 | ifnull(p.locally_reported + 1, 0) << 6,
-        p.current_values
+        ifnull(p.inside_development_boundary + 1, 0) | (ifnull(p.in_ecological_red_line + 1, 0) << 2)
+          | (ifnull(p.redevelopment_underway + 1, 0) << 4) | (ifnull(p.locally_reported + 1, 0) << 6),
+        p.current_values, p.geometry
         """;
 
     /// <summary>Runs <paramref name="sql"/> (selecting <see cref="Columns"/>) with its named parameters; one parcel per row.</summary>
@@ -37,7 +38,7 @@ internal static class ScoringRows
                 statement.IsNull(2) ? null : statement.Real(2),
                 texts.Read(statement, 3), texts.Read(statement, 4), texts.Read(statement, 5),
                 Flag(flags), Flag(flags >> 2), Flag(flags >> 4), Flag(flags >> 6),
-                null, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
+                statement.IsNull(8) ? null : statement.Text(8), DateTimeOffset.MinValue, DateTimeOffset.MinValue);
             parcels.Add(statement.IsNull(7)
                 ? new CachedParcel(attributes, CachedParcel.NoValues, CachedParcel.NoValues, CachedParcel.NoValues)
                 : new CachedParcel(attributes, statement.Bytes(7).ToArray()));
