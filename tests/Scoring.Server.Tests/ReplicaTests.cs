@@ -1,8 +1,4 @@
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Scoring.Server.Extensions;
 using Scoring.V1;
 
 namespace Scoring.Server.Tests;
@@ -13,13 +9,9 @@ public sealed class ReplicaTests(ServerFixture server) : IClassFixture<ServerFix
     public async Task A_second_replica_on_the_same_database_serves_versions_and_activations_made_through_the_first()
     {
         // Replica B shares replica A's database file and follows the active version every 0.2 s.
-        await using var b = ScoringApp.Create(
-        [
-            "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Scoring:ModelRefreshSeconds=0.2",
-            $"--ConnectionStrings:Scoring=Data Source={Path.Combine(server.DataDirectory, "scoring.db")}",
-        ]);
-        await b.StartAsync();
-        using var channelB = GrpcChannel.ForAddress(b.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var (b, channelB) = await server.StartReplicaAsync("--Scoring:ModelRefreshSeconds=0.2");
+        await using var replica = b;
+        using var channel = channelB;
         var scoringA = new ScoringService.ScoringServiceClient(server.Channel);
         var scoringB = new ScoringService.ScoringServiceClient(channelB);
 

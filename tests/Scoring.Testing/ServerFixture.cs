@@ -50,6 +50,23 @@ public class ServerFixture : IAsyncLifetime
         Channel = GrpcChannel.ForAddress(Address);
     }
 
+    /// <summary>
+    /// Starts a second replica on this server's database file, with <paramref name="settings"/> (command-line form) added;
+    /// the caller stops and disposes of it.
+    /// </summary>
+    public async Task<(WebApplication Replica, GrpcChannel Channel)> StartReplicaAsync(params string[] settings)
+    {
+        var replica = ScoringApp.Create(
+        [
+            "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
+            $"--ConnectionStrings:Scoring=Data Source={Path.Combine(DataDirectory, "scoring.db")}",
+            .. settings,
+        ]);
+        await replica.StartAsync();
+        var addresses = replica.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        return (replica, GrpcChannel.ForAddress(addresses.Addresses.First()));
+    }
+
     /// <summary>A free TCP port on the loopback interface.</summary>
     protected static int FreePort()
     {

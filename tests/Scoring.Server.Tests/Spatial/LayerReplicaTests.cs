@@ -1,8 +1,4 @@
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Scoring.Server.Extensions;
 using Scoring.V1;
 using static Scoring.Server.Tests.Spatial.SpatialParcels;
 
@@ -13,13 +9,9 @@ public sealed class LayerReplicaTests(ServerFixture server) : IClassFixture<Serv
     [Fact]
     public async Task A_second_replica_overlays_with_the_layer_versions_uploaded_through_the_first()
     {
-        await using var b = ScoringApp.Create(
-        [
-            "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Spatial:RefreshSeconds=0.2",
-            $"--ConnectionStrings:Scoring=Data Source={Path.Combine(server.DataDirectory, "scoring.db")}",
-        ]);
-        await b.StartAsync();
-        using var channelB = GrpcChannel.ForAddress(b.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var (b, channelB) = await server.StartReplicaAsync("--Spatial:RefreshSeconds=0.2");
+        await using var replica = b;
+        using var channel = channelB;
         var parcel = Efficient("REP-L", Squares.Box(500_000, 3_530_000, 500_100, 3_530_100), 15);
 
         // v1 through A covers the parcel's east half; v2 through A covers all of it.
