@@ -128,9 +128,10 @@ public sealed class ParcelStore(ScoringDatabase database)
                 foreach (var write in parcels)
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (ReceivedValues.Count(write) == 0) continue;
+                    var brought = ReceivedValues.Count(write);
+                    if (brought == 0) continue;
                     log.Bind(parcelId, write.ParcelId);
-                    log.Bind(count, ReceivedValues.Count(write));
+                    log.Bind(count, brought);
                     log.Bind(packedValues, ReceivedValues.Encode(write, buffer, strings));
                     log.Execute();
                 }
