@@ -248,11 +248,18 @@ public sealed class SpatialRules
         if (card.Disposition == Disposition.Retained) return [];
         ImmutableArray<RedevelopmentSuggestion>.Builder? modes = null; // most parcels match no rule: nothing allocated
         foreach (var (when, mode, reason) in _redevelopment)
-        {
-            if (modes is not null && modes.Any(m => m.Mode == mode)) continue;
-            if (when.Holds(parcel, card, place)) (modes ??= ImmutableArray.CreateBuilder<RedevelopmentSuggestion>()).Add(new(mode, reason));
-        }
+            if (!Offered(modes, mode) && when.Holds(parcel, card, place)) (modes ??= ImmutableArray.CreateBuilder<RedevelopmentSuggestion>()).Add(new(mode, reason));
         return modes?.ToImmutable() ?? [];
+    }
+
+    // Loops rather than lambdas here and in Condition.Holds: they run for every parcel scored, and a lambda that
+    // captures a parameter allocates its closure on every call.
+    private static bool Offered(ImmutableArray<RedevelopmentSuggestion>.Builder? modes, RedevelopmentMode mode)
+    {
+        if (modes is null) return false;
+        for (var i = 0; i < modes.Count; i++)
+            if (modes[i].Mode == mode) return true;
+        return false;
     }
 
     /// <summary>The tier named <paramref name="name"/>, or null.</summary>
@@ -318,9 +325,21 @@ public sealed class SpatialRules
             if (s.MinContiguousAreaMu is { } contiguous && !(place.ContiguousAreaMu >= contiguous)) return false;
             foreach (var (index, ordinals) in _categories)
                 if (double.IsNaN(parcel.Values[index]) || Array.IndexOf(ordinals, (int)parcel.Values[index]) < 0) return false;
-            if (_elements.Length > 0 && !_elements.Any(e => !card.ElementMissing[e.Index] && card.ElementScores[e.Index] < e.Below - Evaluator.Tolerance)) return false;
-            if (_indicators.Length > 0 && !_indicators.Any(i => parcel.Values[i.Index] < i.Below - Evaluator.Tolerance)) return false;
-            return true;
+            return (_elements.Length == 0 || AnyElementBelow(card)) && (_indicators.Length == 0 || AnyIndicatorBelow(parcel));
+        }
+
+        private bool AnyElementBelow(Scorecard card)
+        {
+            foreach (var (index, below) in _elements)
+                if (!card.ElementMissing[index] && card.ElementScores[index] < below - Evaluator.Tolerance) return true;
+            return false;
+        }
+
+        private bool AnyIndicatorBelow(ParcelVector parcel)
+        {
+            foreach (var (index, below) in _indicators)
+                if (parcel.Values[index] < below - Evaluator.Tolerance) return true;
+            return false;
         }
 
         private static bool Is(bool? wanted, bool? known) => wanted is not { } w || known == w;

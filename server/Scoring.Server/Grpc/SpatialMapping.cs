@@ -10,12 +10,17 @@ internal static class SpatialMapping
     public static void AddSpatial(Evaluation e, SpatialOutcome? outcome)
     {
         if (outcome is null) return;
-        foreach (var f in outcome.Derived)
+        var derived = outcome.Derived;
+        for (var i = 0; i < derived.Count; i++)
+        {
+            var f = derived[i];
             e.SpatialFacts.Add(new SpatialFact { Name = f.Name, Value = f.Value, LayerId = f.LayerId, LayerVersion = f.LayerVersion, OverlapShare = f.OverlapShare });
+        }
         e.ClearanceZone = (ClearanceZone)(int)outcome.Zone;
         foreach (var m in outcome.Modes)
             e.RedevelopmentModes.Add(new RedevelopmentSuggestion { Mode = (RedevelopmentMode)(int)m.Mode, Reason = m.Reason });
-        e.Warnings.Add(outcome.Warnings);
+        // RepeatedField.Add(IEnumerable) enumerates even an empty list (an enumerator per parcel), so only when there are some.
+        if (outcome.Warnings.Count > 0) e.Warnings.Add(outcome.Warnings);
     }
 
     /// <summary>A stored layer as the contract shows it.</summary>
