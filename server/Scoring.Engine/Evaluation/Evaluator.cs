@@ -145,7 +145,7 @@ public static class Evaluator
             Indicators = indicatorArray,
             FailedVetoes = failed.ToImmutable(),
             UnknownVetoes = unknown.ToImmutable(),
-            TopShortfalls = Shortfalls(model, indicatorArray),
+            TopShortfalls = Shortfalls(model, card.Utilities, card.IndicatorWeights),
         };
     }
 
@@ -183,21 +183,32 @@ public static class Evaluator
         return Disposition.Retained;
     }
 
-    private static ImmutableArray<Shortfall> Shortfalls(ScoringModel model, ImmutableArray<IndicatorResult> results)
+    /// <summary>
+    /// The indicators that cost a scored parcel most, largest gap first: the <see cref="EvaluationResult.TopShortfalls"/>
+    /// of its explanation, without making the rest of it.
+    /// </summary>
+    public static ImmutableArray<Shortfall> TopShortfalls(Scorecard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        WeighIndicators(card);
+        return Shortfalls(card.Model, card.Utilities, card.IndicatorWeights);
+    }
+
+    private static ImmutableArray<Shortfall> Shortfalls(ScoringModel model, double[] utilities, double[] weights)
     {
         var count = model.Document.TopShortfalls;
         if (count == 0) return [];
         // Keep the largest gaps in a small sorted buffer: ties keep model order.
         var top = new List<(double Gap, int Index)>(count + 1);
-        for (var i = 0; i < results.Length; i++)
+        for (var i = 0; i < utilities.Length; i++)
         {
-            var gap = (1 - results[i].Utility) * results[i].Weight;
+            var gap = (1 - utilities[i]) * weights[i];
             if (gap <= Tolerance || (top.Count == count && gap <= top[^1].Gap)) continue;
             var at = top.Count;
             while (at > 0 && top[at - 1].Gap < gap) at--;
             top.Insert(at, (gap, i));
             if (top.Count > count) top.RemoveAt(count);
         }
-        return [.. top.Select(t => new Shortfall(results[t.Index].Code, model.Indicators[t.Index].Name, t.Gap, results[t.Index].Utility))];
+        return [.. top.Select(t => new Shortfall(model.Indicators[t.Index].Code, model.Indicators[t.Index].Name, t.Gap, utilities[t.Index]))];
     }
 }

@@ -61,24 +61,13 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, Un
     [Authorize(Policy = Roles.Reader)]
     public override async Task<ListEvaluationsResponse> ListEvaluations(ListEvaluationsRequest request, ServerCallContext context)
     {
-        RequireId(request.ParcelId, "parcel_id");
-        var page = await RichErrors.ListPage(() => history.ListAsync(request.ParcelId, request.PageSize, NullIfEmpty(request.PageToken), context.CancellationToken));
+        var token = context.CancellationToken;
+        var page = ParcelMapping.ToFilter(request) is { } filter
+            ? await RichErrors.ListPage(() => history.ListAsync(filter, request.PageSize, NullIfEmpty(request.PageToken), token))
+            : await RichErrors.ListPage(() => history.ListAsync(request.ParcelId, request.PageSize, NullIfEmpty(request.PageToken), token));
         return new ListEvaluationsResponse
         {
-            Evaluations =
-            {
-                page.Evaluations.Select(s => new V1.EvaluationRecord
-                {
-                    ParcelId = s.Evaluation.ParcelId,
-                    ModelVersion = s.Evaluation.ModelVersion,
-                    Score = s.Evaluation.Score,
-                    Classification = (V1.Classification)s.Evaluation.Classification,
-                    Disposition = (V1.Disposition)s.Evaluation.Disposition,
-                    Completeness = s.Evaluation.Completeness,
-                    EvaluateTime = Timestamp.FromDateTimeOffset(s.Evaluation.EvaluatedAt),
-                    InputsJson = s.Evaluation.InputsJson,
-                }),
-            },
+            Evaluations = { page.Evaluations.Select(s => s.Evaluation.ToProto()) },
             NextPageToken = page.NextPageToken ?? "",
         };
     }

@@ -1,5 +1,7 @@
+using Grpc.Core;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
+using Scoring.Storage.Evaluations;
 using Scoring.Storage.Parcels;
 using Scoring.V1;
 using Scoring.Storage.Units;
@@ -11,6 +13,72 @@ namespace Scoring.Server.Grpc;
 /// <summary>Maps ParcelService messages to the cache's records and back.</summary>
 internal static class ParcelMapping
 {
+    /// <summary>
+    /// The listing a ListEvaluations request asks for: null for one parcel's whole history newest first (the listing
+    /// it always had), else a district listing. Throws INVALID_ARGUMENT naming each bad field.
+    /// </summary>
+    public static EvaluationFilter? ToFilter(ListEvaluationsRequest r)
+    {
+        var violations = new List<Engine.Evaluation.FieldViolation>();
+        if (r.ParcelId.Length > 0 && Engine.Evaluation.ParcelReader.ParcelIdProblem(r.ParcelId) is { } idProblem) violations.Add(new("parcel_id", idProblem));
+        Defined(r.Classification, "classification", violations);
+        Defined(r.Disposition, "disposition", violations);
+        Defined(r.ClearanceZone, "clearance_zone", violations);
+        Defined(r.Level, "level", violations);
+        EvaluationOrder? order = r.OrderBy switch
+        {
+            "" => r.ParcelId.Length > 0 ? EvaluationOrder.EvaluateTime : EvaluationOrder.ParcelId,
+            "parcel_id" => EvaluationOrder.ParcelId,
+            "score" => EvaluationOrder.Score,
+            "evaluate_time" => EvaluationOrder.EvaluateTime,
+            _ => null,
+        };
+        if (order is null) violations.Add(new("order_by", $"'{RichErrors.Clip(r.OrderBy, 40)}' is not an order; use parcel_id, score or evaluate_time"));
+        if (violations.Count > 0) throw RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest).ToRpcException();
+
+        var filter = new EvaluationFilter
+        {
+            ParcelId = NullIfEmpty(r.ParcelId),
+            Classification = r.Classification == Classification.Unspecified ? null : (int)r.Classification,
+            Disposition = r.Disposition == Disposition.Unspecified ? null : (int)r.Disposition,
+            ClearanceZone = r.ClearanceZone == ClearanceZone.Unspecified ? null : (int)r.ClearanceZone,
+            Street = NullIfEmpty(r.Street),
+            UnitId = NullIfEmpty(r.UnitId),
+            Level = r.Level == Level.Unspecified ? null : (int)r.Level,
+            ModelVersion = NullIfEmpty(r.ModelVersion),
+            LatestOnly = r.LatestOnly,
+            Order = order!.Value,
+        };
+        return filter.ParcelId is not null && filter == new EvaluationFilter { ParcelId = filter.ParcelId, Order = EvaluationOrder.EvaluateTime } ? null : filter;
+    }
+
+    private static void Defined<T>(T value, string field, List<Engine.Evaluation.FieldViolation> violations) where T : struct, System.Enum
+    {
+        if (!System.Enum.IsDefined(value))
+            violations.Add(new(field, $"{Convert.ToInt32(value, CultureInfo.InvariantCulture)} is not a {typeof(T).Name} value"));
+    }
+
+    /// <summary>An evaluation as the history keeps it.</summary>
+    public static V1.EvaluationRecord ToProto(this Storage.Evaluations.EvaluationRecord e) => new()
+    {
+        ParcelId = e.ParcelId,
+        ModelVersion = e.ModelVersion,
+        Score = e.Score,
+        Classification = (Classification)e.Classification,
+        Disposition = (Disposition)e.Disposition,
+        Completeness = e.Completeness,
+        EvaluateTime = Timestamp.FromDateTimeOffset(e.EvaluatedAt),
+        InputsJson = e.InputsJson,
+        Level = (Level)(e.Level ?? 0),
+        AreaMu = e.AreaMu ?? 0,
+        UnitId = e.UnitId ?? "",
+        Street = e.Street ?? "",
+        ClearanceZone = (ClearanceZone)(e.ClearanceZone ?? 0),
+        FailedVetoes = { e.FailedVetoes ?? [] },
+        TopShortfalls = { e.TopShortfalls ?? [] },
+        RedevelopmentModes = { (e.RedevelopmentModes ?? []).Select(m => (RedevelopmentMode)m) },
+    };
+
     /// <summary>A cache write; unset fields (empty, 0, unspecified, absent) leave the cached value as it is.</summary>
     public static ParcelWrite ToWrite(this ParcelInput p) => new(p.ParcelId)
     {

@@ -32,7 +32,19 @@ public static class HistoryRecords
             AreaMu = v.AreaMu,
             UnitId = parcel.UnitId,
             Street = parcel.Street,
+            ClearanceZone = parcel.Spatial is { } spatial ? (int)spatial.Zone : null,
+            FailedVetoes = FailedVetoes(parcel),
+            TopShortfalls = [.. Evaluator.TopShortfalls(parcel.Card).Select(s => s.Code)],
+            RedevelopmentModes = parcel.Spatial is { Modes: var modes } ? [.. modes.Select(m => (int)m.Mode)] : [],
         };
+    }
+
+    // The reasons a list shows beside the verdict: the veto checks failed, in model order.
+    private static string[] FailedVetoes(in EvaluatedParcel parcel)
+    {
+        if (!parcel.Card.AnyVetoFailed) return [];
+        var answers = parcel.Vector.Vetoes;
+        return [.. parcel.Model.Vetoes.Where(v => answers[v.Index] == VetoAnswer.Failed).Select(v => v.Code)];
     }
 
     private static string InputsJson(in EvaluatedParcel parcel)

@@ -20,6 +20,54 @@ public sealed record EvaluationRecord(string ParcelId, string ModelVersion, doub
     public string? UnitId { get; init; }
     /// <summary>The parcel's street as evaluated; null when not known.</summary>
     public string? Street { get; init; }
+    /// <summary>The clearance tier as evaluated (as <see cref="Scoring.Engine.Spatial.ClearanceZone"/>); null when not recorded.</summary>
+    public int? ClearanceZone { get; init; }
+    /// <summary>The veto checks failed (codes); null when not recorded.</summary>
+    public IReadOnlyList<string>? FailedVetoes { get; init; }
+    /// <summary>The indicators that cost the parcel most, largest gap first (codes); null when not recorded.</summary>
+    public IReadOnlyList<string>? TopShortfalls { get; init; }
+    /// <summary>The redevelopment modes suggested (as <see cref="Scoring.Engine.Spatial.RedevelopmentMode"/>); null when not recorded.</summary>
+    public IReadOnlyList<int>? RedevelopmentModes { get; init; }
+}
+
+/// <summary>
+/// Which evaluations a district listing returns, and in what order. Null or empty members do not filter. With
+/// <see cref="LatestOnly"/>, each parcel's latest evaluation (under <see cref="ModelVersion"/> when given) is taken
+/// first and the other filters apply to it.
+/// </summary>
+public sealed record EvaluationFilter
+{
+    /// <summary>One parcel's evaluations only.</summary>
+    public string? ParcelId { get; init; }
+    /// <summary>Classification number.</summary>
+    public int? Classification { get; init; }
+    /// <summary>Disposition number.</summary>
+    public int? Disposition { get; init; }
+    /// <summary>Clearance tier number.</summary>
+    public int? ClearanceZone { get; init; }
+    /// <summary>Street as evaluated.</summary>
+    public string? Street { get; init; }
+    /// <summary>Management unit as evaluated.</summary>
+    public string? UnitId { get; init; }
+    /// <summary>Level number as evaluated.</summary>
+    public int? Level { get; init; }
+    /// <summary>Model version.</summary>
+    public string? ModelVersion { get; init; }
+    /// <summary>Only each parcel's latest evaluation.</summary>
+    public bool LatestOnly { get; init; }
+    /// <summary>The order of the listing.</summary>
+    public EvaluationOrder Order { get; init; } = EvaluationOrder.ParcelId;
+}
+
+/// <summary>The orders of a district listing.</summary>
+public enum EvaluationOrder
+{
+    /// <summary>By parcel id, then newest first.</summary>
+    ParcelId,
+    /// <summary>By score, lowest first, then parcel id, then newest first.</summary>
+    Score,
+    /// <summary>Newest first.</summary>
+    EvaluateTime,
 }
 
 /// <summary>An evaluation as kept: its id in the log and what was recorded.</summary>

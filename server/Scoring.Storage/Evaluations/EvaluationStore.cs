@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Scoring.Engine.Evaluation;
@@ -12,19 +13,26 @@ namespace Scoring.Storage.Evaluations;
 public sealed class EvaluationStore(ScoringDatabase database)
 {
     private const string Listing = "evaluations";
+    private const string FilteredListing = "evaluation-list";
 
     private const string InsertSql = """
         INSERT INTO evaluations (parcel_id, model_version, score, classification, disposition, completeness,
-                                 inputs_json, evaluated_at, level, area_mu, unit_id, street)
+                                 inputs_json, evaluated_at, level, area_mu, unit_id, street,
+                                 clearance_zone, failed_vetoes, top_shortfalls, redevelopment_modes)
         VALUES ($parcel_id, $model_version, $score, $classification, $disposition, $completeness, $inputs_json,
-                $evaluated_at, $level, $area_mu, $unit_id, $street);
+                $evaluated_at, $level, $area_mu, $unit_id, $street,
+                $clearance_zone, $failed_vetoes, $top_shortfalls, $redevelopment_modes);
         """;
 
     private const string Columns = """
         id AS Id, parcel_id AS ParcelId, model_version AS ModelVersion, score AS Score,
         classification AS Classification, disposition AS Disposition, completeness AS Completeness,
-        inputs_json AS InputsJson, evaluated_at AS EvaluatedAt
+        inputs_json AS InputsJson, evaluated_at AS EvaluatedAt, level AS Level, area_mu AS AreaMu, unit_id AS UnitId,
+        street AS Street, clearance_zone AS ClearanceZone, failed_vetoes AS FailedVetoes, top_shortfalls AS TopShortfalls,
+        redevelopment_modes AS RedevelopmentModes
         """;
+
+    private static readonly string FilteredColumns = Columns.Replace("id AS Id,", "e.id AS Id,", StringComparison.Ordinal);
 
     // The engine's one rule for "inefficient", passed to the roll-up SQL as a list parameter.
     private static readonly int[] InefficientNumbers = [.. Classifications.Inefficient.Select(c => (int)c)];
@@ -67,6 +75,10 @@ public sealed class EvaluationStore(ScoringDatabase database)
             var areaMu = p.Add("$area_mu", SqliteType.Real);
             var unitId = p.Add("$unit_id", SqliteType.Text);
             var street = p.Add("$street", SqliteType.Text);
+            var clearanceZone = p.Add("$clearance_zone", SqliteType.Integer);
+            var failedVetoes = p.Add("$failed_vetoes", SqliteType.Text);
+            var topShortfalls = p.Add("$top_shortfalls", SqliteType.Text);
+            var redevelopmentModes = p.Add("$redevelopment_modes", SqliteType.Text);
             command.Prepare();
             foreach (var e in evaluations)
             {
@@ -83,6 +95,10 @@ public sealed class EvaluationStore(ScoringDatabase database)
                 areaMu.Value = (object?)e.AreaMu ?? DBNull.Value;
                 unitId.Value = (object?)e.UnitId ?? DBNull.Value;
                 street.Value = (object?)e.Street ?? DBNull.Value;
+                clearanceZone.Value = (object?)e.ClearanceZone ?? DBNull.Value;
+                failedVetoes.Value = (object?)StoredLists.Write(e.FailedVetoes) ?? DBNull.Value;
+                topShortfalls.Value = (object?)StoredLists.Write(e.TopShortfalls) ?? DBNull.Value;
+                redevelopmentModes.Value = (object?)StoredLists.Write(e.RedevelopmentModes) ?? DBNull.Value;
                 command.ExecuteNonQuery();
             }
             return evaluations.Count;
@@ -124,9 +140,74 @@ public sealed class EvaluationStore(ScoringDatabase database)
             cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
 
         var next = PageToken.CutPage(rows, size, Listing, r => [parcelId, r.EvaluatedAt, r.Id.ToString(CultureInfo.InvariantCulture)]);
-        var page = rows.Select(r => new StoredEvaluation(r.Id, new EvaluationRecord(r.ParcelId, r.ModelVersion, r.Score,
-            r.Classification, r.Disposition, r.Completeness, r.InputsJson, StoredText.ParseTime(r.EvaluatedAt)))).ToList();
-        return new EvaluationPage(page, next);
+        return new EvaluationPage(rows.ConvertAll(r => r.ToStored()), next);
+    }
+
+    /// <summary>
+    /// The evaluations matching <paramref name="filter"/>, in its order, in pages: the district's lists. With
+    /// <see cref="EvaluationFilter.LatestOnly"/> each parcel's latest evaluation is taken first (under the filter's
+    /// model version, when given), then the other filters apply to it.
+    /// </summary>
+    /// <param name="filter">What to list and in what order.</param>
+    /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
+    /// <param name="pageToken">Null or empty for the first page, else the token of the previous page of the same listing.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's, or was made with other filters.</exception>
+    public async Task<EvaluationPage> ListAsync(EvaluationFilter filter, int pageSize, string? pageToken,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var size = PageToken.PageSize(pageSize);
+        // The token carries the filter it was made under, so a page of one list is never continued in another.
+        var filterText = JsonSerializer.Serialize(filter);
+        var conditions = new List<string>();
+        var args = new DynamicParameters(new
+        {
+            filter.ParcelId, filter.Classification, filter.Disposition, filter.ClearanceZone, filter.Street, filter.UnitId,
+            filter.Level, filter.ModelVersion, Limit = size + 1,
+        });
+        if (filter.LatestOnly)
+        {
+            var scope = string.Join(" AND ", new[] { filter.ModelVersion is null ? null : "model_version = @ModelVersion",
+                filter.ParcelId is null ? null : "parcel_id = @ParcelId" }.Where(c => c is not null));
+            conditions.Add($"e.id IN (SELECT MAX(id) FROM evaluations {(scope.Length > 0 ? "WHERE " + scope : "")} GROUP BY parcel_id)");
+        }
+        if (filter.ParcelId is not null) conditions.Add("e.parcel_id = @ParcelId");
+        if (filter.ModelVersion is not null) conditions.Add("e.model_version = @ModelVersion");
+        if (filter.Classification is not null) conditions.Add("e.classification = @Classification");
+        if (filter.Disposition is not null) conditions.Add("e.disposition = @Disposition");
+        if (filter.ClearanceZone is not null) conditions.Add("e.clearance_zone = @ClearanceZone");
+        if (filter.Street is not null) conditions.Add("e.street = @Street");
+        if (filter.UnitId is not null) conditions.Add("e.unit_id = @UnitId");
+        if (filter.Level is not null) conditions.Add("e.level = @Level");
+
+        // Keyset paging: the token holds the last row's position in the listing's order.
+        var (order, after) = filter.Order switch
+        {
+            EvaluationOrder.Score => ("e.score, e.parcel_id, e.evaluated_at DESC, e.id DESC",
+                "(e.score > @AfterScore OR (e.score = @AfterScore AND (e.parcel_id > @AfterParcel OR (e.parcel_id = @AfterParcel AND (e.evaluated_at, e.id) < (@AfterTime, @AfterId)))))"),
+            EvaluationOrder.EvaluateTime => ("e.evaluated_at DESC, e.id DESC", "(e.evaluated_at, e.id) < (@AfterTime, @AfterId)"),
+            _ => ("e.parcel_id, e.evaluated_at DESC, e.id DESC",
+                "(e.parcel_id > @AfterParcel OR (e.parcel_id = @AfterParcel AND (e.evaluated_at, e.id) < (@AfterTime, @AfterId)))"),
+        };
+        if (!string.IsNullOrEmpty(pageToken))
+        {
+            var parts = PageToken.Decode(pageToken, FilteredListing, 5);
+            if (parts[0] != filterText) throw new InvalidPageTokenException("was made for another filter or order of the evaluation listing");
+            if (!StoredText.IsTime(parts[2]) || !double.TryParse(parts[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var afterScore))
+                throw new InvalidPageTokenException("does not hold a position");
+            args.AddDynamicParams(new { AfterParcel = parts[1], AfterTime = parts[2], AfterScore = afterScore, AfterId = PageToken.Number(parts[4]) });
+            conditions.Add(after);
+        }
+
+        var sql = $"SELECT {FilteredColumns} FROM evaluations e {(conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "")} " +
+                  $"ORDER BY {order} LIMIT @Limit;";
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<EvaluationRow>(new CommandDefinition(sql, args, cancellationToken: cancellationToken))
+            .ConfigureAwait(false)).AsList();
+        var next = PageToken.CutPage(rows, size, FilteredListing, r =>
+            [filterText, r.ParcelId, r.EvaluatedAt, r.Score.ToString("R", CultureInfo.InvariantCulture), r.Id.ToString(CultureInfo.InvariantCulture)]);
+        return new EvaluationPage(rows.ConvertAll(r => r.ToStored()), next);
     }
 
     /// <summary>
@@ -233,5 +314,34 @@ public sealed class EvaluationStore(ScoringDatabase database)
         public double Completeness { get; set; }
         public string InputsJson { get; set; } = "";
         public string EvaluatedAt { get; set; } = "";
+        public long? Level { get; set; }
+        public double? AreaMu { get; set; }
+        public string? UnitId { get; set; }
+        public string? Street { get; set; }
+        public long? ClearanceZone { get; set; }
+        public string? FailedVetoes { get; set; }
+        public string? TopShortfalls { get; set; }
+        public string? RedevelopmentModes { get; set; }
+
+        public StoredEvaluation ToStored() => new(Id, new EvaluationRecord(ParcelId, ModelVersion, Score, Classification, Disposition,
+            Completeness, InputsJson, StoredText.ParseTime(EvaluatedAt))
+        {
+            Level = (int?)Level,
+            AreaMu = AreaMu,
+            UnitId = UnitId,
+            Street = Street,
+            ClearanceZone = (int?)ClearanceZone,
+            FailedVetoes = StoredLists.Read<string>(FailedVetoes),
+            TopShortfalls = StoredLists.Read<string>(TopShortfalls),
+            RedevelopmentModes = StoredLists.Read<int>(RedevelopmentModes),
+        });
     }
+}
+
+/// <summary>The lists an evaluation keeps in one column each, as JSON arrays; NULL when not recorded.</summary>
+internal static class StoredLists
+{
+    public static string? Write<T>(IReadOnlyList<T>? items) => items is null ? null : JsonSerializer.Serialize(items);
+
+    public static IReadOnlyList<T>? Read<T>(string? json) => json is null ? null : JsonSerializer.Deserialize<T[]>(json);
 }
