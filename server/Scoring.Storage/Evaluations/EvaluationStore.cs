@@ -10,7 +10,7 @@ using static System.FormattableString;
 namespace Scoring.Storage.Evaluations;
 
 /// <summary>The evaluation log: every evaluation kept, to trace a parcel's results over its life.</summary>
-public sealed class EvaluationStore(ScoringDatabase database)
+public sealed class EvaluationStore(ScoringDatabase database) : IEvaluationStore
 {
     private const string Listing = "evaluations";
     private const string FilteredListing = "evaluation-list";
@@ -37,8 +37,7 @@ public sealed class EvaluationStore(ScoringDatabase database)
     // The engine's one rule for "inefficient", passed to the roll-up SQL as a list parameter.
     private static readonly int[] InefficientNumbers = [.. Classifications.Inefficient.Select(c => (int)c)];
 
-    /// <summary>Appends evaluations in one transaction.</summary>
-    /// <returns>The number of evaluations appended.</returns>
+    /// <inheritdoc />
     public Task<int> AppendAsync(IReadOnlyList<EvaluationRecord> evaluations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(evaluations);
@@ -105,12 +104,7 @@ public sealed class EvaluationStore(ScoringDatabase database)
         }, cancellationToken);
     }
 
-    /// <summary>A parcel's evaluations, newest first (by evaluated time, then by id).</summary>
-    /// <param name="parcelId">Cadastral id.</param>
-    /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
-    /// <param name="pageToken">Null or empty for the first page, else the token of the previous page for the same parcel.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
+    /// <inheritdoc />
     public async Task<EvaluationPage> ListAsync(string parcelId, int pageSize, string? pageToken,
         CancellationToken cancellationToken = default)
     {
@@ -143,16 +137,7 @@ public sealed class EvaluationStore(ScoringDatabase database)
         return new EvaluationPage(rows.ConvertAll(r => r.ToStored()), next);
     }
 
-    /// <summary>
-    /// The evaluations matching <paramref name="filter"/>, in its order, in pages: the district's lists. With
-    /// <see cref="EvaluationFilter.LatestOnly"/> each parcel's latest evaluation is taken first (under the filter's
-    /// model version, when given), then the other filters apply to it.
-    /// </summary>
-    /// <param name="filter">What to list and in what order.</param>
-    /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
-    /// <param name="pageToken">Null or empty for the first page, else the token of the previous page of the same listing.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's, or was made with other filters.</exception>
+    /// <inheritdoc />
     public async Task<EvaluationPage> ListAsync(EvaluationFilter filter, int pageSize, string? pageToken,
         CancellationToken cancellationToken = default)
     {
@@ -210,10 +195,7 @@ public sealed class EvaluationStore(ScoringDatabase database)
         return new EvaluationPage(rows.ConvertAll(r => r.ToStored()), next);
     }
 
-    /// <summary>
-    /// Rolls up the latest evaluation of each parcel under <paramref name="modelVersion"/>: in total, by level,
-    /// by management unit and by street. One read transaction, so all groupings see the same evaluations.
-    /// </summary>
+    /// <inheritdoc />
     public async Task<EvaluationSummary> SummarizeAsync(string modelVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(modelVersion);

@@ -7,7 +7,7 @@ namespace Scoring.Storage.Units;
 /// The management units (管理片区) that parcels roll up to. Parcels name their unit by id and may arrive before it,
 /// so the two are kept apart.
 /// </summary>
-public sealed class UnitStore(ScoringDatabase database)
+public sealed class UnitStore(ScoringDatabase database) : IUnitStore
 {
     private const string Listing = "units";
 
@@ -27,8 +27,7 @@ public sealed class UnitStore(ScoringDatabase database)
         industrial_area_mu AS IndustrialAreaMu, created_at AS CreatedAt, updated_at AS UpdatedAt
         """;
 
-    /// <summary>Inserts or updates management units in one transaction; null fields leave the cached ones.</summary>
-    /// <returns>The number of units written.</returns>
+    /// <inheritdoc />
     public Task<int> UpsertAsync(IReadOnlyList<UnitWrite> units, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(units);
@@ -50,7 +49,7 @@ public sealed class UnitStore(ScoringDatabase database)
         }, cancellationToken);
     }
 
-    /// <summary>Every management unit, in id order (for roll-ups, which need them all).</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ManagementUnit>> ListAllAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -59,11 +58,7 @@ public sealed class UnitStore(ScoringDatabase database)
         return rows.Select(r => r.ToUnit()).ToList();
     }
 
-    /// <summary>One page of the management units in id order (ordinal).</summary>
-    /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
-    /// <param name="pageToken">Null or empty for the first page, else the token of the previous page.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
+    /// <inheritdoc />
     public async Task<UnitPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
         var size = PageToken.PageSize(pageSize);
@@ -83,7 +78,7 @@ public sealed class UnitStore(ScoringDatabase database)
         return new UnitPage([.. rows.Select(r => r.ToUnit())], next);
     }
 
-    /// <summary>One management unit, or null when the store does not hold it.</summary>
+    /// <inheritdoc />
     public async Task<ManagementUnit?> GetAsync(string unitId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(unitId);
