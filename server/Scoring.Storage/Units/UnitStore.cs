@@ -9,8 +9,6 @@ namespace Scoring.Storage.Units;
 /// </summary>
 public sealed class UnitStore(ScoringDatabase database) : IUnitStore
 {
-    private const string Listing = "units";
-
     private const string UpsertSql = """
         INSERT INTO management_units (id, name, level, total_area_mu, industrial_area_mu, created_at, updated_at)
         VALUES (@UnitId, @Name, @Level, @TotalAreaMu, @IndustrialAreaMu, @Now, @Now)
@@ -30,15 +28,7 @@ public sealed class UnitStore(ScoringDatabase database) : IUnitStore
     /// <inheritdoc />
     public Task<int> UpsertAsync(IReadOnlyList<UnitWrite> units, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(units);
-        for (var i = 0; i < units.Count; i++)
-        {
-            var unit = units[i] ?? throw new ArgumentException($"units[{i}] is null.", nameof(units));
-            if (string.IsNullOrEmpty(unit.UnitId)) throw new ArgumentException($"units[{i}] has no unit id.", nameof(units));
-            SchemaLimits.CheckLevel(unit.Level, $"units[{i}]", nameof(units));
-            SchemaLimits.CheckFinite(unit.TotalAreaMu, $"units[{i}].total_area_mu", nameof(units));
-            SchemaLimits.CheckFinite(unit.IndustrialAreaMu, $"units[{i}].industrial_area_mu", nameof(units));
-        }
+        UnitWrites.Check(units);
         if (units.Count == 0) return Task.FromResult(0);
 
         return database.WriteAsync(ScoringDatabase.SizeOf(units.Count), (connection, transaction, ct) =>
@@ -62,9 +52,7 @@ public sealed class UnitStore(ScoringDatabase database) : IUnitStore
     public async Task<UnitPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
         var size = PageToken.PageSize(pageSize);
-        var after = string.IsNullOrEmpty(pageToken)
-            ? null
-            : PageToken.Decode(pageToken, Listing, 1)[0] ?? throw new InvalidPageTokenException("does not hold a position");
+        var after = UnitWrites.After(pageToken);
 
         // Keyset on the primary key: BINARY collation, so ids compare byte by byte as the page token remembers them.
         var sql = after is null
@@ -74,7 +62,7 @@ public sealed class UnitStore(ScoringDatabase database) : IUnitStore
         var rows = (await connection.QueryAsync<UnitRow>(new CommandDefinition(sql, new { After = after, Limit = size + 1 },
             cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
 
-        var next = PageToken.CutPage(rows, size, Listing, r => [r.UnitId]);
+        var next = UnitWrites.Next(rows, size);
         return new UnitPage([.. rows.Select(r => r.ToUnit())], next);
     }
 
@@ -87,19 +75,5 @@ public sealed class UnitStore(ScoringDatabase database) : IUnitStore
             $"SELECT {Columns} FROM management_units WHERE id = @UnitId;", new { UnitId = unitId },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row?.ToUnit();
-    }
-
-    private sealed class UnitRow
-    {
-        public string UnitId { get; set; } = "";
-        public string? Name { get; set; }
-        public int? Level { get; set; }
-        public double? TotalAreaMu { get; set; }
-        public double? IndustrialAreaMu { get; set; }
-        public string CreatedAt { get; set; } = "";
-        public string UpdatedAt { get; set; } = "";
-
-        public ManagementUnit ToUnit() => new(UnitId, Name, Level, TotalAreaMu, IndustrialAreaMu,
-            StoredText.ParseTime(CreatedAt), StoredText.ParseTime(UpdatedAt));
     }
 }
