@@ -32,7 +32,7 @@ public sealed record StoredLayer(string LayerId, int Version, int Kind, string N
     string Author, DateTimeOffset CreatedAt, string Note, bool InForce);
 
 /// <summary>The versions of the planner's layers: immutable, numbered per layer, the newest in force.</summary>
-public sealed class LayerStore(ScoringDatabase database)
+public sealed class LayerStore(ScoringDatabase database) : ILayerStore
 {
     private const string Columns = """
         l.layer_id AS LayerId, l.version AS Version, l.kind AS Kind, l.name AS Name, l.crs AS Epsg, l.feature_count AS FeatureCount,
@@ -40,7 +40,7 @@ public sealed class LayerStore(ScoringDatabase database)
         l.version = (SELECT max(n.version) FROM layers n WHERE n.layer_id = l.layer_id) AS InForce
         """;
 
-    /// <summary>Stores the next version of <paramref name="layer"/>'s layer in one write transaction.</summary>
+    /// <inheritdoc />
     public Task<StoredLayer> AddAsync(NewLayer layer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -59,17 +59,17 @@ public sealed class LayerStore(ScoringDatabase database)
         }, cancellationToken);
     }
 
-    /// <summary>The newest version of every layer, by layer id, without features.</summary>
+    /// <inheritdoc />
     public Task<IReadOnlyList<StoredLayer>> ListInForceAsync(CancellationToken cancellationToken = default) =>
         QueryAsync($"SELECT {Columns}, NULL AS GeoJson FROM layers l WHERE l.version = (SELECT max(n.version) FROM layers n WHERE n.layer_id = l.layer_id) ORDER BY l.layer_id;",
             null, cancellationToken);
 
-    /// <summary>Every version of one layer, newest first, without features; empty when the layer has none.</summary>
+    /// <inheritdoc />
     public Task<IReadOnlyList<StoredLayer>> ListVersionsAsync(string layerId, CancellationToken cancellationToken = default) =>
         QueryAsync($"SELECT {Columns}, NULL AS GeoJson FROM layers l WHERE l.layer_id = @LayerId ORDER BY l.version DESC;", new { LayerId = layerId },
             cancellationToken);
 
-    /// <summary>One version with its features (<paramref name="version"/> 0: the newest); null when there is none.</summary>
+    /// <inheritdoc />
     public async Task<StoredLayer?> GetAsync(string layerId, int version, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(version > 0

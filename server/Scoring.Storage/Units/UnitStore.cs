@@ -7,10 +7,8 @@ namespace Scoring.Storage.Units;
 /// The management units (管理片区) that parcels roll up to. Parcels name their unit by id and may arrive before it,
 /// so the two are kept apart.
 /// </summary>
-public sealed class UnitStore(ScoringDatabase database)
+public sealed class UnitStore(ScoringDatabase database) : IUnitStore
 {
-    private const string Listing = "units";
-
     private const string UpsertSql = """
         INSERT INTO management_units (id, name, level, total_area_mu, industrial_area_mu, created_at, updated_at)
         VALUES (@UnitId, @Name, @Level, @TotalAreaMu, @IndustrialAreaMu, @Now, @Now)
@@ -27,19 +25,10 @@ public sealed class UnitStore(ScoringDatabase database)
         industrial_area_mu AS IndustrialAreaMu, created_at AS CreatedAt, updated_at AS UpdatedAt
         """;
 
-    /// <summary>Inserts or updates management units in one transaction; null fields leave the cached ones.</summary>
-    /// <returns>The number of units written.</returns>
+    /// <inheritdoc />
     public Task<int> UpsertAsync(IReadOnlyList<UnitWrite> units, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(units);
-        for (var i = 0; i < units.Count; i++)
-        {
-            var unit = units[i] ?? throw new ArgumentException($"units[{i}] is null.", nameof(units));
-            if (string.IsNullOrEmpty(unit.UnitId)) throw new ArgumentException($"units[{i}] has no unit id.", nameof(units));
-            SchemaLimits.CheckLevel(unit.Level, $"units[{i}]", nameof(units));
-            SchemaLimits.CheckFinite(unit.TotalAreaMu, $"units[{i}].total_area_mu", nameof(units));
-            SchemaLimits.CheckFinite(unit.IndustrialAreaMu, $"units[{i}].industrial_area_mu", nameof(units));
-        }
+        UnitWrites.Check(units);
         if (units.Count == 0) return Task.FromResult(0);
 
         return database.WriteAsync(ScoringDatabase.SizeOf(units.Count), (connection, transaction, ct) =>
@@ -50,7 +39,7 @@ public sealed class UnitStore(ScoringDatabase database)
         }, cancellationToken);
     }
 
-    /// <summary>Every management unit, in id order (for roll-ups, which need them all).</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ManagementUnit>> ListAllAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -59,17 +48,11 @@ public sealed class UnitStore(ScoringDatabase database)
         return rows.Select(r => r.ToUnit()).ToList();
     }
 
-    /// <summary>One page of the management units in id order (ordinal).</summary>
-    /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
-    /// <param name="pageToken">Null or empty for the first page, else the token of the previous page.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
+    /// <inheritdoc />
     public async Task<UnitPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
         var size = PageToken.PageSize(pageSize);
-        var after = string.IsNullOrEmpty(pageToken)
-            ? null
-            : PageToken.Decode(pageToken, Listing, 1)[0] ?? throw new InvalidPageTokenException("does not hold a position");
+        var after = UnitWrites.After(pageToken);
 
         // Keyset on the primary key: BINARY collation, so ids compare byte by byte as the page token remembers them.
         var sql = after is null
@@ -79,11 +62,11 @@ public sealed class UnitStore(ScoringDatabase database)
         var rows = (await connection.QueryAsync<UnitRow>(new CommandDefinition(sql, new { After = after, Limit = size + 1 },
             cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
 
-        var next = PageToken.CutPage(rows, size, Listing, r => [r.UnitId]);
+        var next = UnitWrites.Next(rows, size);
         return new UnitPage([.. rows.Select(r => r.ToUnit())], next);
     }
 
-    /// <summary>One management unit, or null when the store does not hold it.</summary>
+    /// <inheritdoc />
     public async Task<ManagementUnit?> GetAsync(string unitId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(unitId);
@@ -92,19 +75,5 @@ public sealed class UnitStore(ScoringDatabase database)
             $"SELECT {Columns} FROM management_units WHERE id = @UnitId;", new { UnitId = unitId },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row?.ToUnit();
-    }
-
-    private sealed class UnitRow
-    {
-        public string UnitId { get; set; } = "";
-        public string? Name { get; set; }
-        public int? Level { get; set; }
-        public double? TotalAreaMu { get; set; }
-        public double? IndustrialAreaMu { get; set; }
-        public string CreatedAt { get; set; } = "";
-        public string UpdatedAt { get; set; } = "";
-
-        public ManagementUnit ToUnit() => new(UnitId, Name, Level, TotalAreaMu, IndustrialAreaMu,
-            StoredText.ParseTime(CreatedAt), StoredText.ParseTime(UpdatedAt));
     }
 }
