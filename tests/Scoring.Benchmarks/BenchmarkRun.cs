@@ -391,11 +391,11 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
     {
         if (_spreadsheets is not [var small, var large]) return;
         r.Heading(3, "11. Spreadsheets: the console client's .xlsx writer (MiniExcel, streamed)");
-        r.Table(["Rows", "Seconds", "Rows/s", "Peak working set (VmHWM, whole process)", "File"],
-            _spreadsheets.Select(s => (IReadOnlyList<string>)[N(s.Rows), F(s.Seconds, 2), N(s.Rate), $"{F(s.PeakMb, 0)} MB", $"{F(s.FileMb, 1)} MB"]));
+        r.Table(["Rows", "Seconds", "Rows/s", "Peak working set (VmHWM, whole process)", "File", "The process's first file (5,000 rows, cold)"],
+            _spreadsheets.Select(s => (IReadOnlyList<string>)[N(s.Rows), F(s.Seconds, 2), N(s.Rate), $"{F(s.PeakMb, 0)} MB", $"{F(s.FileMb, 1)} MB", $"{F(s.FirstSeconds, 2)} s"]));
         var ratio = large.PeakMb / small.PeakMb;
-        r.Text($"Each file is written by a fresh process (dotnet Scoring.Benchmarks.dll --xlsx-child N FILE): evaluations as a basic view answers them, the Chinese columns of `scoring evaluate` (six element scores), the summary sheet. Peak memory of {N(large.Rows)} rows against {N(small.Rows)}: {F(ratio, 2)} ×.");
-        summary.Add([$"A {N(small.Rows)}-parcel spreadsheet writes well under a second", $"{F(small.Seconds, 2)} s", Status(small.Seconds < 0.5)]);
+        r.Text($"Each process (dotnet Scoring.Benchmarks.dll --xlsx-child N FILE) first writes {N(SpreadsheetWriting.FirstRows)} rows, as a fresh `scoring` run would (JIT included), then the measured file: evaluations as a basic view answers them, the Chinese columns of `scoring evaluate` (six element scores), the summary sheet. Peak memory of {N(large.Rows)} rows against {N(small.Rows)}: {F(ratio, 2)} ×.");
+        summary.Add([$"A {N(small.Rows)}-parcel spreadsheet writes well under a second (cold, in a fresh process)", $"{F(small.FirstSeconds, 2)} s ({F(small.Seconds, 2)} s warm)", Status(small.FirstSeconds < 1)]);
         summary.Add([$"{N(large.Rows)} rows stream in constant memory (peak vs {N(small.Rows)} rows)", $"{F(large.PeakMb, 0)} MB vs {F(small.PeakMb, 0)} MB: {F(ratio, 2)} ×", Status(ratio < 1.5)]);
     }
 
