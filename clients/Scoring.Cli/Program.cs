@@ -39,18 +39,20 @@ public static class Program
     private static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool isTerminal, CancellationToken cancellationToken)
     {
         var ctx = new CliContext(output, error, isTerminal);
-        var (root, apiKey) = BuildCommands(ctx);
+        var (root, apiKey, balancing) = BuildCommands(ctx);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
             var path = string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Reverse().Select(c => c.Name)
                 .Append(parse.CommandResult.Command.Name).Where(n => n != root.Name).Prepend("scoring"));
-            foreach (var hint in Suggestions(parse, path)) error.WriteLine(hint);
-            error.WriteLine($"Run '{path} --help' for usage.");
+            var (hints, helpPath) = Suggestions(parse, path);
+            foreach (var hint in hints) error.WriteLine(hint);
+            error.WriteLine($"Run '{helpPath} --help' for usage.");
             return ExitCodes.Usage;
         }
         ctx.ApiKey = parse.GetValue(apiKey) is { Length: > 0 } key ? key : Environment.GetEnvironmentVariable(ApiKeyVariable);
+        ctx.LoadBalancingPolicy = parse.GetValue(balancing);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration
@@ -82,26 +84,58 @@ public static class Program
         }
     }
 
-    // "Did you mean …" for each mistyped subcommand or option: the closest name the command where parsing stopped knows.
-    private static IEnumerable<string> Suggestions(ParseResult parse, string path)
+    // "Did you mean …" for each mistyped subcommand or option: the closest name the command where parsing stopped knows. A
+    // mistyped word may also be meant for a command above it ("scoring modle list" stops in "list", a subcommand of the
+    // root): then the closest subcommand of the nearest command above that has one is named, and usage is asked of it.
+    private static (List<string> Hints, string HelpPath) Suggestions(ParseResult parse, string path)
     {
         var command = parse.CommandResult.Command;
-        var subcommands = command.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToList();
         var ancestors = new List<Command>();
         for (var parent = command.Parents.OfType<Command>().FirstOrDefault(); parent is not null; parent = parent.Parents.OfType<Command>().FirstOrDefault())
             ancestors.Add(parent);
         var options = command.Options.Concat(ancestors.SelectMany(p => p.Options).Where(o => o.Recursive))
             .SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).ToList();
+        var hints = new List<string>();
+        var helpPath = path;
         foreach (var token in parse.UnmatchedTokens)
         {
-            var known = token.StartsWith('-') ? options : subcommands;
-            if (DidYouMean.Closest(token, known) is { } close)
-                yield return $"Did you mean '{path} {close}' instead of '{token}'?";
+            if (token.StartsWith('-'))
+            {
+                if (DidYouMean.Closest(token, options) is { } option) hints.Add($"Did you mean '{path} {option}' instead of '{token}'?");
+                continue;
+            }
+            foreach (var (owner, ownerPath) in ancestors.Prepend(command).Select((c, i) => (c, PathOf(c))))
+            {
+                if (DidYouMean.Closest(token, [.. owner.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name))]) is not { } close) continue;
+                hints.Add($"Did you mean '{ownerPath} {close}' instead of '{token}'?");
+                if (owner != command) helpPath = ownerPath;
+                break;
+            }
         }
+        return (hints, helpPath);
     }
 
-    private static (RootCommand Root, Option<string?> ApiKey) BuildCommands(CliContext ctx)
+    // "scoring model list": the command's name after its parents', the root's as "scoring".
+    private static string PathOf(Command command)
     {
+        var names = new List<string>();
+        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
+            if (c is not RootCommand) names.Add(c.Name);
+        names.Add("scoring");
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    private static (RootCommand Root, Option<string?> ApiKey, Option<string?> Balancing) BuildCommands(CliContext ctx)
+    {
+        var balancing = new Option<string?>("--load-balancing")
+        {
+            Description = "How calls are spread over the replicas a dns:/// server address resolves to: pick_first (default) or " +
+                          "round_robin, e.g. --server dns:///scoring-headless:8080 --load-balancing round_robin.",
+            Recursive = true,
+            HelpName = "policy",
+        };
+        balancing.AcceptOnlyFromAmong(ScoringClientOptions.PickFirst, ScoringClientOptions.RoundRobin);
         var apiKey = new Option<string?>("--api-key")
         {
             Description = $"API key for a server that requires one (default: ${ApiKeyVariable}); sent as x-api-key.",
@@ -122,10 +156,11 @@ public static class Program
             "Exit codes: 0 all good; 1 some rows (or the request) refused; 2 usage error; 3 server unreachable; " +
             "4 any other failure (the server failed the call, or does not offer it); 130 interrupted.")
         {
-            server, apiKey,
+            server, apiKey, balancing,
         };
         root.Subcommands.Add(Evaluate(ctx, server));
         root.Subcommands.Add(IngestCommand.Build(ctx, server));
+        root.Subcommands.Add(ListCommand.Build(ctx, server));
         root.Subcommands.Add(ParcelCommands.Build(ctx, server));
         root.Subcommands.Add(ModelCommands.Build(ctx, server));
         root.Subcommands.Add(WeightsCommands.Build(ctx, server));
@@ -133,7 +168,7 @@ public static class Program
         root.Subcommands.Add(LayerCommands.Build(ctx, server));
         root.Subcommands.Add(ClearanceCommands.Build(ctx, server));
         root.Subcommands.Add(BackupCommand.Build(ctx, server));
-        return (root, apiKey);
+        return (root, apiKey, balancing);
     }
 
     private static Command Evaluate(CliContext ctx, Option<Uri> server)
@@ -143,12 +178,8 @@ public static class Program
             Description = "Parcels, one per row: a .csv file with a header, or .jsonl / .ndjson (not with --stored).",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var output = new Option<string>("--output", "-o")
-        {
-            Description = "Where the evaluations go; the format follows the extension: .csv, .jsonl (or .ndjson), .geojson (needs a geometry column).",
-            Required = true,
-            HelpName = "file",
-        };
+        var output = OutputOption("Where the evaluations go");
+        var labels = LabelsOption();
         var errors = new Option<string?>("--errors")
         {
             Description = "Where unreadable and refused rows go (row, parcel_id, reason); default <output name>.errors.csv beside the output.",
@@ -202,7 +233,7 @@ public static class Program
             "Evaluates every parcel of a file through BatchEvaluate, or with --stored the parcels of the server's indicator cache through EvaluateStored, " +
             "and writes the verdicts, a summary and the refused rows.")
         {
-            input, output, errors, modelVersion, chunkSize, view, encoding, recordHistory, columnar, stored, unit, street, level,
+            input, output, labels, errors, modelVersion, chunkSize, view, encoding, recordHistory, columnar, stored, unit, street, level,
         };
         command.Validators.Add(r =>
         {
@@ -227,11 +258,11 @@ public static class Program
             if (parse.GetValue(stored))
                 return EvaluateStoredCommand.RunAsync(new EvaluateStoredSettings(
                     parse.GetValue(output)!, parse.GetValue(errors), parse.GetValue(server)!, parse.GetValue(modelVersion), evaluationView,
-                    parse.GetValue(recordHistory), parse.GetValue(unit), parse.GetValue(street), parse.GetValue(level)), ctx, token);
+                    parse.GetValue(recordHistory), parse.GetValue(unit), parse.GetValue(street), parse.GetValue(level), LabelsOf(parse.GetValue(labels))), ctx, token);
             return EvaluateCommand.RunAsync(new EvaluateSettings(
                 parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(errors), parse.GetValue(server)!,
                 parse.GetValue(modelVersion), parse.GetValue(chunkSize), evaluationView, parse.GetValue(encoding),
-                parse.GetValue(recordHistory), parse.GetValue(columnar)), ctx, token);
+                parse.GetValue(recordHistory), parse.GetValue(columnar), LabelsOf(parse.GetValue(labels))), ctx, token);
         });
         return command;
     }
@@ -251,6 +282,36 @@ public static class Program
         }
     }
 
+    /// <summary>--output: one file or several (repeat the option), each in the format of its extension.</summary>
+    internal static Option<string[]> OutputOption(string what) => new("--output", "-o")
+    {
+        Description = $"{what}; the format follows the extension: {Output.OutputFormats.Extensions}. Repeat the option to write several files in one run.",
+        Required = true,
+        HelpName = "file",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    /// <summary>--labels zh|en: the language of the files' headers and terms.</summary>
+    internal static Option<string?> LabelsOption()
+    {
+        var labels = new Option<string?>("--labels")
+        {
+            Description = "Headers and terms in Chinese (zh: 地块编号, 低效认定 …) or English (en: parcel_id, IDENTIFIED_INEFFICIENT …); " +
+                          "default zh for .xlsx, en for every other format.",
+            HelpName = "zh|en",
+        };
+        labels.AcceptOnlyFromAmong("zh", "en");
+        return labels;
+    }
+
+    /// <summary>The labels --labels asked for, if any.</summary>
+    internal static Output.Labels? LabelsOf(string? text) => text switch
+    {
+        "zh" => Output.Labels.Zh,
+        "en" => Output.Labels.En,
+        _ => null,
+    };
+
     /// <summary>--encoding: the input's text encoding when it is not UTF-8.</summary>
     internal static Option<string?> EncodingOption() => new("--encoding")
     {
@@ -263,9 +324,9 @@ public static class Program
         var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : Environment.GetEnvironmentVariable(ServerVariable);
         if (string.IsNullOrWhiteSpace(text)) return ScoringClientOptions.DefaultAddress;
         if (!text.Contains("://", StringComparison.Ordinal)) text = "http://" + text;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == "dns"))
             return uri;
-        result.AddError($"'{text}' is not a server address such as http://localhost:5080");
+        result.AddError($"'{text}' is not a server address such as http://localhost:5080 or dns:///scoring:8080");
         return ScoringClientOptions.DefaultAddress;
     }
 

@@ -159,6 +159,21 @@ public sealed class ScoringClient : IDisposable
         return StoredResultsAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// Every evaluation ListEvaluations lists for the request's filters and order (the district's lists, 名单, or one
+    /// parcel's history), page after page: the request's <see cref="ListEvaluationsRequest.PageSize"/> (0 =
+    /// <see cref="ListPageSize"/>) per call, each next page asked for only when the caller has taken the last one. Each page
+    /// call has the unary deadline and retries. The request is not changed.
+    /// </summary>
+    public IAsyncEnumerable<EvaluationRecord> ListEvaluationsAsync(ListEvaluationsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return PagesAsync(request, cancellationToken);
+    }
+
+    /// <summary>Evaluations per page when a listing asks for none: the most the server gives in one.</summary>
+    public const int ListPageSize = 1000;
+
     /// <summary>Disposes the channel when this client created it.</summary>
     public void Dispose() => _ownedChannel?.Dispose();
 
@@ -182,6 +197,18 @@ public sealed class ScoringClient : IDisposable
                 yield return result;
             }
         }
+    }
+
+    private async IAsyncEnumerable<EvaluationRecord> PagesAsync(ListEvaluationsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var page = request.Clone();
+        if (page.PageSize == 0) page.PageSize = ListPageSize;
+        do
+        {
+            var response = await Parcels.ListEvaluationsAsync(page, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var evaluation in response.Evaluations) yield return evaluation;
+            page.PageToken = response.NextPageToken;
+        } while (page.PageToken.Length > 0);
     }
 
     // The channel reports the caller's cancellation as CANCELLED; the caller is told as .NET says it.

@@ -37,7 +37,7 @@ internal sealed record BenchmarkOptions
     public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The parts of a run, for --only.</summary>
-    public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "engine", "map", "columnar", "unary", "ingest", "costs", "mixed", "soak", "cache-memory" };
+    public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "engine", "map", "columnar", "unary", "ingest", "costs", "mixed", "soak", "cache-memory", "xlsx" };
 
     /// <summary>Whether <paramref name="part"/> runs.</summary>
     public bool Runs(string part) => Parts.Contains(part);
@@ -99,7 +99,7 @@ internal sealed record BenchmarkOptions
         usage: Scoring.Benchmarks [--quick] [--parcels N] [--chunk C] [--out FILE]
                                   [--window W] [--duration SECONDS] [--ingest-parcels N]
                                   [--soak SECONDS] [--cached-parcels N]
-                                  [--only engine,map,columnar,unary,ingest,costs,mixed,soak,cache-memory]
+                                  [--only engine,map,columnar,unary,ingest,costs,mixed,soak,cache-memory,xlsx]
                                   [--host-env NAME=VALUE]...
           --parcels N         parcels per BatchEvaluate stream (default 1,000,000; 20,000 with --quick)
           --chunk C           parcels per chunk (default 1000; 5000 is tried as well, the better is reported)
@@ -111,7 +111,7 @@ internal sealed record BenchmarkOptions
           --soak SECONDS      length of the WAL soak under mixed load (default 300; 10 with --quick)
           --cached-parcels N  parcels cached in a fresh server before its memory is read
                               (default 1,000,000; 20,000 with --quick)
-          --only PARTS        run only these parts (comma-separated; default all)
+          --only PARTS        run only these parts (comma-separated; default all); xlsx alone starts no server
           --host-env N=V      an environment variable for both hosts, e.g. DOTNET_gcServer=0 (repeatable)
         """;
 

@@ -329,7 +329,8 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
 
     [Theory]
     [InlineData("evaluate", "{input}")]                                            // --output is required
-    [InlineData("evaluate", "{input}", "-o", "{dir}/out.xlsx")]                     // unknown output format
+    [InlineData("evaluate", "{input}", "-o", "{dir}/out.xls")]                      // unknown output format (.xls is not .xlsx)
+    [InlineData("evaluate", "{input}", "-o", "{dir}/out.csv", "--labels", "fr")]
     [InlineData("evaluate", "{dir}/missing.csv", "-o", "{dir}/out.csv")]            // no such input
     [InlineData("evaluate", "{dir}/input.txt", "-o", "{dir}/out.csv")]              // unknown input format
     [InlineData("evaluate", "{input}", "-o", "{dir}/out.csv", "--chunk-size", "0")]

@@ -12,8 +12,8 @@ namespace Scoring.Cli.Commands;
 
 /// <summary>What <c>scoring evaluate</c> was asked to do.</summary>
 internal sealed record EvaluateSettings(
-    string Input, string Output, string? Errors, Uri Server, string? ModelVersion, int ChunkSize, EvaluationView View, string? Encoding = null, bool RecordHistory = false,
-    bool Columnar = false);
+    string Input, IReadOnlyList<string> Outputs, string? Errors, Uri Server, string? ModelVersion, int ChunkSize, EvaluationView View, string? Encoding = null,
+    bool RecordHistory = false, bool Columnar = false, Labels? Labels = null);
 
 /// <summary>
 /// <c>scoring evaluate</c>: streams a CSV / JSON Lines file of parcels through BatchEvaluate and writes
@@ -23,17 +23,18 @@ internal static class EvaluateCommand
 {
     public static async Task<int> RunAsync(EvaluateSettings settings, CliContext ctx, CancellationToken cancellationToken)
     {
-        OutputFormat format;
+        IReadOnlyList<OutputFormat> formats;
         try
         {
-            format = EvaluationWriter.FormatOf(settings.Output);
+            formats = [.. settings.Outputs.Select(OutputFormats.Of)];
             InputFile.Require(settings.Input, "input", ParcelSource.Extensions);
         }
         catch (UsageException e)
         {
             return ctx.Fail(e);
         }
-        var errorsPath = settings.Errors ?? DefaultErrorsPath(settings.Output);
+        var errorsPath = settings.Errors ?? DefaultErrorsPath(settings.Outputs[0]);
+        var needsGeometry = formats.FirstOrDefault(OutputFormats.IsGeographic, OutputFormat.Csv);
 
         using var client = ctx.Connect(settings.Server);
         var (columns, failed) = await ModelColumnsAsync(client, settings.Server, settings.ModelVersion, ctx, cancellationToken);
@@ -52,19 +53,20 @@ internal static class EvaluateCommand
         try
         {
             await source.OpenAsync(cancellationToken);
-            if (format == OutputFormat.GeoJson && !source.HasGeometry)
-                throw new UsageException($"GeoJSON output needs geometry, but '{settings.Input}' has no geometry column; write .csv or .jsonl instead");
+            if (needsGeometry != OutputFormat.Csv && !source.HasGeometry)
+                throw new UsageException($"{OutputFormats.Name(needsGeometry)} output needs geometry, but '{settings.Input}' has no geometry column; write .csv, .xlsx or .jsonl instead");
         }
         catch (UsageException e)
         {
             return ctx.Fail(e);
         }
         foreach (var warning in source.Warnings()) ctx.Err.WriteLine(warning);
-        ctx.Err.WriteLine($"evaluating {settings.Input} → {settings.Output} with {settings.Server} " +
+        ctx.Err.WriteLine($"evaluating {settings.Input} → {string.Join(", ", settings.Outputs)} with {settings.Server} " +
                           $"(columns from the server's model {columns.Version}; chunks of {settings.ChunkSize}{(settings.Columnar ? ", columnar" : "")})");
 
-        return await WriteRunAsync(ctx, settings.Server, "BatchEvaluate", format, settings.Output, errorsPath, columns.Elements,
-            (writer, errors, summary, report) => PumpAsync(client, source, columns, settings, format, writer, errors, summary, report, cancellationToken),
+        return await WriteRunAsync(ctx, settings.Server, "BatchEvaluate", settings.Outputs, settings.Labels, errorsPath, columns,
+            (writer, errors, summary, report) => PumpAsync(client, source, columns, settings, needsGeometry == OutputFormat.GeoJson, writer, errors, summary, report,
+                cancellationToken),
             cancellationToken);
     }
 
@@ -90,21 +92,21 @@ internal static class EvaluateCommand
     }
 
     /// <summary>
-    /// Runs <paramref name="pump"/> into partial output and errors files under a progress display, then moves them into
-    /// place and prints the summary tables; on any failure removes the partial files and reports it (a refusal of the
-    /// whole call by <paramref name="rpc"/> is a usage error). Returns the exit code.
+    /// Runs <paramref name="pump"/> into partial output files (one per path of <paramref name="outputs"/>, each in its
+    /// format and labels) and a partial errors file under a progress display, then moves them into place and prints the
+    /// summary tables; on any failure removes the partial files and reports it (a refusal of the whole call by
+    /// <paramref name="rpc"/> is a usage error). Returns the exit code.
     /// </summary>
-    public static async Task<int> WriteRunAsync(CliContext ctx, Uri server, string rpc, OutputFormat format, string output, string errorsPath,
-        IReadOnlyList<ModelElement> elements, Func<EvaluationWriter, ErrorsWriter, RunSummary, IProgressReport, Task> pump,
+    public static async Task<int> WriteRunAsync(CliContext ctx, Uri server, string rpc, IReadOnlyList<string> outputs, Labels? labels, string errorsPath,
+        ModelColumns columns, Func<RecordWriter<Evaluation>, ErrorsWriter, RunSummary, IProgressReport, Task> pump,
         CancellationToken cancellationToken)
     {
-        var partialOutput = output + ".partial";
         var partialErrors = errorsPath + ".partial";
         var summary = new RunSummary();
         int exit;
         try
         {
-            await using (var writer = EvaluationWriter.Create(format, Create(partialOutput), elements))
+            await using (var writer = EvaluationFiles(outputs, labels, columns, summary))
             await using (var errors = new ErrorsWriter(Create(partialErrors)))
             {
                 await ProgressDisplay.RunAsync(ctx, "evaluating", async report =>
@@ -112,16 +114,14 @@ internal static class EvaluateCommand
                     await pump(writer, errors, summary, report);
                     return true;
                 });
-                await writer.CompleteAsync(cancellationToken);
                 await errors.CompleteAsync(cancellationToken);
+                await writer.CommitAsync(cancellationToken);
             }
-            File.Move(partialOutput, output, overwrite: true);
             File.Move(partialErrors, errorsPath, overwrite: true);
             exit = summary.Errors > 0 ? ExitCodes.Refused : ExitCodes.Ok;
         }
         catch (Exception e)
         {
-            TryDelete(partialOutput);
             TryDelete(partialErrors);
             ctx.Err.WriteLine($"stopped after {summary.RowsOut + summary.Errors} rows; no output written (the partial files are removed).");
             switch (e)
@@ -140,21 +140,44 @@ internal static class EvaluateCommand
 
         summary.Render(ctx.Console);
         ctx.Out.WriteLine(summary.Equation());
-        ctx.Out.WriteLine($"output: {output}");
+        foreach (var output in outputs) ctx.Out.WriteLine($"output: {output}");
         ctx.Out.WriteLine($"errors: {errorsPath}{(summary.Errors == 0 ? " (none)" : "")}");
         return exit;
     }
 
+    // One writer per output, each with its format's labels (Chinese for a spreadsheet unless --labels says otherwise).
+    private static RecordWriter<Evaluation> EvaluationFiles(IReadOnlyList<string> outputs, Labels? labels, ModelColumns columns, RunSummary summary)
+    {
+        var writers = new List<RecordWriter<Evaluation>>();
+        try
+        {
+            foreach (var path in outputs)
+            {
+                var format = OutputFormats.Of(path);
+                var fileLabels = OutputFormats.LabelsFor(format, labels);
+                writers.Add(RecordWriter<Evaluation>.Create(new RecordFile<Evaluation>(path, format, fileLabels,
+                    EvaluationColumns.For(columns.Elements, fileLabels, columns.NameOf), e => e.ParcelId,
+                    fileLabels == Labels.Zh ? "评价结果" : "evaluations", summary)));
+            }
+        }
+        catch
+        {
+            foreach (var w in writers) w.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        return writers.Count == 1 ? writers[0] : new FanOutWriter<Evaluation>(writers);
+    }
+
     /// <summary>
-    /// Writes one result: an evaluation to the output (with <paramref name="geometry"/>, for GeoJSON) and the summary
+    /// Writes one result: an evaluation to the output (with <paramref name="outline"/>, for the formats with shapes) and the summary
     /// (in <paramref name="unitId"/>, else the unit it was evaluated in); a refusal to the errors file as row <paramref name="row"/>.
     /// </summary>
-    public static async Task WriteResultAsync(BatchResult result, long row, string? geometry, string? unitId,
-        EvaluationWriter writer, ErrorsWriter errors, RunSummary summary, CancellationToken cancellationToken)
+    public static async Task WriteResultAsync(BatchResult result, long row, Outline? outline, string? unitId,
+        RecordWriter<Evaluation> writer, ErrorsWriter errors, RunSummary summary, CancellationToken cancellationToken)
     {
         if (result.OutcomeCase == BatchResult.OutcomeOneofCase.Evaluation)
         {
-            await writer.WriteAsync(result.Evaluation, geometry, cancellationToken);
+            await writer.WriteAsync(result.Evaluation, outline, cancellationToken);
             summary.Add(result.Evaluation, unitId ?? result.Evaluation.UnitId);
         }
         else
@@ -172,8 +195,8 @@ internal static class EvaluateCommand
         return string.IsNullOrEmpty(dir) ? name : Path.Combine(dir, name);
     }
 
-    private static async Task PumpAsync(ScoringClient client, ParcelSource source, ModelColumns columns, EvaluateSettings settings, OutputFormat format,
-        EvaluationWriter writer, ErrorsWriter errors, RunSummary summary, IProgressReport report, CancellationToken cancellationToken)
+    private static async Task PumpAsync(ScoringClient client, ParcelSource source, ModelColumns columns, EvaluateSettings settings, bool checkGeoJson,
+        RecordWriter<Evaluation> writer, ErrorsWriter errors, RunSummary summary, IProgressReport report, CancellationToken cancellationToken)
     {
         // Every row read, in order; readable ones are answered in the same order, so the head of the
         // queue is always either an unreadable row or the row of the next result.
@@ -185,7 +208,7 @@ internal static class EvaluateCommand
         {
             await foreach (var read in source.ReadAsync(token))
             {
-                var row = format == OutputFormat.GeoJson ? CheckGeometry(read) : read;
+                var row = checkGeoJson ? CheckGeometry(read) : read;
                 rows.Enqueue(row);
                 Interlocked.Increment(ref rowsIn);
                 if (row.IsReadable) yield return row.Parcel!;
@@ -221,7 +244,8 @@ internal static class EvaluateCommand
             await FlushUnreadableAsync();
             if (!rows.TryDequeue(out var row))
                 throw new InvalidOperationException("a result arrived for a row that was not read");
-            await WriteResultAsync(result, row.Number, row.Geometry, row.Parcel!.UnitId, writer, errors, summary, cancellationToken);
+            await WriteResultAsync(result, row.Number, row.Geometry is { } g ? new Outline(g) : null, row.Parcel!.UnitId, writer, errors, summary,
+                cancellationToken);
             report.Report(summary.RowsOut + summary.Errors, Estimate());
         }
         await FlushUnreadableAsync();

@@ -8,8 +8,8 @@ namespace Scoring.Cli.Commands;
 
 /// <summary>What <c>scoring evaluate --stored</c> was asked to do: which cached parcels, and how.</summary>
 internal sealed record EvaluateStoredSettings(
-    string Output, string? Errors, Uri Server, string? ModelVersion, EvaluationView View, bool RecordHistory,
-    string? UnitId, string? Street, Level Level);
+    IReadOnlyList<string> Outputs, string? Errors, Uri Server, string? ModelVersion, EvaluationView View, bool RecordHistory,
+    string? UnitId, string? Street, Level Level, Labels? Labels = null);
 
 /// <summary>
 /// <c>scoring evaluate --stored</c>: evaluates the parcels of the server's indicator cache that match a selection
@@ -20,23 +20,22 @@ internal static class EvaluateStoredCommand
 {
     public static async Task<int> RunAsync(EvaluateStoredSettings settings, CliContext ctx, CancellationToken cancellationToken)
     {
-        OutputFormat format;
         try
         {
-            format = EvaluationWriter.FormatOf(settings.Output);
-            if (format == OutputFormat.GeoJson)
-                throw new UsageException("GeoJSON output needs geometry, which stored evaluations do not carry; write .csv or .jsonl instead");
+            foreach (var format in settings.Outputs.Select(OutputFormats.Of))
+                if (OutputFormats.IsGeographic(format))
+                    throw new UsageException($"{OutputFormats.Name(format)} output needs geometry, which stored evaluations do not carry; write .csv, .xlsx or .jsonl instead");
         }
         catch (UsageException e)
         {
             return ctx.Fail(e);
         }
-        var errorsPath = settings.Errors ?? EvaluateCommand.DefaultErrorsPath(settings.Output);
+        var errorsPath = settings.Errors ?? EvaluateCommand.DefaultErrorsPath(settings.Outputs[0]);
 
         using var client = ctx.Connect(settings.Server);
         var (columns, failed) = await EvaluateCommand.ModelColumnsAsync(client, settings.Server, settings.ModelVersion, ctx, cancellationToken);
         if (columns is null) return failed;
-        ctx.Err.WriteLine($"evaluating the stored parcels of {Selection(settings)} → {settings.Output} with {settings.Server} (model {columns.Version})");
+        ctx.Err.WriteLine($"evaluating the stored parcels of {Selection(settings)} → {string.Join(", ", settings.Outputs)} with {settings.Server} (model {columns.Version})");
 
         // The model whose elements head the output evaluates every parcel, even if another is activated meanwhile.
         var request = new EvaluateStoredRequest
@@ -44,14 +43,14 @@ internal static class EvaluateStoredCommand
             ModelVersion = columns.Version, UnitId = settings.UnitId ?? "", Street = settings.Street ?? "", Level = settings.Level,
             View = settings.View, RecordHistory = settings.RecordHistory,
         };
-        return await EvaluateCommand.WriteRunAsync(ctx, settings.Server, "EvaluateStored", format, settings.Output, errorsPath, columns.Elements,
+        return await EvaluateCommand.WriteRunAsync(ctx, settings.Server, "EvaluateStored", settings.Outputs, settings.Labels, errorsPath, columns,
             async (writer, errors, summary, report) =>
             {
                 long count = 0;
                 await foreach (var result in client.EvaluateStoredAsync(request, cancellationToken))
                 {
                     // A refused parcel's row in the errors file is its position in the stream.
-                    await EvaluateCommand.WriteResultAsync(result, ++count, geometry: null, unitId: null, writer, errors, summary, cancellationToken);
+                    await EvaluateCommand.WriteResultAsync(result, ++count, outline: null, unitId: null, writer, errors, summary, cancellationToken);
                     report.Report(count, count);
                 }
                 summary.RowsIn = count;

@@ -57,6 +57,9 @@ internal sealed class ModelColumns
         Elements = elements;
     }
 
+    /// <summary>The Chinese name of an indicator or veto code, or the code when the model does not name it.</summary>
+    public string NameOf(string code) => _byHeader.TryGetValue(code, out var role) && role.Name is { Length: > 0 } name ? name : code;
+
     /// <summary>The model version the classification comes from.</summary>
     public string Version { get; }
 

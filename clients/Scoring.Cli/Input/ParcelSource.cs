@@ -24,11 +24,11 @@ internal static class InputFile
     }
 }
 
-/// <summary>An input file of parcels, one per row: CSV (with a header) or JSON Lines, chosen by extension.</summary>
+/// <summary>An input file of parcels, one per row: CSV or a spreadsheet (with a header row) or JSON Lines, chosen by extension.</summary>
 internal abstract class ParcelSource : IAsyncDisposable
 {
     /// <summary>The extensions understood, for messages.</summary>
-    public const string Extensions = ".csv, .jsonl or .ndjson";
+    public const string Extensions = ".csv, .xlsx, .jsonl or .ndjson";
 
     protected ParcelSource(string path, ModelColumns columns)
     {
@@ -77,6 +77,7 @@ internal abstract class ParcelSource : IAsyncDisposable
         {
             ".csv" => new CsvParcelSource(path, columns, keepGeometryInParcel, encoding),
             ".jsonl" or ".ndjson" => new JsonLinesParcelSource(path, columns, keepGeometryInParcel, encoding),
+            ".xlsx" => new XlsxParcelSource(path, columns, keepGeometryInParcel),
             var ext => throw new UsageException($"input '{path}': cannot tell the format from '{ext}'; use {Extensions}"),
         };
     }
@@ -97,6 +98,30 @@ internal abstract class ParcelSource : IAsyncDisposable
         {
             throw new UsageException($"unknown encoding '{name}' (try utf-8, gbk or gb18030)");
         }
+    }
+
+    /// <summary>
+    /// The role of each header cell (null for an unknown column, recorded in <see cref="UnknownColumns"/>); throws
+    /// <see cref="UsageException"/> for a file without headers, without parcel_id, or with two columns for one code.
+    /// <paramref name="how"/> says how the header was read, for the message ("split on commas", "first row of sheet X").
+    /// </summary>
+    protected ColumnRole?[] ReadHeader(IReadOnlyList<string> headers, string how)
+    {
+        if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
+            throw new UsageException($"input '{Path}' has no header row");
+        ColumnRole?[] roles = [.. headers.Select(Columns.Find)];
+        UnknownColumns = [.. headers.Where((_, i) => roles[i] is null)];
+
+        var seen = new Dictionary<(ColumnKind, string), string>();
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (roles[i] is not { } role) continue;
+            if (!seen.TryAdd((role.Kind, role.Code), headers[i]))
+                throw new UsageException($"input '{Path}': columns '{seen[(role.Kind, role.Code)]}' and '{headers[i]}' both hold {role.Code}");
+        }
+        if (!seen.ContainsKey((ColumnKind.Attribute, "parcel_id")))
+            throw new UsageException($"input '{Path}' has no parcel_id column (header, {how}: {string.Join(", ", headers)})");
+        return roles;
     }
 
     /// <summary>Reads the header (or first record) and checks it; throws <see cref="UsageException"/> when unusable.</summary>
@@ -139,20 +164,7 @@ internal sealed class CsvParcelSource : ParcelSource
     {
         await _reader.ReadHeaderAsync(cancellationToken);
         _headers = [.. _reader.Headers];
-        if (_headers.Length == 0 || _headers.All(string.IsNullOrWhiteSpace))
-            throw new UsageException($"input '{Path}' has no header row");
-        _roles = [.. _headers.Select(Columns.Find)];
-        UnknownColumns = [.. _headers.Where((_, i) => _roles[i] is null)];
-
-        var seen = new Dictionary<(ColumnKind, string), string>();
-        for (var i = 0; i < _headers.Length; i++)
-        {
-            if (_roles[i] is not { } role) continue;
-            if (!seen.TryAdd((role.Kind, role.Code), _headers[i]))
-                throw new UsageException($"input '{Path}': columns '{seen[(role.Kind, role.Code)]}' and '{_headers[i]}' both hold {role.Code}");
-        }
-        if (!seen.ContainsKey((ColumnKind.Attribute, "parcel_id")))
-            throw new UsageException($"input '{Path}' has no parcel_id column (header, split on {DelimiterName(_delimiter)}: {string.Join(", ", _headers)})");
+        _roles = ReadHeader(_headers, $"split on {DelimiterName(_delimiter)}");
     }
 
     /// <summary>The delimiter in use: comma, or semicolon or tab when the header row has those and no comma.</summary>

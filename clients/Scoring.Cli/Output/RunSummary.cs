@@ -31,13 +31,19 @@ internal sealed class RunSummary
     public long Errors => Unreadable + Refused;
 
     /// <summary>Counts one evaluated parcel, in management unit <paramref name="unitId"/> (empty for none).</summary>
-    public void Add(Evaluation e, string unitId)
+    public void Add(Evaluation e, string unitId) => Add(e.Classification, e.Disposition, e.Level, unitId, e.AreaMu, e.Score);
+
+    /// <summary>Counts one listed evaluation, in the unit it was evaluated in.</summary>
+    public void Add(EvaluationRecord r) => Add(r.Classification, r.Disposition, r.Level, r.UnitId, r.AreaMu, r.Score);
+
+    private void Add(Classification classification, Disposition disposition, Level level, string unitId, double areaMu, double score)
     {
         RowsOut++;
-        Count(_byClassification, e.Classification, e);
-        Count(_byDisposition, e.Disposition, e);
-        Count(_byLevel, e.Level, e);
-        Count(_byUnit, unitId.Length > 0 ? unitId : "(none)", e);
+        var parcel = new Counted(classification, areaMu, score);
+        Count(_byClassification, classification, parcel);
+        Count(_byDisposition, disposition, parcel);
+        Count(_byLevel, level, parcel);
+        Count(_byUnit, unitId.Length > 0 ? unitId : "(none)", parcel);
     }
 
     /// <summary>Counts one row that could not be read.</summary>
@@ -87,6 +93,27 @@ internal sealed class RunSummary
         console.Write(byUnit);
     }
 
+    /// <summary>
+    /// The four tables as one list of lines, for a spreadsheet's summary sheet: every unit (not only the first
+    /// <see cref="MaxUnitsShown"/>), shares as fractions, mean scores area-weighted.
+    /// </summary>
+    public IEnumerable<SummaryLine> Lines(Labels labels)
+    {
+        var zh = labels == Labels.Zh;
+        foreach (var (c, t) in _byClassification.OrderBy(kv => (int)kv.Key))
+            yield return new(zh ? "按认定结果" : "by classification", Verdicts.Short(c), Verdicts.Chinese(c), t.Count, ShareOf(t.Count), null, null, null, t.Area);
+        foreach (var (d, t) in _byDisposition.OrderBy(kv => (int)kv.Key))
+            yield return new(zh ? "按处置类型" : "by disposition", Verdicts.Short(d), Verdicts.Chinese(d), t.Count, ShareOf(t.Count), null, null, null, t.Area);
+        foreach (var (l, t) in _byLevel.OrderBy(kv => (int)kv.Key))
+            yield return new(zh ? "按层级" : "by level", Verdicts.Short(l), Verdicts.Chinese(l), t.Count, ShareOf(t.Count), t.Inefficient, t.Review, MeanOf(t), t.Area);
+        foreach (var (u, t) in _byUnit.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            yield return new(zh ? "按片区" : "by unit", u, "", t.Count, ShareOf(t.Count), t.Inefficient, t.Review, MeanOf(t), t.Area);
+    }
+
+    private double? ShareOf(long count) => RowsOut == 0 ? null : (double)count / RowsOut;
+
+    private static double? MeanOf(Tally t) => t.Count == 0 ? null : t.Area > 0 ? t.AreaScoreSum / t.Area : t.ScoreSum / t.Count;
+
     private string Share(long count) => RowsOut == 0 ? "" : (100.0 * count / RowsOut).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
@@ -94,8 +121,7 @@ internal sealed class RunSummary
     private static string Area(double a) => a.ToString("N1", CultureInfo.InvariantCulture);
 
     // Area-weighted, as ReportService rolls up (a plain mean when no parcel has an area).
-    private static string Mean(Tally t) =>
-        t.Count == 0 ? "" : (t.Area > 0 ? t.AreaScoreSum / t.Area : t.ScoreSum / t.Count).ToString("0.000", CultureInfo.InvariantCulture);
+    private static string Mean(Tally t) => MeanOf(t)?.ToString("0.000", CultureInfo.InvariantCulture) ?? "";
 
     private static string[] Cells(params string[] cells) => [.. cells.Select(Markup.Escape)];
 
@@ -104,7 +130,9 @@ internal sealed class RunSummary
         foreach (var c in columns) table.Columns[c].RightAligned();
     }
 
-    private static void Count<TKey>(Dictionary<TKey, Tally> tallies, TKey key, Evaluation e) where TKey : notnull
+    private readonly record struct Counted(Classification Classification, double AreaMu, double Score);
+
+    private static void Count<TKey>(Dictionary<TKey, Tally> tallies, TKey key, Counted e) where TKey : notnull
     {
         if (!tallies.TryGetValue(key, out var t)) tallies[key] = t = new Tally();
         t.Count++;
@@ -125,3 +153,16 @@ internal sealed class RunSummary
         public double AreaScoreSum;
     }
 }
+
+/// <summary>One line of the summary tables, as a spreadsheet's summary sheet holds it.</summary>
+/// <param name="Table">Which table: by classification, disposition, level or unit.</param>
+/// <param name="Key">The group: a classification, disposition or level code, or a unit id.</param>
+/// <param name="Name">The group's Chinese name (empty for units).</param>
+/// <param name="Parcels">Parcels in the group.</param>
+/// <param name="Share">Their share of the parcels written.</param>
+/// <param name="Inefficient">Inefficient parcels (level and unit tables).</param>
+/// <param name="Review">Parcels for review (level and unit tables).</param>
+/// <param name="MeanScore">Area-weighted mean score (level and unit tables).</param>
+/// <param name="AreaMu">The group's area in 亩.</param>
+internal sealed record SummaryLine(string Table, string Key, string Name, long Parcels, double? Share, long? Inefficient, long? Review,
+    double? MeanScore, double AreaMu);

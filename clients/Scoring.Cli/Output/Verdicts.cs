@@ -52,6 +52,50 @@ internal static class Verdicts
         _ => "未指定",
     };
 
+    /// <summary>The Chinese name of a clearance tier (the paper's 清退区); empty when not known.</summary>
+    public static string Chinese(ClearanceZone z) => z switch
+    {
+        ClearanceZone.Must => "必须清退区",
+        ClearanceZone.Encouraged => "鼓励清退区",
+        ClearanceZone.Considered => "可考虑清退区",
+        ClearanceZone.None => "不在清退区",
+        _ => "",
+    };
+
+    /// <summary>The Chinese name of a redevelopment mode (the paper's section 4.2.2).</summary>
+    public static string Chinese(RedevelopmentMode m) => m switch
+    {
+        RedevelopmentMode.HighStandardFactory => "工改高标准厂房",
+        RedevelopmentMode.CapacityUpgrade => "增容技改",
+        RedevelopmentMode.Research => "工改科研",
+        RedevelopmentMode.CommercialOffice => "工改商办",
+        RedevelopmentMode.Residential => "工改居住",
+        RedevelopmentMode.Supporting => "工改配套",
+        RedevelopmentMode.ContiguousRenewal => "连片改造",
+        RedevelopmentMode.EcologicalRestoration => "工业生态修复",
+        _ => "",
+    };
+
+    /// <summary>A classification as a file in <paramref name="labels"/> writes it.</summary>
+    public static string Term(Classification c, Labels labels) => labels == Labels.Zh ? Chinese(c) : Short(c);
+
+    /// <summary>A disposition as a file in <paramref name="labels"/> writes it.</summary>
+    public static string Term(Disposition d, Labels labels) => labels == Labels.Zh ? Chinese(d) : Short(d);
+
+    /// <summary>A level as a file in <paramref name="labels"/> writes it.</summary>
+    public static string Term(Level l, Labels labels) => labels == Labels.Zh ? Chinese(l) : Short(l);
+
+    /// <summary>A clearance tier as a file in <paramref name="labels"/> writes it: empty when not known.</summary>
+    public static string Term(ClearanceZone z, Labels labels) =>
+        z == ClearanceZone.Unspecified ? "" : labels == Labels.Zh ? Chinese(z) : Short(z);
+
+    /// <summary>Suggested modes as a file in <paramref name="labels"/> writes them, joined as <see cref="Join"/> does.</summary>
+    public static string Terms(IEnumerable<RedevelopmentMode> modes, Labels labels) =>
+        Join(modes.Select(m => labels == Labels.Zh ? Chinese(m) : Short(m)), labels);
+
+    /// <summary>A list in one cell: ';'-separated in English (as CSV has always been), '、' in Chinese.</summary>
+    public static string Join(IEnumerable<string> items, Labels labels) => string.Join(labels == Labels.Zh ? "、" : ";", items);
+
     /// <summary>Whether a classification makes the parcel inefficient (veto or score).</summary>
     public static bool IsInefficient(Classification c) => c is Classification.InefficientVeto or Classification.InefficientScore;
 

@@ -50,7 +50,15 @@ public static class ScoringApp
             // Error details (google.rpc.BadRequest, ErrorInfo, …) are Any-packed: REST clients get them as JSON too.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck<ReadinessCheck>("ready");
+        // grpc.health.v1: "" is readiness (the store answers, the active model is loaded); "liveness" is serving as long as
+        // the process answers, so that an orchestrator restarts a replica that hangs, not every replica when the store is down.
+        builder.Services.AddGrpcHealthChecks(o =>
+            {
+                o.Services.Map("", r => r.Name == "ready");
+                o.Services.Map("liveness", r => r.Name == "live");
+            })
+            .AddCheck<ReadinessCheck>("ready")
+            .AddCheck("live", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("the process answers"));
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Scoring — inefficient industrial land identification", Version = "v1" }));
         builder.Services.AddScoringSecurity(configuration);

@@ -1,0 +1,52 @@
+using Scoring.Cli.Input;
+using Scoring.V1;
+
+namespace Scoring.Cli.Output;
+
+/// <summary>
+/// The columns of an evaluation file (evaluate, evaluate --stored): parcel_id, score, classification, disposition,
+/// completeness, one score per element, failed_vetoes, clearance_zone, redevelopment_modes, warnings.
+/// </summary>
+internal static class EvaluationColumns
+{
+    /// <summary>The columns for a model's <paramref name="elements"/>, headed and worded in <paramref name="labels"/>.</summary>
+    /// <param name="elements">The model's elements, in model order.</param>
+    /// <param name="labels">English (the CSV headers and contract terms) or Chinese.</param>
+    /// <param name="nameOf">The Chinese name of a veto code, for Chinese labels.</param>
+    public static IReadOnlyList<FileColumn<Evaluation>> For(IReadOnlyList<ModelElement> elements, Labels labels, Func<string, string> nameOf)
+    {
+        var zh = labels == Labels.Zh;
+        List<FileColumn<Evaluation>> columns =
+        [
+            new(zh ? "地块编号" : "parcel_id", "parcel_id", e => e.ParcelId),
+            new(zh ? "综合得分" : "score", "score", e => Cells.Round(e.Score)),
+            new(zh ? "认定结果" : "classification", "classif", e => Verdicts.Term(e.Classification, labels)),
+            new(zh ? "处置类型" : "disposition", "disposit", e => Verdicts.Term(e.Disposition, labels)),
+            new(zh ? "数据完整度" : "completeness", "complete", e => Cells.Round(e.Completeness)),
+        ];
+        foreach (var element in elements)
+        {
+            var code = element.Code;
+            columns.Add(new(zh ? element.Name : code, Field(code), e => ElementScore(e, code) is { } s ? Cells.Round(s) : null));
+        }
+        columns.AddRange(
+        [
+            new(zh ? "否决项" : "failed_vetoes", "vetoes", e => Verdicts.Join(zh ? e.FailedVetoes.Select(nameOf) : e.FailedVetoes, labels)),
+            new(zh ? "清退分区" : "clearance_zone", "clearance", e => Verdicts.Term(e.ClearanceZone, labels)),
+            new(zh ? "建议改造模式" : "redevelopment_modes", "modes", e => Verdicts.Terms(e.RedevelopmentModes.Select(m => m.Mode), labels)),
+            new(zh ? "提示" : "warnings", "warnings", e => Verdicts.Join(e.Warnings, labels)),
+        ]);
+        return columns;
+    }
+
+    /// <summary>A code as a Shapefile field name: its first 10 characters.</summary>
+    public static string Field(string code) => code.Length <= FileColumn<Evaluation>.MaxShapefileField ? code : code[..FileColumn<Evaluation>.MaxShapefileField];
+
+    /// <summary>The score of element <paramref name="code"/>, or null when it is missing from the evaluation or had no data.</summary>
+    public static double? ElementScore(Evaluation e, string code)
+    {
+        foreach (var el in e.Elements)
+            if (el.Code == code) return el.Missing ? null : el.Score;
+        return null;
+    }
+}
