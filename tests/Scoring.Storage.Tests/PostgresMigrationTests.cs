@@ -22,6 +22,19 @@ public sealed class PostgresMigrationTests(PostgresCluster cluster)
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    // A new database with version 1 active and version 2 stored beside it.
+    private async Task<(string ConnectionString, ScoringStores Stores)> TwoVersionsAsync()
+    {
+        var connectionString = await NewDatabaseAsync();
+        var stores = ScoringStores.Open(connectionString);
+        await stores.Models.EnsureInitialAsync(v => $$"""{"version":"{{v}}"}""", "system");
+        await stores.Models.AddAsync(new NewModel
+        {
+            ParentVersion = 1, Author = "alice", Note = "round 2", DocumentJsonFor = v => $$"""{"version":"{{v}}"}""", Action = AuditActions.UpdateWeights,
+        }, activate: false, null);
+        return (connectionString, stores);
+    }
+
     [StoreFact]
     public void Both_stores_know_thirteen_migrations()
     {
@@ -78,13 +91,8 @@ public sealed class PostgresMigrationTests(PostgresCluster cluster)
     [StoreFact]
     public async Task The_database_itself_refuses_a_second_active_version()
     {
-        var connectionString = await NewDatabaseAsync();
-        using var stores = ScoringStores.Open(connectionString);
-        await stores.Models.EnsureInitialAsync(v => $$"""{"version":"{{v}}"}""", "system");
-        await stores.Models.AddAsync(new NewModel
-        {
-            ParentVersion = 1, Author = "alice", Note = "round 2", DocumentJsonFor = v => $$"""{"version":"{{v}}"}""", Action = AuditActions.UpdateWeights,
-        }, activate: false, null);
+        var (connectionString, stores) = await TwoVersionsAsync();
+        using var _ = stores;
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(connectionString, "UPDATE models SET is_active = true WHERE version = 2 RETURNING version;"));
 
@@ -96,13 +104,8 @@ public sealed class PostgresMigrationTests(PostgresCluster cluster)
     [StoreFact]
     public async Task An_activation_is_announced_with_its_version_when_it_commits()
     {
-        var connectionString = await NewDatabaseAsync();
-        using var stores = ScoringStores.Open(connectionString);
-        await stores.Models.EnsureInitialAsync(v => $$"""{"version":"{{v}}"}""", "system");
-        await stores.Models.AddAsync(new NewModel
-        {
-            ParentVersion = 1, Author = "alice", Note = "round 2", DocumentJsonFor = v => $$"""{"version":"{{v}}"}""", Action = AuditActions.UpdateWeights,
-        }, activate: false, null);
+        var (connectionString, stores) = await TwoVersionsAsync();
+        using var _ = stores;
         await using var listener = new NpgsqlConnection(connectionString);
         await listener.OpenAsync();
         var heard = new List<(string Channel, string Payload)>();
