@@ -92,6 +92,7 @@ public static class ScoringApp
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddSingleton<Backups>();
         builder.Services.AddHostedService<ModelRefresh>();
+        builder.Services.AddHostedService<StoreChangeFollower>();
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton(defaultModel);
         if (loadInBackground) builder.Services.AddHostedService<ModelLoader>();
