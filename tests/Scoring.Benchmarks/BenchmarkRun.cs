@@ -133,6 +133,9 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
                 // 8 and 9. Recorded evaluations while ingest runs, briefly and then as a soak.
                 if (options.Runs("mixed") || options.Runs("soak")) await MixedLoadAsync(workload, serverChannel, Path.Combine(folder.FullName, "scoring.db"));
 
+                // 12. The same cached-district work on PostgreSQL, and replicas following an activation.
+                if (options.Runs("postgres")) await PostgresAsync(workload, server, serverChannel);
+
                 // 10. A fresh server holding a large cached district.
                 if (options.Runs("cache-memory")) await CachedMemoryAsync(workload);
 
@@ -377,6 +380,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
         }
 
         RenderWriters(r, summary, workload);
+        RenderPostgres(r, summary);
         RenderSpreadsheets(r, summary);
 
         r.Heading(3, "Targets");
