@@ -71,7 +71,8 @@ internal sealed class GeoJsonRecordWriter<T> : SingleFileWriter<T> where T : IMe
         _json.WriteString("id", _file.IdOf(record));
         _json.WritePropertyName("geometry");
         if (outline is null || string.IsNullOrWhiteSpace(outline.Geometry)) _json.WriteNullValue();
-        else _json.WriteRawValue(outline.Geometry);
+        else if (outline.Geometry.TrimStart().StartsWith('{')) _json.WriteRawValue(outline.Geometry);
+        else WriteWkt(outline.Geometry);
         _json.WriteStartObject("properties");
         foreach (var column in _file.Columns)
         {
@@ -86,6 +87,16 @@ internal sealed class GeoJsonRecordWriter<T> : SingleFileWriter<T> where T : IMe
         _json.WriteEndObject();
         if (_json.BytesPending > 64 * 1024) await _json.FlushAsync(cancellationToken);
     }
+
+    // (E)WKT, as the cache may hold an outline, written as the GeoJSON geometry it is; null when it cannot be read.
+    private void WriteWkt(string text)
+    {
+        var geometry = Scoring.Engine.Spatial.ShapeReader.Parse(text, out _, out _);
+        if (geometry is null) _json.WriteNullValue();
+        else JsonSerializer.Serialize(_json, geometry, GeoJson);
+    }
+
+    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory() } };
 
     protected override async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
