@@ -97,8 +97,9 @@ internal static class ListCommand
         return (await ModelDefinitions.ColumnsAsync(client, null, cancellationToken)).NameOf;
     }
 
-    // The terminal's table: short headers, verdicts kept whole, lists split at ", " so they wrap between items. The model
-    // versions and the span of evaluation times close the table (files carry both on every row).
+    // The terminal's table: short headers, the disposition as the paper's legend names it, scores to 4 decimals, verdicts
+    // kept whole, lists split at ", " so they wrap between items. The model versions and the span of evaluation times
+    // close the table (files carry both on every row, and every figure in full).
     private static async Task<int> PrintAsync(CliContext ctx, IAsyncEnumerable<EvaluationRecord> listed, ListSettings settings,
         Func<string, string> nameOf, CancellationToken cancellationToken)
     {
@@ -107,7 +108,7 @@ internal static class ListCommand
         string Items(IEnumerable<string> codes) => string.Join(", ", zh ? codes.Select(nameOf) : codes);
         var table = new Table().AddColumns(zh
             ? ["地块", "街道", "片区", "层级", "亩", "得分", "认定", "处置", "清退分区", "否决项", "主要短板", "建议模式"]
-            : ["parcel", "street", "unit", "level", "亩", "score", "classification", "disposition", "tier", "failed vetoes", "top shortfalls", "modes"]);
+            : ["parcel", "street", "unit", "level", "亩", "score", "classification", "处置", "tier", "failed vetoes", "top shortfalls", "modes"]);
         for (var i = 0; i <= 8; i++) table.Columns[i].NoWrap();
         foreach (var i in new[] { 4, 5 }) table.Columns[i].RightAligned();
         var versions = new SortedSet<string>(StringComparer.Ordinal);
@@ -117,8 +118,9 @@ internal static class ListCommand
         {
             table.AddRow([.. new[]
             {
-                r.ParcelId, r.Street, r.UnitId, r.Level == Level.Unspecified ? "" : Verdicts.Term(r.Level, labels), Cells.Text(r.AreaMu), Cells.Text(r.Score),
-                Verdicts.Term(r.Classification, labels), Verdicts.Term(r.Disposition, labels), Verdicts.Term(r.ClearanceZone, labels),
+                r.ParcelId, r.Street, r.UnitId, r.Level == Level.Unspecified ? "" : Verdicts.Term(r.Level, labels),
+                r.AreaMu.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), r.Score.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture),
+                Verdicts.Term(r.Classification, labels), Verdicts.Chinese(r.Disposition), Verdicts.Term(r.ClearanceZone, labels),
                 Items(r.FailedVetoes), Items(r.TopShortfalls), string.Join(", ", r.RedevelopmentModes.Select(m => zh ? Verdicts.Chinese(m) : Verdicts.Short(m))),
             }.Select(Markup.Escape)]);
             versions.Add(r.ModelVersion);
