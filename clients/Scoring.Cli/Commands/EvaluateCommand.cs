@@ -263,10 +263,15 @@ internal static class EvaluateCommand
         return problem is null ? row : row with { Parcel = null, Error = $"geometry: {problem}" };
     }
 
-    // GeoJSON output copies the geometry verbatim, so it must be a GeoJSON geometry object.
+    // GeoJSON output copies a GeoJSON geometry verbatim and writes (E)WKT as GeoJSON, so it must be one or the other.
     private static InputRow CheckGeometry(InputRow row)
     {
         if (!row.IsReadable || string.IsNullOrWhiteSpace(row.Geometry)) return row;
+        var text = row.Geometry.TrimStart();
+        if (!text.StartsWith('{'))
+            return Scoring.Engine.Spatial.ShapeReader.Parse(text, out _, out var problem) is not null
+                ? row
+                : row with { Parcel = null, Error = $"geometry: {problem}" };
         try
         {
             using var doc = JsonDocument.Parse(row.Geometry);
@@ -277,7 +282,7 @@ internal static class EvaluateCommand
         catch (JsonException)
         {
         }
-        return row with { Parcel = null, Error = "geometry: not a GeoJSON geometry object (e.g. {\"type\":\"Polygon\",\"coordinates\":[…]})" };
+        return row with { Parcel = null, Error = "geometry: not a GeoJSON geometry object (e.g. {\"type\":\"Polygon\",\"coordinates\":[…]}) nor WKT" };
     }
 
     private static FileStream Create(string path)

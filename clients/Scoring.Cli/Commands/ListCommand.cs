@@ -184,7 +184,7 @@ internal static class ListCommand
     }
 
     /// <summary>The outline of every cached parcel of the request's street, unit and level, by parcel id (ListParcels, page by page).</summary>
-    private static async Task<Dictionary<string, Outline>> CachedOutlinesAsync(ScoringClient client, ListEvaluationsRequest request, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, Outline>> CachedOutlinesAsync(ScoringClient client, ListEvaluationsRequest request, CancellationToken cancellationToken)
     {
         var outlines = new Dictionary<string, Outline>(StringComparer.Ordinal);
         var page = new ListParcelsRequest { PageSize = ScoringClient.ListPageSize, Street = request.Street, UnitId = request.UnitId, Level = request.Level };

@@ -22,6 +22,23 @@ internal sealed class Outlines
     /// <summary>The outline as a geometry with its SRID set; null with no reason when there is none, null with <paramref name="problem"/> when it is refused.</summary>
     public Geometry? Read(Outline? outline, out string? problem)
     {
+        var geometry = Parse(outline, out problem);
+        if (geometry is null) return null;
+        Epsg ??= geometry.SRID;
+        if (geometry.SRID != Epsg)
+        {
+            problem = $"is in EPSG:{geometry.SRID}, but the file holds EPSG:{Epsg} (its first outline's system); a GIS file holds one coordinate system";
+            return null;
+        }
+        return geometry;
+    }
+
+    /// <summary>
+    /// An outline as a polygon or multipolygon with its SRID set to its system, whatever other outlines are in; null with
+    /// no reason when there is none, null with <paramref name="problem"/> when it cannot be read.
+    /// </summary>
+    public static Geometry? Parse(Outline? outline, out string? problem)
+    {
         problem = null;
         if (outline is null || string.IsNullOrWhiteSpace(outline.Geometry)) return null;
         var geometry = ShapeReader.Parse(outline.Geometry, out var named, out problem);
@@ -36,12 +53,6 @@ internal sealed class Outlines
         if (geometry is not (Polygon or MultiPolygon) || geometry.IsEmpty)
         {
             problem = $"must be a Polygon or MultiPolygon, not {(geometry.IsEmpty ? "an empty geometry" : "a " + geometry.GeometryType)}";
-            return null;
-        }
-        Epsg ??= epsg;
-        if (epsg != Epsg)
-        {
-            problem = $"is in EPSG:{epsg}, but the file holds EPSG:{Epsg} (its first outline's system); a GIS file holds one coordinate system";
             return null;
         }
         geometry.SRID = epsg.Value;

@@ -88,12 +88,18 @@ internal sealed class GeoJsonRecordWriter<T> : SingleFileWriter<T> where T : IMe
         if (_json.BytesPending > 64 * 1024) await _json.FlushAsync(cancellationToken);
     }
 
-    // (E)WKT, as the cache may hold an outline, written as the GeoJSON geometry it is; null when it cannot be read.
+    // (E)WKT, as an input or the cache may hold an outline, written as the GeoJSON geometry it is, with a crs member when it
+    // names its system (SRID=4549;…), so the system is not lost; null when it cannot be read.
     private void WriteWkt(string text)
     {
-        var geometry = Scoring.Engine.Spatial.ShapeReader.Parse(text, out _, out _);
-        if (geometry is null) _json.WriteNullValue();
-        else JsonSerializer.Serialize(_json, geometry, GeoJson);
+        var geometry = Scoring.Engine.Spatial.ShapeReader.Parse(text, out var crs, out _);
+        if (geometry is null)
+        {
+            _json.WriteNullValue();
+            return;
+        }
+        var json = JsonSerializer.Serialize(geometry, GeoJson);
+        _json.WriteRawValue(Scoring.Engine.Spatial.CoordinateSystems.Parse(crs) is { } epsg ? Scoring.Engine.Spatial.ShapeText.WithCrs(json, epsg) : json);
     }
 
     private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory() } };
