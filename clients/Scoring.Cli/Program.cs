@@ -39,7 +39,7 @@ public static class Program
     private static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool isTerminal, CancellationToken cancellationToken)
     {
         var ctx = new CliContext(output, error, isTerminal);
-        var (root, apiKey) = BuildCommands(ctx);
+        var (root, apiKey, balancing) = BuildCommands(ctx);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -52,6 +52,7 @@ public static class Program
             return ExitCodes.Usage;
         }
         ctx.ApiKey = parse.GetValue(apiKey) is { Length: > 0 } key ? key : Environment.GetEnvironmentVariable(ApiKeyVariable);
+        ctx.LoadBalancingPolicy = parse.GetValue(balancing);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration
@@ -125,8 +126,16 @@ public static class Program
         return string.Join(' ', names);
     }
 
-    private static (RootCommand Root, Option<string?> ApiKey) BuildCommands(CliContext ctx)
+    private static (RootCommand Root, Option<string?> ApiKey, Option<string?> Balancing) BuildCommands(CliContext ctx)
     {
+        var balancing = new Option<string?>("--load-balancing")
+        {
+            Description = "How calls are spread over the replicas a dns:/// server address resolves to: pick_first (default) or " +
+                          "round_robin, e.g. --server dns:///scoring-headless:8080 --load-balancing round_robin.",
+            Recursive = true,
+            HelpName = "policy",
+        };
+        balancing.AcceptOnlyFromAmong(ScoringClientOptions.PickFirst, ScoringClientOptions.RoundRobin);
         var apiKey = new Option<string?>("--api-key")
         {
             Description = $"API key for a server that requires one (default: ${ApiKeyVariable}); sent as x-api-key.",
@@ -147,7 +156,7 @@ public static class Program
             "Exit codes: 0 all good; 1 some rows (or the request) refused; 2 usage error; 3 server unreachable; " +
             "4 any other failure (the server failed the call, or does not offer it); 130 interrupted.")
         {
-            server, apiKey,
+            server, apiKey, balancing,
         };
         root.Subcommands.Add(Evaluate(ctx, server));
         root.Subcommands.Add(IngestCommand.Build(ctx, server));
@@ -160,7 +169,7 @@ public static class Program
         root.Subcommands.Add(LayerCommands.Build(ctx, server));
         root.Subcommands.Add(ClearanceCommands.Build(ctx, server));
         root.Subcommands.Add(BackupCommand.Build(ctx, server));
-        return (root, apiKey);
+        return (root, apiKey, balancing);
     }
 
     private static Command Evaluate(CliContext ctx, Option<Uri> server)
@@ -316,9 +325,9 @@ public static class Program
         var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : Environment.GetEnvironmentVariable(ServerVariable);
         if (string.IsNullOrWhiteSpace(text)) return ScoringClientOptions.DefaultAddress;
         if (!text.Contains("://", StringComparison.Ordinal)) text = "http://" + text;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == "dns"))
             return uri;
-        result.AddError($"'{text}' is not a server address such as http://localhost:5080");
+        result.AddError($"'{text}' is not a server address such as http://localhost:5080 or dns:///scoring:8080");
         return ScoringClientOptions.DefaultAddress;
     }
 

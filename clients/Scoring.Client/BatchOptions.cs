@@ -38,11 +38,22 @@ public sealed record BatchOptions
     /// </summary>
     public bool Columnar { get; init; }
 
+    /// <summary>
+    /// How many times a run whose stream is lost (UNAVAILABLE or INTERNAL: the server or the proxy in front of it went
+    /// away) opens a new one and goes on (default 3; 0 fails the run instead). The new stream, which a balancer or the
+    /// client's round-robin sends to another replica, first re-sends the chunks not yet answered, under the model
+    /// version the run had; results stay one per parcel, in input order. With <see cref="RecordHistory"/>, a chunk the
+    /// lost replica had recorded but not answered is recorded again.
+    /// </summary>
+    public int MaxStreamResumes { get; init; } = 3;
+
     internal void Validate()
     {
         if (ChunkSize is < 1 or > MaxChunkSize)
             throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize, $"ChunkSize must be between 1 and {MaxChunkSize}");
         if (MaxChunksInFlight < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxChunksInFlight), MaxChunksInFlight, "MaxChunksInFlight must be at least 1");
+        if (MaxStreamResumes < 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxStreamResumes), MaxStreamResumes, "MaxStreamResumes must not be negative");
     }
 }

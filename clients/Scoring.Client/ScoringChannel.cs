@@ -32,6 +32,8 @@ public static class ScoringChannel
         ArgumentNullException.ThrowIfNull(address);
         var channelOptions = new GrpcChannelOptions();
         Configure(channelOptions, options ?? new ScoringClientOptions());
+        // A resolver address (dns:///host:port) names no scheme to take TLS from: its replicas speak cleartext.
+        if (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps) channelOptions.Credentials = ChannelCredentials.Insecure;
         return GrpcChannel.ForAddress(address, channelOptions);
     }
 
@@ -45,11 +47,24 @@ public static class ScoringChannel
         if (options.HttpHandler is not null) channelOptions.HttpHandler = options.HttpHandler;
     }
 
-    /// <summary>The gRPC service config: retry <see cref="IdempotentMethods"/> on UNAVAILABLE with exponential backoff.</summary>
+    /// <summary>
+    /// The gRPC service config: the balancing policy of <see cref="ScoringClientOptions.LoadBalancingPolicy"/>, and retry
+    /// <see cref="IdempotentMethods"/> on UNAVAILABLE with exponential backoff.
+    /// </summary>
+    /// <exception cref="ArgumentException">The balancing policy is neither <c>pick_first</c> nor <c>round_robin</c>.</exception>
     public static ServiceConfig CreateServiceConfig(ScoringClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new ServiceConfig();
+        switch (options.LoadBalancingPolicy)
+        {
+            case null or "" or ScoringClientOptions.PickFirst: break;
+            case ScoringClientOptions.RoundRobin: config.LoadBalancingConfigs.Add(new RoundRobinConfig()); break;
+            default:
+                throw new ArgumentException(
+                    $"LoadBalancingPolicy '{options.LoadBalancingPolicy}' is not known: use {ScoringClientOptions.PickFirst} or {ScoringClientOptions.RoundRobin}",
+                    nameof(options));
+        }
         if (options.MaxRetryAttempts <= 1) return config;
 
         var method = new MethodConfig

@@ -13,7 +13,7 @@ internal static class SchemaMigrations
     private const string ResourcePrefix = "Scoring.Storage.Migrations.";
 
     /// <summary>Script of migration k at index k − 1.</summary>
-    internal static readonly ImmutableArray<string> Scripts = Load();
+    internal static readonly ImmutableArray<string> Scripts = Load(ResourcePrefix);
 
     // Work a migration needs done in code before its script, in the same transaction, by migration number.
     private static readonly Dictionary<int, Action<SqliteConnection, SqliteTransaction>> BeforeScript = new()
@@ -24,18 +24,19 @@ internal static class SchemaMigrations
         [11] = Parcels.ParcelStore.LogFromValueTable,
     };
 
-    private static ImmutableArray<string> Load()
+    /// <summary>The scripts embedded under <paramref name="prefix"/> (<c>NNNN_name.sql</c>), numbered 1, 2, 3… without a gap.</summary>
+    internal static ImmutableArray<string> Load(string prefix)
     {
         var assembly = typeof(SchemaMigrations).Assembly;
         var names = assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
         var scripts = ImmutableArray.CreateBuilder<string>(names.Count);
         for (var i = 0; i < names.Count; i++)
         {
             // A gap or a duplicate number would silently skip or repeat a step; refuse to start instead.
-            var file = names[i][ResourcePrefix.Length..];
+            var file = names[i][prefix.Length..];
             var number = file.Length > 4 && int.TryParse(file.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
             if (number != i + 1)
                 throw new InvalidOperationException($"Migration '{file}' should be numbered {i + 1:D4}.");

@@ -8,8 +8,11 @@ namespace Scoring.Storage;
 /// The service's SQLite database: opens connections with the right pragmas, migrates the schema at start and
 /// serialises writers. Thread-safe; make one per database file and share it.
 /// </summary>
-public sealed partial class ScoringDatabase : IDisposable
+public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
 {
+    /// <inheritdoc />
+    public StorageProvider Provider => StorageProvider.Sqlite;
+
     /// <summary>Page size of a list call that asks for 0.</summary>
     public const int DefaultPageSize = 50;
 
@@ -155,7 +158,7 @@ public sealed partial class ScoringDatabase : IDisposable
     /// <summary>The schema version the database is at (<c>PRAGMA user_version</c>) after opening.</summary>
     public int SchemaVersion { get; }
 
-    /// <summary>Whether the database answers a trivial query; for readiness checks.</summary>
+    /// <inheritdoc />
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

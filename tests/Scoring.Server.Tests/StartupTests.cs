@@ -41,8 +41,9 @@ public sealed class StartupTests : IDisposable
         var scoring = new ScoringService.ScoringServiceClient(channel);
         var request = new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("START-1"), SkipHistory = true };
 
-        // Before: listening, but not ready.
+        // Before: listening, but not ready; alive all the same (the "liveness" service), so an orchestrator does not restart it.
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = "liveness" })).Status);
         var early = await Assert.ThrowsAsync<RpcException>(() => scoring.EvaluateParcelAsync(request).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, early.StatusCode);
         Assert.Equal("STARTING", early.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
@@ -82,6 +83,25 @@ public sealed class StartupTests : IDisposable
         Assert.Equal($"scoring: cannot start: address 127.0.0.1:{port} is already in use (is another server running? choose other ports with --urls or Kestrel:Endpoints)",
             Assert.Single(errors));
         await first.StopAsync();
+    }
+
+    [Fact]
+    public async Task Migrate_brings_the_store_up_to_date_and_exits_without_listening()
+    {
+        Directory.CreateDirectory(_directory);
+        var file = Path.Combine(_directory, "migrated.db");
+
+        var (exit, output, errors) = await ServerProcess.RunToExitAsync("migrate", $"--ConnectionStrings:Scoring=Data Source={file}",
+            "--Scoring:LoadModelsInBackground=true", "--Logging:LogLevel:Default=Warning");
+
+        Assert.True(exit == 0, string.Join('\n', errors));
+        Assert.Equal("scoring: the store's schema is up to date and the active model loaded", output);
+        // A server started on the migrated file finds the default model active at once.
+        await using var server = await ServerProcess.StartAsync(file);
+        var evaluation = await new ScoringService.ScoringServiceClient(server.Channel)
+            .EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input(), SkipHistory = true });
+        Assert.Equal(HandWorkedParcel.Score, evaluation.Evaluation.Score, 9);
+        Assert.Equal("1", evaluation.Evaluation.ModelVersion);
     }
 
     [Fact]

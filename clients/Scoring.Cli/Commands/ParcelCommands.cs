@@ -8,36 +8,40 @@ using Spectre.Console;
 
 namespace Scoring.Cli.Commands;
 
-/// <summary><c>scoring parcel show</c>: one cached parcel's evaluation, explained.</summary>
+/// <summary><c>scoring parcel show</c>: cached parcels' evaluations, explained.</summary>
 internal static class ParcelCommands
 {
     public static Command Build(CliContext ctx, Option<Uri> server)
     {
-        var id = new Argument<string>("parcel-id") { Description = "The parcel's cadastral id." };
+        var id = new Argument<string[]>("parcel-id") { Description = "The parcels' cadastral ids, one or more.", Arity = ArgumentArity.OneOrMore };
         var modelVersion = new Option<string?>("--model-version") { Description = "Evaluate with this model version (default: the active one).", HelpName = "version" };
         var json = new Option<bool>("--json") { Description = "Print the evaluation as protobuf JSON instead of tables." };
-        var show = new Command("show", "Evaluates a parcel from the indicator cache and explains it: element scores, each indicator's value, " +
-                                       "utility and contribution, failed vetoes, top shortfalls. Nothing is written to its history.")
+        var show = new Command("show", "Evaluates parcels from the indicator cache and explains each: element scores, each indicator's value, " +
+                                       "utility and contribution, failed vetoes, top shortfalls. Nothing is written to their history.")
         {
             id, modelVersion, json,
         };
         show.SetAction((parse, token) => Program.CallAsync(ctx, parse.GetValue(server)!, "GetParcel / EvaluateParcel", async client =>
         {
-            var parcelId = parse.GetValue(id)!;
-            var parcel = (await client.Parcels.GetParcelAsync(new GetParcelRequest { ParcelId = parcelId }, cancellationToken: token)).Parcel;
-            var evaluation = await client.EvaluateAsync(new EvaluateParcelRequest
+            var ids = parse.GetValue(id)!;
+            for (var i = 0; i < ids.Length; i++)
             {
-                Parcel = new ParcelInput { ParcelId = parcelId },
-                ModelVersion = parse.GetValue(modelVersion) ?? "",
-                View = EvaluationView.Full,
-                SkipHistory = true,
-            }, token);
-            if (parse.GetValue(json))
-            {
-                ctx.Out.WriteLine(JsonFormatter.Default.Format(evaluation));
-                return ExitCodes.Ok;
+                var parcel = (await client.Parcels.GetParcelAsync(new GetParcelRequest { ParcelId = ids[i] }, cancellationToken: token)).Parcel;
+                var evaluation = await client.EvaluateAsync(new EvaluateParcelRequest
+                {
+                    Parcel = new ParcelInput { ParcelId = ids[i] },
+                    ModelVersion = parse.GetValue(modelVersion) ?? "",
+                    View = EvaluationView.Full,
+                    SkipHistory = true,
+                }, token);
+                if (parse.GetValue(json))
+                {
+                    ctx.Out.WriteLine(JsonFormatter.Default.Format(evaluation)); // one JSON object per line
+                    continue;
+                }
+                if (i > 0) ctx.Out.WriteLine();
+                Render(ctx.Console, parcel, evaluation);
             }
-            Render(ctx.Console, parcel, evaluation);
             return ExitCodes.Ok;
         }));
 

@@ -57,8 +57,12 @@ internal sealed partial class CliContext
     /// <summary>The API key sent with every call (--api-key or $SCORING_API_KEY), if any.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>A client for <paramref name="server"/> with the SDK's default deadlines and retries, and the API key.</summary>
-    public ScoringClient Connect(Uri server) => new(server, new ScoringClientOptions { Timeout = TimeSpan.FromSeconds(30), ApiKey = ApiKey });
+    /// <summary>The balancing policy over the replicas of a dns:/// server address (--load-balancing), if any.</summary>
+    public string? LoadBalancingPolicy { get; set; }
+
+    /// <summary>A client for <paramref name="server"/> with the SDK's default deadlines and retries, the API key and the balancing policy.</summary>
+    public ScoringClient Connect(Uri server) =>
+        new(server, new ScoringClientOptions { Timeout = TimeSpan.FromSeconds(30), ApiKey = ApiKey, LoadBalancingPolicy = LoadBalancingPolicy });
 
     /// <summary>Reports a failed call on standard error and returns the exit code it means.</summary>
     public int Fail(RpcException e, Uri server, string what)

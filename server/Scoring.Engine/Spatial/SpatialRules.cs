@@ -246,6 +246,32 @@ public sealed class SpatialRules
     public ImmutableArray<RedevelopmentSuggestion> Modes(ParcelVector parcel, Scorecard card, PlaceFacts place)
     {
         if (card.Disposition == Disposition.Retained) return [];
+        if (_redevelopment.Length > 64) return ModesOneByOne(parcel, card, place);
+        // The rules that fire, as bits; each set of them is made once and shared, so scoring a parcel allocates nothing.
+        ulong fired = 0, offered = 0;
+        for (var i = 0; i < _redevelopment.Length; i++)
+        {
+            var (when, mode, _) = _redevelopment[i];
+            var modeBit = 1UL << (int)mode;
+            if ((offered & modeBit) != 0 || !when.Holds(parcel, card, place)) continue;
+            fired |= 1UL << i;
+            offered |= modeBit;
+        }
+        return fired == 0 ? [] : _suggestionSets.GetOrAdd(fired, static (bits, rules) =>
+        {
+            var set = ImmutableArray.CreateBuilder<RedevelopmentSuggestion>();
+            for (var i = 0; i < rules.Length; i++)
+                if ((bits & (1UL << i)) != 0) set.Add(new(rules[i].Mode, rules[i].Reason));
+            return set.ToImmutable();
+        }, _redevelopment);
+    }
+
+    // The suggestions of each set of fired rules (bit i: rule i), made on first use.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, ImmutableArray<RedevelopmentSuggestion>> _suggestionSets = new();
+
+    // The same for a document of more than 64 rules, building each parcel's list.
+    private ImmutableArray<RedevelopmentSuggestion> ModesOneByOne(ParcelVector parcel, Scorecard card, PlaceFacts place)
+    {
         ImmutableArray<RedevelopmentSuggestion>.Builder? modes = null; // most parcels match no rule: nothing allocated
         foreach (var (when, mode, reason) in _redevelopment)
             if (!Offered(modes, mode) && when.Holds(parcel, card, place)) (modes ??= ImmutableArray.CreateBuilder<RedevelopmentSuggestion>()).Add(new(mode, reason));

@@ -50,7 +50,15 @@ public static class ScoringApp
             // Error details (google.rpc.BadRequest, ErrorInfo, …) are Any-packed: REST clients get them as JSON too.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck<ReadinessCheck>("ready");
+        // grpc.health.v1: "" is readiness (the store answers, the active model is loaded); "liveness" is serving as long as
+        // the process answers, so that an orchestrator restarts a replica that hangs, not every replica when the store is down.
+        builder.Services.AddGrpcHealthChecks(o =>
+            {
+                o.Services.Map("", r => r.Name == "ready");
+                o.Services.Map("liveness", r => r.Name == "live");
+            })
+            .AddCheck<ReadinessCheck>("ready")
+            .AddCheck("live", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("the process answers"));
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Scoring — inefficient industrial land identification", Version = "v1" }));
         builder.Services.AddScoringSecurity(configuration);
@@ -60,32 +68,21 @@ public static class ScoringApp
             .AddPrometheusExporter());
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new ScoringDatabase(
-            configuration.GetConnectionString("Scoring") ?? "Data Source=data/scoring.db", sp.GetRequiredService<TimeProvider>())
-        {
-            MaxPageCount = configuration.GetValue<long?>("Storage:MaxPageCount"),
-            WalLimitBytes = configuration.GetValue("Storage:WalLimitBytes", 64L << 20),
-            MmapBytes = configuration.GetValue("Storage:MmapBytes", 1L << 30),
-        });
-        builder.Services.AddSingleton<ParcelStore>();
-        builder.Services.AddSingleton<Storage.Units.UnitStore>();
-        builder.Services.AddSingleton<EvaluationStore>();
-        builder.Services.AddSingleton<ModelStore>();
+        builder.Services.AddScoringStorage(configuration);
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ModelRegistry>().Catalog);
         builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddSingleton<ParcelEvaluations>();
         builder.Services.AddSingleton<ImpactAnalysis>();
         builder.Services.AddSingleton<WeightUpdates>();
-        builder.Services.AddSingleton(sp => new Feed.ParcelFeed(sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<ParcelStore>(),
-            sp.GetRequiredService<Storage.Units.UnitStore>(), sp.GetRequiredService<TimeProvider>())
+        builder.Services.AddSingleton(sp => new Feed.ParcelFeed(sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<IParcelStore>(),
+            sp.GetRequiredService<Storage.Units.IUnitStore>(), sp.GetRequiredService<TimeProvider>())
         {
             PieceParcels = configuration.GetValue("Storage:IngestPieceParcels", Feed.ParcelFeed.DefaultPieceParcels),
             DefaultEpsg = spatial.DefaultEpsg,
             ParcelsStored = () => sp.GetRequiredService<Spatial.ContiguousParcels>().MarkChanged(),
         });
         builder.Services.AddSingleton(spatial);
-        builder.Services.AddSingleton<Storage.Layers.LayerStore>();
         builder.Services.AddSingleton<Spatial.LayerCatalog>();
         builder.Services.AddSingleton<Spatial.SpatialOverlay>();
         builder.Services.AddSingleton<Spatial.ContiguousParcels>();

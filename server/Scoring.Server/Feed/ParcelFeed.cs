@@ -31,7 +31,7 @@ public sealed record FeedResult(int Accepted, int ValuesWritten, int UnitsAccept
 /// active model and each unit on its own, and what passes is written, parcels in pieces of at most
 /// <see cref="PieceParcels"/> (each piece one transaction) and units in another, before the chunk is acknowledged.
 /// </summary>
-public sealed class ParcelFeed(ModelCatalog models, ParcelStore parcels, UnitStore unitStore, TimeProvider time)
+public sealed class ParcelFeed(ModelCatalog models, IParcelStore parcels, IUnitStore unitStore, TimeProvider time)
 {
     /// <summary>
     /// Unless configured (<c>Storage:IngestPieceParcels</c>), each chunk is one transaction, as the contract promises.

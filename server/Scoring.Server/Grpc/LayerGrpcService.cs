@@ -10,7 +10,7 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.LayerService: the planner's control lines as versioned layers.</summary>
-internal sealed class LayerGrpcService(LayerStore store, LayerCatalog catalog, ContiguousParcels neighbours, SpatialOptions options) : LayerService.LayerServiceBase
+internal sealed class LayerGrpcService(ILayerStore store, LayerCatalog catalog, ContiguousParcels neighbours, SpatialOptions options) : LayerService.LayerServiceBase
 {
     /// <summary>Longest accepted GeoJSON text of one layer, in characters: 64 Mi.</summary>
     public const int MaxGeoJsonLength = 64 << 20;

@@ -30,5 +30,9 @@ internal sealed class OperationsGrpcService(Backups backups) : OperationsService
         {
             throw RichErrors.BackupDirectoryUnwritable(e.Directory, e.Message).ToRpcException();
         }
+        catch (StorageFeatureUnavailableException e)
+        {
+            throw RichErrors.StorageFeatureUnavailable(e).ToRpcException();
+        }
     }
 }

@@ -13,7 +13,7 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ParcelService: the indicator cache's feed and reads.</summary>
-internal sealed class ParcelGrpcService(ParcelFeed feed, ParcelStore parcels, UnitStore units, EvaluationStore history,
+internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, IUnitStore units, IEvaluationStore history,
     Models.ModelRegistry registry, Identification.ParcelEvaluations evaluations)
     : ParcelService.ParcelServiceBase
 {

@@ -24,6 +24,7 @@ internal static class RichErrors
         public const string InvalidModel = "INVALID_MODEL";
         public const string RequestIdReused = "REQUEST_ID_REUSED";
         public const string BackupDirectoryUnwritable = "BACKUP_DIRECTORY_UNWRITABLE";
+        public const string NotAvailableOnStore = "NOT_AVAILABLE_ON_STORE";
         public const string MalformedRequest = "MALFORMED_REQUEST";
         public const string InvalidLayer = "INVALID_LAYER";
         public const string LayerNotFound = "LAYER_NOT_FOUND";
@@ -127,6 +128,21 @@ internal static class RichErrors
                 Violations = { new PreconditionFailure.Types.Violation { Type = "BACKUP_DIRECTORY", Subject = directory, Description = message } },
             }),
             Any.Pack(Info(Reasons.BackupDirectoryUnwritable, ("directory", directory))),
+        },
+    };
+
+    /// <summary>FAILED_PRECONDITION: the store the server runs on leaves this feature to its own tools (backups on PostgreSQL).</summary>
+    public static Google.Rpc.Status StorageFeatureUnavailable(Storage.StorageFeatureUnavailableException e) => new()
+    {
+        Code = (int)Code.FailedPrecondition,
+        Message = e.Message,
+        Details =
+        {
+            Any.Pack(new PreconditionFailure
+            {
+                Violations = { new PreconditionFailure.Types.Violation { Type = "STORAGE_PROVIDER", Subject = Storage.StorageFeatureUnavailableException.ProviderName(e.Provider), Description = e.Message } },
+            }),
+            Any.Pack(Info(Reasons.NotAvailableOnStore, ("feature", e.Feature), ("provider", Storage.StorageFeatureUnavailableException.ProviderName(e.Provider)))),
         },
     };
 

@@ -87,7 +87,7 @@ internal sealed class StorageFaults(IServiceProvider services, ILogger<StorageFa
 
     // Only failures that are storage faults; the database is resolved here, never before a call has failed.
     private StorageFaultException? Fault(Exception e) =>
-        e is RpcException or OperationCanceledException ? null : services.GetRequiredService<ScoringDatabase>().Classify(e);
+        e is RpcException or OperationCanceledException ? null : services.GetRequiredService<IScoringDatabase>().Classify(e);
 
     private RpcException Status(StorageFaultException fault, ServerCallContext context)
     {

@@ -13,13 +13,13 @@ public sealed class HistoryWriter : IAsyncDisposable
     // As many as still go ahead of ingest chunks in the writer's queue.
     private const int MaxGroup = Storage.ScoringDatabase.SmallWriteRows;
 
-    private readonly EvaluationStore _history;
+    private readonly IEvaluationStore _history;
     private readonly ILogger<HistoryWriter> _logger;
     private readonly Channel<(EvaluationRecord Record, TaskCompletionSource Committed)> _queue =
         Channel.CreateUnbounded<(EvaluationRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public HistoryWriter(EvaluationStore history, ILogger<HistoryWriter> logger)
+    public HistoryWriter(IEvaluationStore history, ILogger<HistoryWriter> logger)
     {
         _history = history;
         _logger = logger;

@@ -27,7 +27,7 @@ public sealed record ParcelShift(string ParcelId, Classification From, Classific
 public sealed record Impact(int ParcelCount, IReadOnlyList<ClassificationShift> Shifts, IReadOnlyList<ParcelShift> Moves, int TotalMoves);
 
 /// <summary>What a new model would do to the parcels in the cache, compared with the base model.</summary>
-public sealed class ImpactAnalysis(ParcelStore parcels)
+public sealed class ImpactAnalysis(IParcelStore parcels)
 {
     /// <summary>Default cap on the moved parcels listed.</summary>
     public const int DefaultMoveLimit = 100;

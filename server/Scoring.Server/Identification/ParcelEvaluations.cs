@@ -12,7 +12,7 @@ namespace Scoring.Server.Identification;
 /// or only an id): each parcel is laid over its cached record (given values win, per indicator, per veto
 /// and per attribute), read by the one reader, scored, and recorded in one history shape.
 /// </summary>
-public sealed class ParcelEvaluations(ParcelStore parcels, EvaluationStore history, HistoryWriter grouped, TimeProvider time, ScoringMetrics metrics,
+public sealed class ParcelEvaluations(IParcelStore parcels, IEvaluationStore history, HistoryWriter grouped, TimeProvider time, ScoringMetrics metrics,
     Spatial.SpatialOverlay? spatial = null)
 {
     /// <summary>

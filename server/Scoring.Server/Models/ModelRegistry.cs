@@ -8,7 +8,7 @@ namespace Scoring.Server.Models;
 /// Model versions: kept in SQLite (the truth, shared by every replica) and compiled into the
 /// in-memory <see cref="ModelCatalog"/> this replica evaluates with.
 /// </summary>
-public sealed class ModelRegistry(ModelStore store)
+public sealed class ModelRegistry(IModelStore store)
 {
     private ModelCatalog? _catalog;
 
@@ -139,7 +139,7 @@ public sealed class ModelRegistry(ModelStore store)
         ModelCompiler.Compile(document with { Version = string.IsNullOrEmpty(document.Version) ? "new" : document.Version });
 
     /// <summary>The store, for reads.</summary>
-    public ModelStore Store => store;
+    public IModelStore Store => store;
 
     /// <summary>A version number as the contract writes it.</summary>
     public static string Key(int version) => version.ToString(CultureInfo.InvariantCulture);

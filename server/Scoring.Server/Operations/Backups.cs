@@ -12,8 +12,11 @@ public sealed class StorageOptions
     public string? BackupDirectory { get; set; }
 }
 
-/// <summary>Snapshots of the live database, written into the configured backup directory.</summary>
-public sealed class Backups(ScoringDatabase database, IConfiguration configuration)
+/// <summary>
+/// Snapshots of the live database, written into the configured backup directory. A SQLite feature: PostgreSQL is backed
+/// up with its own tools, and asking for a backup there is refused.
+/// </summary>
+public sealed class Backups(IScoringDatabase database, IConfiguration configuration)
 {
     /// <summary>The backup directory as a full path.</summary>
     public string Directory { get; } = Path.GetFullPath(
@@ -21,7 +24,8 @@ public sealed class Backups(ScoringDatabase database, IConfiguration configurati
             ? configured
             : Path.Combine(Path.GetDirectoryName(database.FilePath) ?? ".", "backups"));
 
-    /// <summary>Writes a consistent snapshot while reads and writes go on; see <see cref="ScoringDatabase.BackupAsync"/>.</summary>
+    /// <summary>Writes a consistent snapshot while reads and writes go on; see <see cref="IScoringDatabase.BackupAsync"/>.</summary>
     /// <exception cref="BackupDirectoryUnwritableException">The directory cannot be created or written to.</exception>
+    /// <exception cref="StorageFeatureUnavailableException">The database is PostgreSQL.</exception>
     public Task<DatabaseBackup> CreateAsync(CancellationToken cancellationToken) => database.BackupAsync(Directory, cancellationToken);
 }

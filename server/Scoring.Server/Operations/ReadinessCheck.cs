@@ -15,7 +15,7 @@ internal sealed class ReadinessCheck(Readiness readiness, IServiceProvider servi
     {
         // The database and the registry are resolved only once ready: resolving them earlier would open the database here.
         if (!readiness.IsReady) return HealthCheckResult.Unhealthy("the database is being opened and the models loaded");
-        var database = services.GetRequiredService<ScoringDatabase>();
+        var database = services.GetRequiredService<IScoringDatabase>();
         var registry = services.GetRequiredService<ModelRegistry>();
         try
         {

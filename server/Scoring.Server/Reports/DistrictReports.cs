@@ -30,7 +30,7 @@ public sealed record DistrictSummary(string ModelVersion, EvaluationGroup Total,
     IReadOnlyList<UnitSummary> ByUnit, IReadOnlyList<EvaluationGroup> ByStreet);
 
 /// <summary>Roll-ups of the evaluation history for planners: by level, management unit and street, with the land-use norms.</summary>
-public sealed class DistrictReports(EvaluationStore history, UnitStore units)
+public sealed class DistrictReports(IEvaluationStore history, IUnitStore units)
 {
     /// <summary>Rolls up the latest evaluations under <paramref name="model"/>, checking units against its land-use norms.</summary>
     public async Task<DistrictSummary> SummarizeAsync(ScoringModel model, CancellationToken cancellationToken)

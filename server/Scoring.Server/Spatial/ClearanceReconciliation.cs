@@ -40,7 +40,7 @@ public sealed record ClearanceReport(string ModelVersion, IReadOnlyList<StreetCl
 /// still short is taken from its tiers (must first) or, past them, from land it must find elsewhere, and a surplus is
 /// owed back one for one (拆一补一).
 /// </summary>
-public sealed class ClearanceReconciliation(ParcelEvaluations evaluations, ParcelStore parcels)
+public sealed class ClearanceReconciliation(ParcelEvaluations evaluations, IParcelStore parcels)
 {
     private const int ChunkSize = 1000;
 

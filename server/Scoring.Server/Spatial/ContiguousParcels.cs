@@ -17,7 +17,7 @@ namespace Scoring.Server.Spatial;
 /// needs it), in the background as soon as this replica stores parcels or a layer, and at each layer refresh for what
 /// other replicas stored: until then a group is measured on the outlines read before.
 /// </summary>
-public sealed class ContiguousParcels(ParcelStore parcels, LayerCatalog layers, IServiceProvider services)
+public sealed class ContiguousParcels(IParcelStore parcels, LayerCatalog layers, IServiceProvider services)
 {
     /// <summary>Most parcels one group gathers before it stops looking further.</summary>
     public const int MaxGroup = 10_000;

@@ -37,7 +37,7 @@ public sealed record LayerInForce(string LayerId, int Version, LayerKind Kind, L
 /// and, for uploads through other replicas, at each refresh. The STR-tree of a version is built once per zone it is
 /// asked for and kept under (layer id, version, zone), so a replica never overlays with a version it did not mean to.
 /// </summary>
-public sealed class LayerCatalog(LayerStore store, SpatialOptions options)
+public sealed class LayerCatalog(ILayerStore store, SpatialOptions options)
 {
     private volatile FrozenDictionary<LayerKind, LayerInForce> _inForce = FrozenDictionary<LayerKind, LayerInForce>.Empty;
     private readonly ConcurrentDictionary<(string LayerId, int Version, int Zone), Lazy<LayerIndex>> _indexes = new();

@@ -14,16 +14,9 @@ namespace Scoring.Storage.Parcels;
 /// <see cref="Units.UnitStore"/>.
 /// Callers validate; this store refuses only what the schema cannot hold.
 /// </summary>
-public sealed class ParcelStore(ScoringDatabase database)
+public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
 {
-    private const string Listing = "parcels";
-
-    // The attributes a feed may set; each keeps the as_of of the feed that set it (parcels.attributes_as_of, JSON).
-    private static readonly string[] AttributeColumnNames =
-    [
-        "name", "enterprise_name", "level", "area_mu", "unit_id", "street", "industry_code", "inside_development_boundary",
-        "in_ecological_red_line", "redevelopment_underway", "locally_reported", "geometry",
-    ];
+    private static readonly string[] AttributeColumnNames = ChunkMerge.AttributeColumns;
 
     // The parcel rows of a chunk, attributes and packed current values merged in C#: plain assignments, no per-row
     // JSON work in SQL. A new parcel is inserted; a cached one keeps its created_at.
@@ -41,34 +34,19 @@ public sealed class ParcelStore(ScoringDatabase database)
         WHERE id IN (SELECT value FROM json_each($ids));
         """;
 
-    // Every column named with AS: SQLite leaves the name of an unaliased result column unspecified.
-    private const string ParcelColumns = """
-        p.id AS id, p.name AS name, p.enterprise_name AS enterprise_name, p.level AS level, p.area_mu AS area_mu,
-        p.unit_id AS unit_id, p.street AS street, p.industry_code AS industry_code,
-        p.inside_development_boundary AS inside_development_boundary, p.in_ecological_red_line AS in_ecological_red_line,
-        p.redevelopment_underway AS redevelopment_underway, p.locally_reported AS locally_reported,
-        p.geometry AS geometry, p.created_at AS created_at, p.updated_at AS updated_at
-        """;
+    private const string ParcelColumns = ParcelListing.ParcelColumns;
     private const string ValueColumns = """
         v.parcel_id AS parcel_id, v.kind AS kind, v.code AS code, v.number AS number, v.category AS category,
         v.veto AS veto, v.source AS source, v.as_of AS as_of, v.received_at AS received_at
         """;
 
-    /// <summary>
-    /// Writes one chunk of a source's feed in one transaction: inserts or updates each parcel, records every value in
-    /// the history, and makes a value or an attribute current unless the cache already holds one describing a later
-    /// date than <paramref name="asOf"/> (on the same date, the later receipt wins; null attributes leave the cached ones).
-    /// </summary>
-    /// <param name="source">The data source sending the chunk.</param>
-    /// <param name="asOf">The date the chunk's values describe.</param>
-    /// <param name="parcels">Already validated parcels; a parcel may appear more than once.</param>
-    /// <param name="cancellationToken">Cancels the chunk; nothing of it is then written.</param>
+    /// <inheritdoc />
     public Task<UpsertCounts> UpsertAsync(string source, DateOnly asOf, IReadOnlyList<ParcelWrite> parcels,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentNullException.ThrowIfNull(parcels);
-        for (var i = 0; i < parcels.Count; i++) CheckWrite(parcels[i], i);
+        ChunkMerge.Check(parcels);
         if (parcels.Count == 0) return Task.FromResult(new UpsertCounts(0, 0));
 
         // One parcel (an edit from a form, a correction) is a small write: it goes ahead of waiting feed chunks.
@@ -80,15 +58,7 @@ public sealed class ParcelStore(ScoringDatabase database)
 
             // 1. The cached rows of the chunk's parcels, in one statement; 2. the chunk merged into them in order.
             var merged = ReadCached(connection, transaction, parcels);
-            var values = 0;
-            foreach (var write in parcels)
-            {
-                ct.ThrowIfCancellationRequested();
-                var parcel = merged[write.ParcelId];
-                parcel.Receive(write, asOfText);
-                parcel.Values.Receive(write, source, asOf, received);
-                values += write.Indicators.Count + write.Categories.Count + write.Vetoes.Count;
-            }
+            var values = ChunkMerge.Receive(merged, parcels, source, asOf, received, ct);
 
             // 3. Each parcel's row written once (before the log: its foreign key needs it).
             using (var write = new RawStatement(connection, WriteParcelSql))
@@ -140,10 +110,7 @@ public sealed class ParcelStore(ScoringDatabase database)
         }, cancellationToken);
     }
 
-    /// <summary>A cached parcel with its current values, or null when the cache does not hold it.</summary>
-    /// <param name="parcelId">Cadastral id.</param>
-    /// <param name="parts">All of the parcel, or only what scoring reads (<see cref="ParcelParts.Scoring"/>).</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <inheritdoc />
     public async Task<CachedParcel?> GetAsync(string parcelId, ParcelParts parts = ParcelParts.All, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parcelId);
@@ -160,13 +127,7 @@ public sealed class ParcelStore(ScoringDatabase database)
         return found.Count == 0 ? null : found[0];
     }
 
-    /// <summary>
-    /// The cached parcels among <paramref name="parcelIds"/>, by id; ids not in the cache are left out. Costs one
-    /// query (after a probe of the cache) whatever the number of ids.
-    /// </summary>
-    /// <param name="parcelIds">Cadastral ids.</param>
-    /// <param name="parts">All of each parcel, or only what scoring reads (<see cref="ParcelParts.Scoring"/>).</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, CachedParcel>> GetManyAsync(IReadOnlyList<string> parcelIds,
         ParcelParts parts = ParcelParts.All, CancellationToken cancellationToken = default)
     {
@@ -182,63 +143,23 @@ public sealed class ParcelStore(ScoringDatabase database)
         var json = JsonSerializer.Serialize(parcelIds);
         // A join from the id list, in no particular order: no sort, and each id one index probe.
         var found = Load(connection, parts, "1", "", [new("$ids", json)], from: "json_each($ids) j JOIN parcels p ON p.id = j.value", ordered: false);
-        var byId = new Dictionary<string, CachedParcel>(found.Count, StringComparer.Ordinal);
-        foreach (var parcel in found) byId[parcel.ParcelId] = parcel; // an id listed twice comes back twice
-        return byId;
+        return ParcelListing.ById(found);
     }
 
-    /// <summary>One page of parcel attributes in id order, filtered.</summary>
-    /// <param name="filter">Which parcels; null for all.</param>
-    /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
-    /// <param name="pageToken">Null or empty for the first page, else the token of the previous page with the same filter.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
-    public async Task<ParcelPage> ListAsync(ParcelFilter? filter, int pageSize, string? pageToken,
-        CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public async Task<ParcelPage> ListAsync(ParcelFilter? filter, int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
-        filter ??= ParcelFilter.None;
-        var size = PageToken.PageSize(pageSize);
-        var level = filter.Level?.ToString(CultureInfo.InvariantCulture);
-        string? after = null;
-        if (!string.IsNullOrEmpty(pageToken))
-        {
-            var parts = PageToken.Decode(pageToken, Listing, 4);
-            if (parts[0] != filter.UnitId || parts[1] != filter.Street || parts[2] != level)
-                throw new InvalidPageTokenException("belongs to a parcel listing with another filter");
-            after = parts[3] ?? throw new InvalidPageTokenException("does not hold a position");
-        }
-
-        var sql = $"SELECT {ParcelColumns} FROM parcels p WHERE {Where(filter)} AND p.id > $after ORDER BY p.id LIMIT $limit;";
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in Parameters(filter, after ?? "")) command.Parameters.AddWithValue(name, value);
-        command.Parameters.AddWithValue("$limit", size + 1); // one more tells whether a next page exists
-        var parcels = new List<ParcelAttributes>(size + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var columns = new AttributeColumns(reader);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) parcels.Add(columns.Read());
-        }
-        var next = PageToken.CutPage(parcels, size, Listing, p => [filter.UnitId, filter.Street, level, p.ParcelId]);
-        return new ParcelPage(parcels, next);
+        return await ParcelListing.ListAsync(connection, '$', "1", filter, pageSize, pageToken, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Every cached parcel (matching <paramref name="filter"/>, when given) with its current values, in id order, in
-    /// batches of <paramref name="batchSize"/> (the last may be shorter, never empty); no read transaction stays open
-    /// while the caller works on a batch.
-    /// </summary>
-    /// <param name="batchSize">Parcels per batch.</param>
-    /// <param name="filter">Which parcels; null for all.</param>
-    /// <param name="parts">All of each parcel, or only what scoring reads (<see cref="ParcelParts.Scoring"/>).</param>
-    /// <param name="cancellationToken">Cancels the scan.</param>
+    /// <inheritdoc />
     public async IAsyncEnumerable<IReadOnlyList<CachedParcel>> StreamAllAsync(int batchSize = 1000, ParcelFilter? filter = null,
         ParcelParts parts = ParcelParts.All, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         filter ??= ParcelFilter.None;
-        var where = Where(filter);
+        var where = ParcelListing.Where(filter, '$', "1");
         var after = "";
         while (true)
         {
@@ -248,7 +169,7 @@ public sealed class ParcelStore(ScoringDatabase database)
                 batch = Load(connection, parts,
                     $"{where} AND p.id > $after",
                     "LIMIT $limit",
-                    [.. Parameters(filter, after), new("$limit", batchSize)]);
+                    [.. ParcelListing.Parameters(filter, '$', after), new("$limit", batchSize)]);
             }
             // SQLite reads complete synchronously: without a yield between batches a long scan (an impact preview,
             // EvaluateStored) would hold its thread throughout, and the call's deadline timer could not fire.
@@ -260,7 +181,7 @@ public sealed class ParcelStore(ScoringDatabase database)
         }
     }
 
-    /// <summary>Every value ever received for one code of a parcel, newest first (by as-of date, then by receipt).</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<CachedValue>> ValueHistoryAsync(string parcelId, string code,
         CancellationToken cancellationToken = default)
     {
@@ -278,10 +199,8 @@ public sealed class ParcelStore(ScoringDatabase database)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var found = ReceivedValues.Decode((byte[])reader.GetValue(3)).Where(e => e.Code == code).ToList();
-            if (found.Count == 0) continue;
-            var (source, asOf, received) = (reader.GetString(0), StoredText.ParseDate(reader.GetString(1)), StoredText.ParseTime(reader.GetString(2)));
-            foreach (var e in found) values.Add(new CachedValue(code, e.Number, e.Category, e.Veto, source, asOf, received));
+            ReceivedValues.AddMatching(values, (byte[])reader.GetValue(3), code,
+                () => (reader.GetString(0), StoredText.ParseDate(reader.GetString(1)), StoredText.ParseTime(reader.GetString(2))));
         }
         return values;
     }
@@ -294,23 +213,12 @@ public sealed class ParcelStore(ScoringDatabase database)
         if (parts == ParcelParts.Scoring)
             return ScoringRows.Read(connection, $"SELECT {ScoringRows.Columns} FROM {from} WHERE {parcelWhere} {order} {parcelLimit};", parameters);
         var sql = $"SELECT {ParcelColumns}, p.current_values AS current_values FROM {from} WHERE {parcelWhere} {order} {parcelLimit};";
-        var parcels = new List<CachedParcel>();
         using var command = Query(connection, null, sql, c =>
         {
             foreach (var (name, value) in parameters) c.Parameters.AddWithValue(name, value);
         });
         using var reader = command.ExecuteReader();
-        var columns = new AttributeColumns(reader);
-        var packed = reader.GetOrdinal("current_values");
-        while (reader.Read())
-        {
-            var attributes = columns.Read();
-            // Every row holds its packed values since migration 8; NULL would be a parcel without any.
-            parcels.Add(reader.IsDBNull(packed)
-                ? new CachedParcel(attributes, CachedParcel.NoValues, CachedParcel.NoValues, CachedParcel.NoValues)
-                : new CachedParcel(attributes, (byte[])reader.GetValue(packed)));
-        }
-        return parcels;
+        return AttributeColumns.ReadParcels(reader);
     }
 
     // The cached rows of the chunk's parcels, each ready to take in the chunk; a parcel not cached yet starts empty.
@@ -318,8 +226,7 @@ public sealed class ParcelStore(ScoringDatabase database)
     private static Dictionary<string, MergedParcel> ReadCached(SqliteConnection connection, SqliteTransaction transaction,
         IReadOnlyList<ParcelWrite> parcels)
     {
-        var merged = new Dictionary<string, MergedParcel>(parcels.Count, StringComparer.Ordinal);
-        foreach (var write in parcels) merged.TryAdd(write.ParcelId, null!);
+        var merged = ChunkMerge.Keyed(parcels);
         var ids = JsonSerializer.Serialize(merged.Keys);
         using (var command = Query(connection, transaction, ReadCachedSql, c => c.Parameters.AddWithValue("$ids", ids)))
         using (var reader = command.ExecuteReader())
@@ -337,9 +244,7 @@ public sealed class ParcelStore(ScoringDatabase database)
                 merged[id] = new MergedParcel(id, attributes, dates, values);
             }
         }
-        foreach (var id in merged.Keys)
-            if (merged[id] is null)
-                merged[id] = new MergedParcel(id, new object?[AttributeColumnNames.Length], new string?[AttributeColumnNames.Length], CurrentValueSet.Empty());
+        ChunkMerge.AddUncached(merged);
         return merged;
     }
 
@@ -435,25 +340,6 @@ public sealed class ParcelStore(ScoringDatabase database)
         Flush();
     }
 
-    // Only the conditions in use, so the planner can take the matching (column, id) index.
-    private static string Where(ParcelFilter filter)
-    {
-        var where = new List<string> { "1" };
-        if (filter.UnitId is not null) where.Add("p.unit_id = $unit_id");
-        if (filter.Street is not null) where.Add("p.street = $street");
-        if (filter.Level is not null) where.Add("p.level = $level");
-        return string.Join(" AND ", where);
-    }
-
-    private static List<KeyValuePair<string, object>> Parameters(ParcelFilter filter, string after)
-    {
-        var parameters = new List<KeyValuePair<string, object>>(4);
-        if (filter.UnitId is not null) parameters.Add(new("$unit_id", filter.UnitId));
-        if (filter.Street is not null) parameters.Add(new("$street", filter.Street));
-        if (filter.Level is not null) parameters.Add(new("$level", filter.Level.Value));
-        parameters.Add(new("$after", after));
-        return parameters;
-    }
 
     private static SqliteCommand Query(SqliteConnection connection, SqliteTransaction? transaction, string sql, Action<SqliteCommand> bind)
     {
@@ -462,146 +348,6 @@ public sealed class ParcelStore(ScoringDatabase database)
         command.CommandText = sql;
         bind(command);
         return command;
-    }
-
-    private static void CheckWrite(ParcelWrite? write, int index)
-    {
-        const string param = "parcels";
-        if (write is null) throw new ArgumentException($"parcels[{index}] is null.", param);
-        if (string.IsNullOrEmpty(write.ParcelId)) throw new ArgumentException($"parcels[{index}] has no parcel id.", param);
-        SchemaLimits.CheckLevel(write.Level, $"parcels[{index}]", param);
-        SchemaLimits.CheckFinite(write.AreaMu, $"parcels[{index}].area_mu", param);
-        ArgumentNullException.ThrowIfNull(write.Indicators, param);
-        ArgumentNullException.ThrowIfNull(write.Categories, param);
-        ArgumentNullException.ThrowIfNull(write.Vetoes, param);
-        foreach (var (code, value) in write.Indicators)
-        {
-            CheckCode(code, index, param);
-            // SQLite would store NaN as NULL and lose the value.
-            SchemaLimits.CheckFinite(value, $"parcels[{index}].indicators[\"{code}\"]", param);
-        }
-        foreach (var (code, key) in write.Categories)
-        {
-            CheckCode(code, index, param);
-            if (key is null) throw new ArgumentException($"parcels[{index}].categories[\"{code}\"] is null.", param);
-        }
-        foreach (var code in write.Vetoes.Keys) CheckCode(code, index, param);
-    }
-
-    private static void CheckCode(string code, int index, string param)
-    {
-        if (string.IsNullOrEmpty(code)) throw new ArgumentException($"parcels[{index}] has an empty code.", param);
-    }
-
-    // A parcel while a chunk is merged into it: its attributes (as stored: text, integer or real; null when never
-    // received), the date each was set for, and its current values.
-    private sealed class MergedParcel(string id, object?[] attributes, string?[] dates, CurrentValueSet values)
-    {
-        public string Id => id;
-        public object?[] Attributes => attributes;
-        public CurrentValueSet Values => values;
-
-        // An attribute the write carries replaces the cached one unless that one describes a later date: an old feed
-        // replayed late never overwrites newer attributes (on the same date the later write wins). Unset attributes
-        // (null) leave the cached ones.
-        public void Receive(ParcelWrite write, string asOf)
-        {
-            for (var i = 0; i < attributes.Length; i++)
-            {
-                var value = AttributeOf(write, i);
-                if (value is null) continue;
-                if (dates[i] is { } date && string.CompareOrdinal(asOf, date) < 0) continue;
-                attributes[i] = value;
-                dates[i] = asOf;
-            }
-        }
-
-        // attributes_as_of: {"column": "YYYY-MM-DD", …} for the attributes with a date.
-        public string DatesJson()
-        {
-            var json = new System.Text.StringBuilder("{");
-            for (var i = 0; i < dates.Length; i++)
-            {
-                if (dates[i] is not { } date) continue;
-                if (json.Length > 1) json.Append(',');
-                json.Append('"').Append(AttributeColumnNames[i]).Append("\":\"").Append(JsonEncodedText.Encode(date).Value).Append('"');
-            }
-            return json.Append('}').ToString();
-        }
-
-        // The dates of a cached row; NULL (a parcel written before migration 6) or a null entry leaves an attribute
-        // without one, so the next feed sets it.
-        public static string?[] ParseDates(string? json)
-        {
-            var dates = new string?[AttributeColumnNames.Length];
-            if (json is null) return dates;
-            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
-                var index = Array.IndexOf(AttributeColumnNames, reader.GetString());
-                reader.Read();
-                if (index >= 0 && reader.TokenType == JsonTokenType.String) dates[index] = reader.GetString();
-                else reader.Skip();
-            }
-            return dates;
-        }
-
-        private static object? AttributeOf(ParcelWrite w, int i) => i switch
-        {
-            0 => w.Name,
-            1 => w.EnterpriseName,
-            2 => w.Level is { } level ? (long)level : null,
-            3 => w.AreaMu,
-            4 => w.UnitId,
-            5 => w.Street,
-            6 => w.IndustryCode,
-            7 => Flag(w.InsideDevelopmentBoundary),
-            8 => Flag(w.InEcologicalRedLine),
-            9 => Flag(w.RedevelopmentUnderway),
-            10 => Flag(w.LocallyReported),
-            11 => w.Geometry,
-            _ => throw new ArgumentOutOfRangeException(nameof(i)),
-        };
-
-        private static object? Flag(bool? value) => value is { } b ? (b ? 1L : 0L) : null;
-    }
-
-    // Reads a parcel's attributes by column name, resolved once per result set.
-    private sealed class AttributeColumns(SqliteDataReader reader)
-    {
-        private readonly int _id = reader.GetOrdinal("id");
-        private readonly int _name = reader.GetOrdinal("name");
-        private readonly int _enterpriseName = reader.GetOrdinal("enterprise_name");
-        private readonly int _level = reader.GetOrdinal("level");
-        private readonly int _areaMu = reader.GetOrdinal("area_mu");
-        private readonly int _unitId = reader.GetOrdinal("unit_id");
-        private readonly int _street = reader.GetOrdinal("street");
-        private readonly int _industryCode = reader.GetOrdinal("industry_code");
-        private readonly int _insideDevelopmentBoundary = reader.GetOrdinal("inside_development_boundary");
-        private readonly int _inEcologicalRedLine = reader.GetOrdinal("in_ecological_red_line");
-        private readonly int _redevelopmentUnderway = reader.GetOrdinal("redevelopment_underway");
-        private readonly int _locallyReported = reader.GetOrdinal("locally_reported");
-        private readonly int _geometry = reader.GetOrdinal("geometry");
-        private readonly int _createdAt = reader.GetOrdinal("created_at");
-        private readonly int _updatedAt = reader.GetOrdinal("updated_at");
-
-        public ParcelAttributes Read() => new(
-            reader.GetString(_id),
-            Text(reader, _name),
-            Text(reader, _enterpriseName),
-            reader.IsDBNull(_level) ? null : reader.GetInt32(_level),
-            reader.IsDBNull(_areaMu) ? null : reader.GetDouble(_areaMu),
-            Text(reader, _unitId),
-            Text(reader, _street),
-            Text(reader, _industryCode),
-            Flag(reader, _insideDevelopmentBoundary),
-            Flag(reader, _inEcologicalRedLine),
-            Flag(reader, _redevelopmentUnderway),
-            Flag(reader, _locallyReported),
-            Text(reader, _geometry),
-            StoredText.ParseTime(reader.GetString(_createdAt)),
-            StoredText.ParseTime(reader.GetString(_updatedAt)));
     }
 
     // Reads value rows by column name, resolved once per result set. Rows of one chunk share their date and

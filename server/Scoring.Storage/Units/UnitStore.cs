@@ -1,5 +1,4 @@
 using Dapper;
-using Scoring.Storage.Paging;
 
 namespace Scoring.Storage.Units;
 
@@ -8,103 +7,19 @@ namespace Scoring.Storage.Units;
 /// so the two are kept apart.
 /// </summary>
 public sealed class UnitStore(ScoringDatabase database)
+    : UnitReads(async ct => await database.OpenAsync(ct).ConfigureAwait(false), time => time)
 {
-    private const string Listing = "units";
-
-    private const string UpsertSql = """
-        INSERT INTO management_units (id, name, level, total_area_mu, industrial_area_mu, created_at, updated_at)
-        VALUES (@UnitId, @Name, @Level, @TotalAreaMu, @IndustrialAreaMu, @Now, @Now)
-        ON CONFLICT (id) DO UPDATE SET
-            name               = coalesce(excluded.name, management_units.name),
-            level              = coalesce(excluded.level, management_units.level),
-            total_area_mu      = coalesce(excluded.total_area_mu, management_units.total_area_mu),
-            industrial_area_mu = coalesce(excluded.industrial_area_mu, management_units.industrial_area_mu),
-            updated_at         = excluded.updated_at;
-        """;
-
-    private const string Columns = """
-        id AS UnitId, name AS Name, level AS Level, total_area_mu AS TotalAreaMu,
-        industrial_area_mu AS IndustrialAreaMu, created_at AS CreatedAt, updated_at AS UpdatedAt
-        """;
-
-    /// <summary>Inserts or updates management units in one transaction; null fields leave the cached ones.</summary>
-    /// <returns>The number of units written.</returns>
-    public Task<int> UpsertAsync(IReadOnlyList<UnitWrite> units, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public override Task<int> UpsertAsync(IReadOnlyList<UnitWrite> units, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(units);
-        for (var i = 0; i < units.Count; i++)
-        {
-            var unit = units[i] ?? throw new ArgumentException($"units[{i}] is null.", nameof(units));
-            if (string.IsNullOrEmpty(unit.UnitId)) throw new ArgumentException($"units[{i}] has no unit id.", nameof(units));
-            SchemaLimits.CheckLevel(unit.Level, $"units[{i}]", nameof(units));
-            SchemaLimits.CheckFinite(unit.TotalAreaMu, $"units[{i}].total_area_mu", nameof(units));
-            SchemaLimits.CheckFinite(unit.IndustrialAreaMu, $"units[{i}].industrial_area_mu", nameof(units));
-        }
+        UnitWrites.Check(units);
         if (units.Count == 0) return Task.FromResult(0);
 
         return database.WriteAsync(ScoringDatabase.SizeOf(units.Count), (connection, transaction, ct) =>
         {
             var now = StoredText.Time(database.Time.GetUtcNow());
             var rows = units.Select(u => new { u.UnitId, u.Name, u.Level, u.TotalAreaMu, u.IndustrialAreaMu, Now = now });
-            return connection.Execute(new CommandDefinition(UpsertSql, rows, transaction, cancellationToken: ct));
+            return connection.Execute(new CommandDefinition(UnitWrites.UpsertSql, rows, transaction, cancellationToken: ct));
         }, cancellationToken);
-    }
-
-    /// <summary>Every management unit, in id order (for roll-ups, which need them all).</summary>
-    public async Task<IReadOnlyList<ManagementUnit>> ListAllAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<UnitRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM management_units ORDER BY id;", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => r.ToUnit()).ToList();
-    }
-
-    /// <summary>One page of the management units in id order (ordinal).</summary>
-    /// <param name="pageSize">0 for <see cref="ScoringDatabase.DefaultPageSize"/>; cut to <see cref="ScoringDatabase.MaxPageSize"/>.</param>
-    /// <param name="pageToken">Null or empty for the first page, else the token of the previous page.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
-    public async Task<UnitPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
-    {
-        var size = PageToken.PageSize(pageSize);
-        var after = string.IsNullOrEmpty(pageToken)
-            ? null
-            : PageToken.Decode(pageToken, Listing, 1)[0] ?? throw new InvalidPageTokenException("does not hold a position");
-
-        // Keyset on the primary key: BINARY collation, so ids compare byte by byte as the page token remembers them.
-        var sql = after is null
-            ? $"SELECT {Columns} FROM management_units ORDER BY id LIMIT @Limit;"
-            : $"SELECT {Columns} FROM management_units WHERE id > @After ORDER BY id LIMIT @Limit;";
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await connection.QueryAsync<UnitRow>(new CommandDefinition(sql, new { After = after, Limit = size + 1 },
-            cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
-
-        var next = PageToken.CutPage(rows, size, Listing, r => [r.UnitId]);
-        return new UnitPage([.. rows.Select(r => r.ToUnit())], next);
-    }
-
-    /// <summary>One management unit, or null when the store does not hold it.</summary>
-    public async Task<ManagementUnit?> GetAsync(string unitId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(unitId);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<UnitRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM management_units WHERE id = @UnitId;", new { UnitId = unitId },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return row?.ToUnit();
-    }
-
-    private sealed class UnitRow
-    {
-        public string UnitId { get; set; } = "";
-        public string? Name { get; set; }
-        public int? Level { get; set; }
-        public double? TotalAreaMu { get; set; }
-        public double? IndustrialAreaMu { get; set; }
-        public string CreatedAt { get; set; } = "";
-        public string UpdatedAt { get; set; } = "";
-
-        public ManagementUnit ToUnit() => new(UnitId, Name, Level, TotalAreaMu, IndustrialAreaMu,
-            StoredText.ParseTime(CreatedAt), StoredText.ParseTime(UpdatedAt));
     }
 }
