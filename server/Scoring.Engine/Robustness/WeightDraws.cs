@@ -15,7 +15,8 @@ public sealed class WeightDraws
     /// <summary>The most draws a model may ask for.</summary>
     public const int MaxCount = 200_000;
 
-    internal WeightDraws(string version, int count, double[][] elementWeights, double[][] localWeights, int[] elementOf, string method, int seed)
+    internal WeightDraws(string version, int count, double[][] elementWeights, double[][] localWeights, int[] elementOf, string method, int seed,
+        double[] consistencyRatios, int dropped)
     {
         Version = version;
         Count = count;
@@ -23,6 +24,8 @@ public sealed class WeightDraws
         LocalWeights = localWeights;
         Method = method;
         Seed = seed;
+        ConsistencyRatios = consistencyRatios;
+        Dropped = dropped;
         GlobalWeights = new double[localWeights.Length][];
         for (var i = 0; i < localWeights.Length; i++)
         {
@@ -43,6 +46,14 @@ public sealed class WeightDraws
 
     /// <summary>The noise model, its parameter, N and the seed, as one short text.</summary>
     public string Method { get; }
+
+    /// <summary>
+    /// Per kept draw, the largest CR of its perturbed combined judgment matrices; empty for a version without judgments.
+    /// </summary>
+    public IReadOnlyList<double> ConsistencyRatios { get; }
+
+    /// <summary>How many judgment-based draws were dropped for a CR above <see cref="WeightSampler.MaxConsistencyRatio"/>.</summary>
+    public int Dropped { get; }
 
     /// <summary>[element][draw]: the element weights, each draw's summing to 1.</summary>
     internal double[][] ElementWeights { get; }

@@ -44,22 +44,28 @@ public static class WeightSampler
         var elementWeights = elements.Select(_ => new double[wanted]).ToArray();
         var localWeights = indicators.Select(_ => new double[wanted]).ToArray();
         var draw = new double[nodes.Count][];
-        var kept = 0;
+        var ratios = new double[judged.Count > 0 ? wanted : 0];
+        int kept = 0, dropped = 0;
         for (var attempt = 0; kept < wanted && attempt < wanted * AttemptsPerDraw; attempt++)
         {
-            var consistent = true;
+            var worst = 0.0;
             for (var k = 0; k < nodes.Count; k++)
             {
                 var node = nodes[k];
                 if (judged.TryGetValue(node.Group, out var j))
                 {
                     var weighed = j.Perturbed(random);
-                    consistent &= weighed.ConsistencyRatio <= MaxConsistencyRatio;
+                    worst = Math.Max(worst, weighed.ConsistencyRatio);
                     draw[k] = [.. node.Codes.Select(weighed.WeightOf)];
                 }
                 else draw[k] = Dirichlet(random, settings.Concentration, node.Weights);
             }
-            if (!consistent) continue;
+            if (worst > MaxConsistencyRatio)
+            {
+                dropped++;
+                continue;
+            }
+            if (ratios.Length > 0) ratios[kept] = worst;
             for (var e = 0; e < elements.Length; e++)
             {
                 elementWeights[e][kept] = draw[0][e];
@@ -72,9 +78,10 @@ public static class WeightSampler
         {
             elementWeights = [.. elementWeights.Select(w => w[..kept])];
             localWeights = [.. localWeights.Select(w => w[..kept])];
+            if (ratios.Length > 0) ratios = ratios[..kept];
         }
         return new WeightDraws(model.Version, kept, elementWeights, localWeights, [.. indicators.Select(i => i.Element)],
-            Describe(nodes, judged, settings.Concentration, kept, seed), seed);
+            Describe(nodes, judged, settings.Concentration, kept, seed), seed, ratios, dropped);
     }
 
     /// <summary>One Dirichlet(α·w0) draw by normalised Gamma(α·w0ᵢ, 1) draws; a zero weight stays zero.</summary>
