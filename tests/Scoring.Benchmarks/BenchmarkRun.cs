@@ -136,6 +136,9 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
                 // 12. The same cached-district work on PostgreSQL, and replicas following an activation.
                 if (options.Runs("postgres")) await PostgresAsync(workload, server, serverChannel);
 
+                // 13. Verdict robustness: the kernels in process, then the robustness view against the basic view.
+                if (options.Runs("robustness")) await RobustnessAsync(workload, scoring);
+
                 // 10. A fresh server holding a large cached district.
                 if (options.Runs("cache-memory")) await CachedMemoryAsync(workload);
 
@@ -380,8 +383,9 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
         }
 
         RenderWriters(r, summary, workload);
-        RenderPostgres(r, summary);
         RenderSpreadsheets(r, summary);
+        RenderPostgres(r, summary);
+        RenderRobustness(r, summary);
 
         r.Heading(3, "Targets");
         r.Table(["Target", "Measured", "Status"], summary);
