@@ -75,6 +75,7 @@ public static class ScoringApp
         builder.Services.AddSingleton<ParcelEvaluations>();
         builder.Services.AddSingleton<ImpactAnalysis>();
         builder.Services.AddSingleton<WeightUpdates>();
+        builder.Services.AddSingleton<WeightDrawSource>();
         builder.Services.AddSingleton(sp => new Feed.ParcelFeed(sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<IParcelStore>(),
             sp.GetRequiredService<Storage.Units.IUnitStore>(), sp.GetRequiredService<TimeProvider>())
         {
