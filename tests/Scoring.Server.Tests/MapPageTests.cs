@@ -74,6 +74,12 @@ public sealed class MapPageTests(DistrictListFixture server) : IClassFixture<Dis
         // M2's explanation names the veto it failed by the model's name.
         Assert.Contains("\"M2\":{\"score\":0.7363", page);
         Assert.Contains(System.Text.Json.JsonSerializer.Serialize(DefaultModel.Model.Document.Vetoes[0].Name), page);
+        // The element scores, which the record does not keep, replayed from its inputs: the hand-worked parcel's
+        // 0.532, 0.864, 0.763, 0.776, 0.700, 0.566 under the elements' names (人口就业, 土地利用, …).
+        var m1 = page[page.IndexOf("\"M1\":{", StringComparison.Ordinal)..];
+        var elements = System.Text.RegularExpressions.Regex.Matches(m1[..m1.IndexOf("\"shortfalls\"", StringComparison.Ordinal)], @"\[""([^""]+)"",([0-9.]+)\]");
+        Assert.Equal(DefaultModel.Model.Document.Elements.Select(e => System.Text.Json.JsonSerializer.Serialize(e.Name).Trim('"')), elements.Select(m => m.Groups[1].Value));
+        Assert.Equal(HandWorkedParcel.ElementScores, elements.Select(m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [ToolFact("chromium", "chromium")]

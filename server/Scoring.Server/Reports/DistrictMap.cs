@@ -11,7 +11,8 @@ namespace Scoring.Server.Reports;
 /// <summary>
 /// The district's view, as the paper's digital platform shows it: the page of GET /map, the Figure 3 map of the latest
 /// evaluation of each parcel (of one street or unit, or all) with its outline from the indicator cache, over the layers in
-/// force, as one self-contained HTML page (hover for the score, click for the explanation).
+/// force, as one self-contained HTML page (hover for the score, click for the explanation: the element scores, replayed
+/// from the record's inputs, the top shortfalls, the failed vetoes and the suggested modes).
 /// </summary>
 public sealed class DistrictMap(IEvaluationStore history, IParcelStore parcels, LayerCatalog layers, ModelCatalog models, SpatialOptions spatial)
 {
@@ -52,7 +53,7 @@ public sealed class DistrictMap(IEvaluationStore history, IParcelStore parcels, 
                 if (!outlines.TryGetValue(e.ParcelId, out var cached) || cached.Attributes.Geometry is not { Length: > 0 } text) continue;
                 var outline = ShapeReader.Parse(text, out var crs, out _);
                 if (outline is null) continue;
-                var explanation = new ParcelExplanation([], [.. (e.TopShortfalls ?? []).Select(Named)], [.. (e.FailedVetoes ?? []).Select(Named)],
+                var explanation = new ParcelExplanation(ElementsOf(e), [.. (e.TopShortfalls ?? []).Select(Named)], [.. (e.FailedVetoes ?? []).Select(Named)],
                     [.. (e.RedevelopmentModes ?? []).Select(m => ChineseTerms.Of((RedevelopmentMode)m))]);
                 drawn.Add(new MapParcel(e.ParcelId, outline, CoordinateSystems.Parse(crs) ?? spatial.DefaultEpsg, Drawn((Disposition)e.Disposition), e.Score,
                     ChineseTerms.Of((Classification)e.Classification), explanation));
@@ -64,6 +65,13 @@ public sealed class DistrictMap(IEvaluationStore history, IParcelStore parcels, 
             .Select(b => new MapLayer(b.Drawn, layers.InForce[b.Kind].Features.Features, layers.InForce[b.Kind].Features.Epsg)).ToList();
         var title = string.Join(' ', new[] { Empty(street), Empty(unit) }.OfType<string>().Append("低效工业用地识别结果"));
         return new MapRequest(title, drawn, beneath);
+    }
+
+    // The element scores, replayed from the record's inputs under the version that made it (none when it is gone).
+    private IReadOnlyList<ElementEntry> ElementsOf(EvaluationRecord e)
+    {
+        if (!models.Contains(e.ModelVersion)) return [];
+        return [.. RecordedInputs.Elements(models.Resolve(e.ModelVersion), e.ParcelId, e.InputsJson).Select(el => new ElementEntry(el.Name, el.Missing ? null : el.Score))];
     }
 
     private static string? Empty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
