@@ -5,7 +5,8 @@ namespace Scoring.Cli.Output;
 
 /// <summary>
 /// The columns of an evaluation file (evaluate, evaluate --stored): parcel_id, score, classification, disposition,
-/// completeness, one score per element, failed_vetoes, clearance_zone, redevelopment_modes, warnings.
+/// completeness, one score per element, failed_vetoes, clearance_zone, redevelopment_modes, warnings; with robustness,
+/// p_below_threshold, ci_low, ci_high, stable, critical_element, critical_weight_change.
 /// </summary>
 internal static class EvaluationColumns
 {
@@ -13,7 +14,9 @@ internal static class EvaluationColumns
     /// <param name="elements">The model's elements, in model order.</param>
     /// <param name="labels">English (the CSV headers and contract terms) or Chinese.</param>
     /// <param name="nameOf">The Chinese name of a veto code, for Chinese labels.</param>
-    public static IReadOnlyList<FileColumn<Evaluation>> For(IReadOnlyList<ModelElement> elements, Labels labels, Func<string, string> nameOf)
+    /// <param name="robustness">Add the columns of the robustness view.</param>
+    public static IReadOnlyList<FileColumn<Evaluation>> For(IReadOnlyList<ModelElement> elements, Labels labels, Func<string, string> nameOf,
+        bool robustness = false)
     {
         var zh = labels == Labels.Zh;
         List<FileColumn<Evaluation>> columns =
@@ -36,6 +39,18 @@ internal static class EvaluationColumns
             new(zh ? "建议改造模式" : "redevelopment_modes", "modes", e => Verdicts.Terms(e.RedevelopmentModes.Select(m => m.Mode), labels)),
             new(zh ? "提示" : "warnings", "warnings", e => Verdicts.Join(e.Warnings, labels)),
         ]);
+        if (robustness)
+        {
+            columns.AddRange(
+            [
+                new(zh ? "低于阈值概率" : "p_below_threshold", "p_below", e => e.Robustness is { } r ? Cells.Round(r.PBelowThreshold) : null),
+                new(zh ? "置信下限" : "ci_low", "ci_low", e => e.Robustness is { } r ? Cells.Round(r.CiLow) : null),
+                new(zh ? "置信上限" : "ci_high", "ci_high", e => e.Robustness is { } r ? Cells.Round(r.CiHigh) : null),
+                new(zh ? "结论稳定" : "stable", "stable", e => e.Robustness is { } r ? (r.Stable ? (zh ? "是" : "yes") : (zh ? "否" : "no")) : null),
+                new(zh ? "关键要素" : "critical_element", "critical", e => e.Robustness?.CriticalElement),
+                new(zh ? "关键权重变化" : "critical_weight_change", "delta", e => e.Robustness is { CriticalElement.Length: > 0 } r ? Cells.Round(r.CriticalWeightChange) : null),
+            ]);
+        }
         return columns;
     }
 
