@@ -161,6 +161,7 @@ public static class Program
         root.Subcommands.Add(Evaluate(ctx, server));
         root.Subcommands.Add(IngestCommand.Build(ctx, server));
         root.Subcommands.Add(ListCommand.Build(ctx, server));
+        root.Subcommands.Add(MapCommand.Build(ctx, server));
         root.Subcommands.Add(ParcelCommands.Build(ctx, server));
         root.Subcommands.Add(ModelCommands.Build(ctx, server));
         root.Subcommands.Add(WeightsCommands.Build(ctx, server));

@@ -37,7 +37,7 @@ internal sealed record BenchmarkOptions
     public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The parts of a run, for --only.</summary>
-    public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "engine", "map", "columnar", "unary", "ingest", "costs", "mixed", "soak", "cache-memory", "xlsx", "robustness" };
+    public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "engine", "map", "columnar", "unary", "ingest", "costs", "mixed", "soak", "cache-memory", "xlsx", "postgres", "robustness" };
 
     /// <summary>Whether <paramref name="part"/> runs.</summary>
     public bool Runs(string part) => Parts.Contains(part);

@@ -116,7 +116,7 @@ internal sealed partial class BenchmarkRun
     private void RenderRobustness(MarkdownReport r, List<IReadOnlyList<string>> summary)
     {
         if (_robustness is not { } x) return;
-        r.Heading(3, "12. Robustness of verdicts (issue 16): weight draws per parcel");
+        r.Heading(3, "13. Robustness of verdicts: weight draws per parcel");
         r.Table(["Kernel (in process, 5,000 parcels, early stopping in blocks of 1,000)", "Seconds", "CPU seconds (process)", "Draw scores", "Draw scores per CPU second"],
             x.Kernels.Select(k => (IReadOnlyList<string>)[k.Kernel, F(k.Seconds, 3), k.CpuSeconds is { } c ? F(c, 3) : "n/a", N(k.DrawScores),
                 k.CpuSeconds is { } s ? N(k.DrawScores / s) : "n/a"]));

@@ -280,8 +280,9 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         var input = Rows.WriteCsv(_cli.PathOf("geo.csv"), Rows.Header("geometry"),
         [
             HandWorkedParcel.Row("G1").With(("geometry", square)),
-            HandWorkedParcel.Row("G2").With(("geometry", "POLYGON((0 0, 1 0, 1 1, 0 0))")), // WKT cannot go into GeoJSON
+            HandWorkedParcel.Row("G2").With(("geometry", "SRID=4549;POLYGON((0 0, 1 0, 1 1, 0 0))")), // WKT is written as GeoJSON, naming its system
             HandWorkedParcel.Row("G3").With(("geometry", "")),
+            HandWorkedParcel.Row("G4").With(("geometry", "POLYGON((0 0, 1 0")),                   // neither GeoJSON nor WKT
         ]);
         var output = _cli.PathOf("out.geojson");
 
@@ -291,9 +292,12 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(output));
         Assert.Equal("FeatureCollection", doc.RootElement.GetProperty("type").GetString());
         var features = doc.RootElement.GetProperty("features").EnumerateArray().ToList();
-        Assert.Equal(2, features.Count);
+        Assert.Equal(3, features.Count);
         Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(square).RootElement, features[0].GetProperty("geometry")));
-        Assert.Equal(JsonValueKind.Null, features[1].GetProperty("geometry").ValueKind);
+        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse("""
+            {"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]],"crs":{"type":"name","properties":{"name":"EPSG:4549"}}}
+            """).RootElement, features[1].GetProperty("geometry")));
+        Assert.Equal(JsonValueKind.Null, features[2].GetProperty("geometry").ValueKind);
         var properties = features[0].GetProperty("properties");
         Assert.Equal("G1", properties.GetProperty("parcel_id").GetString());
         Assert.Equal(HandWorkedParcel.Score, properties.GetProperty("score").GetDouble(), 6);
@@ -303,7 +307,8 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
             "clearance_zone", "redevelopment_modes", "warnings"],
             properties.EnumerateObject().Select(p => p.Name));
         var error = Assert.Single(Rows.ReadCsv(_cli.PathOf("out.errors.csv")));
-        Assert.Equal(("2", "G2"), (error["row"], error["parcel_id"]));
+        Assert.Equal(("4", "G4"), (error["row"], error["parcel_id"]));
+        Assert.StartsWith("geometry: is neither GeoJSON nor WKT that can be read", error["reason"]);
     }
 
     [Fact]

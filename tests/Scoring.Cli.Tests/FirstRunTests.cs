@@ -87,7 +87,7 @@ public sealed class FirstRunTests(SecuredServerFixture server) : IClassFixture<S
         var ingest = await CliRunner.RunAsync("ingest", directory, "--source", "planning-bureau", "--as-of", "2024-12-31",
             "--server", Server, "--api-key", SecuredServerFixture.WriterKey);
 
-        var expected = $"error: input '{directory}' is a directory; give a file (.csv, .jsonl or .ndjson)";
+        var expected = $"error: input '{directory}' is a directory; give a file (.csv, .xlsx, .jsonl, .ndjson, .shp or .gpkg)";
         Assert.True(evaluate.ExitCode == 2, evaluate.ToString());
         Assert.Equal(expected, Lines(evaluate.Err).Single());
         Assert.True(ingest.ExitCode == 2, ingest.ToString());

@@ -127,8 +127,8 @@ public sealed class ListCommandTests(ServerFixture server) : IClassFixture<Serve
         var run = await CliRunner.RunAsync("list", "--street", Hushu, "--server", Server);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Matches(@"│ L4\s+│ 湖熟街道 │ comm-b │ COMMUNITY │\s+30 │ 0.57024 │ INEFFICIENT_SCORE │ IDENTIFIED_INEFFICIENT │\s+│\s+│ registration_status,", run.Out);
-        Assert.Matches(@"│ L5\s+│ 湖熟街道 │ comm-b │ COMMUNITY │\s+30 │ 0.61984 │ REVIEW\s+│ RETAINED\s+│", run.Out);
+        Assert.Matches(@"│ L4\s+│ 湖熟街道 │ comm-b │ COMMUNITY │\s+30\.0 │ 0\.5702 │ INEFFICIENT_SCORE │ 低效认定 │\s+│\s+│ registration_status,", run.Out);
+        Assert.Matches(@"│ L5\s+│ 湖熟街道 │ comm-b │ COMMUNITY │\s+30\.0 │ 0\.6198 │ REVIEW\s+│ 现状保留 │", run.Out);
         Assert.Contains("2 evaluations listed (latest of each parcel, street 湖熟街道; by parcel_id)", run.Out);
         Assert.Matches(@"model 1; evaluated \d{4}-\d\d-\d\d \d\d:\d\d( to \d{4}-\d\d-\d\d \d\d:\d\d)? UTC", run.Out);
     }

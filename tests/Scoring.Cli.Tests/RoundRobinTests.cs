@@ -21,7 +21,7 @@ public sealed class RoundRobinTests : IDisposable
     [ToolFact("unshare", "util-linux")]
     public async Task Parcel_show_over_a_dns_name_of_two_replicas_spreads_its_calls_over_both()
     {
-        await using var store = new SharedStore();
+        await using var store = await SharedStore.CreateAsync();
         var port = FreePort();
         string[] logRequests = ["--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information"];
         await using var a = await ServerProcess.StartOnAsync(store.ConnectionString, new Uri($"http://127.0.0.1:{port}"), logRequests);

@@ -6,18 +6,19 @@ using Scoring.V1;
 namespace Scoring.Server.Tests;
 
 /// <summary>
-/// Two server replicas as their own processes on one shared store, behind Debian's nginx running the shipped
+/// Two server replicas as their own processes on one shared store (PostgreSQL; SQLite where it is not installed), behind Debian's nginx running the shipped
 /// deploy/nginx/nginx.conf: what one replica writes the other serves, an activation through one is used by the other's
 /// next call, and an SDK batch through the proxy survives kill -9 of the replica serving it.
 /// </summary>
 public sealed class BalancedReplicaTests : IAsyncLifetime
 {
-    private readonly SharedStore _store = new();
+    private SharedStore _store = null!;
     private ServerProcess _a = null!;
     private ServerProcess _b = null!;
 
     public async Task InitializeAsync()
     {
+        _store = await SharedStore.CreateAsync();
         _a = await ServerProcess.StartOnAsync(_store.ConnectionString, _store.ReplicaSettings);
         _b = await ServerProcess.StartOnAsync(_store.ConnectionString, _store.ReplicaSettings);
     }

@@ -1,29 +1,27 @@
 using Scoring.Storage.Paging;
 using Scoring.Storage.Units;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
-public sealed class UnitStoreTests : IDisposable
+public abstract class UnitStoreTests(StoreUnderTest target) : IDisposable
 {
-    private static readonly DateTimeOffset Created = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero); // TempDatabase's clock
+    private static readonly DateTimeOffset Created = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero); // the store's clock
 
-    private readonly TempDatabase _temp = new();
-    private readonly UnitStore _store;
+    private readonly IUnitStore _store = target.Open().Units;
 
-    public UnitStoreTests() => _store = new UnitStore(_temp.Open());
-
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
     private static ManagementUnit Bare(string unitId) => new(unitId, null, null, null, null, Created, Created);
 
-    [Fact]
+    [StoreFact]
     public async Task Units_are_upserted_with_nulls_leaving_cached_fields_and_listed_by_id()
     {
         var written = await _store.UpsertAsync([
             new UnitWrite("U2") { Name = "江宁开发区", Level = 1, TotalAreaMu = 1000, IndustrialAreaMu = 650 },
             new UnitWrite("U1") { Name = "东山社区", Level = 2 },
         ]);
-        _temp.Clock.Advance(TimeSpan.FromMinutes(1));
+        target.Clock.Advance(TimeSpan.FromMinutes(1));
         await _store.UpsertAsync([new UnitWrite("U2") { IndustrialAreaMu = 700 }]);
 
         var units = await _store.ListAllAsync();
@@ -35,7 +33,7 @@ public sealed class UnitStoreTests : IDisposable
         ], units);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task One_unit_reads_back_by_id_and_an_unknown_one_as_null()
     {
         await _store.UpsertAsync([new UnitWrite("U1") { Name = "东山社区", Level = 2, TotalAreaMu = 400, IndustrialAreaMu = 260 }]);
@@ -44,7 +42,7 @@ public sealed class UnitStoreTests : IDisposable
         Assert.Null(await _store.GetAsync("U9"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Five_units_list_in_three_pages_of_two_in_id_order()
     {
         // Written out of order; ids compare as text, so "U10" sorts between "U1" and "U2".
@@ -62,7 +60,7 @@ public sealed class UnitStoreTests : IDisposable
         Assert.Null(third.NextPageToken);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_full_last_page_has_no_next_page_and_an_empty_store_lists_nothing()
     {
         var empty = await _store.ListAsync(0, null);
@@ -76,7 +74,7 @@ public sealed class UnitStoreTests : IDisposable
         Assert.Null(page.NextPageToken);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Page_size_zero_means_fifty_and_large_sizes_are_cut_to_a_thousand()
     {
         await _store.UpsertAsync(Enumerable.Range(0, 1005).Select(i => new UnitWrite($"U{i:D4}")).ToList());
@@ -93,7 +91,7 @@ public sealed class UnitStoreTests : IDisposable
         Assert.Equal("pageSize", negative.ParamName);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("!!!", "is not base64url text")]
     [InlineData("VTI", "is not a page token")]                                   // "U2", the raw id as the old listing used it
     [InlineData("WyJwYXJjZWxzIixudWxsLG51bGwsbnVsbCwiVTIiXQ", "belongs to the parcels listing, not to the units listing")] // ["parcels",null,null,null,"U2"]
@@ -109,7 +107,7 @@ public sealed class UnitStoreTests : IDisposable
         Assert.Equal(reason, refused.Reason);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Bad_unit_refuses_the_whole_call_before_writing()
     {
         var bad = await Assert.ThrowsAsync<ArgumentException>(() => _store.UpsertAsync([
@@ -125,3 +123,10 @@ public sealed class UnitStoreTests : IDisposable
         Assert.Empty(await _store.ListAllAsync());
     }
 }
+
+/// <summary>The tests of <see cref="UnitStoreTests"/> on a SQLite file.</summary>
+public sealed class SqliteUnitStoreTests() : UnitStoreTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="UnitStoreTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresUnitStoreTests(PostgresCluster cluster) : UnitStoreTests(new PostgresUnderTest(cluster, typeof(PostgresUnitStoreTests)));

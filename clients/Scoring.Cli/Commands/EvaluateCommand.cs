@@ -65,8 +65,9 @@ internal static class EvaluateCommand
                           $"(columns from the server's model {columns.Version}; chunks of {settings.ChunkSize}{(settings.Columnar ? ", columnar" : "")})");
 
         return await WriteRunAsync(ctx, settings.Server, "BatchEvaluate", settings.Outputs, settings.Labels, errorsPath, columns,
-            (writer, errors, summary, report) => PumpAsync(client, source, columns, settings, needsGeometry == OutputFormat.GeoJson, writer, errors, summary, report,
-                cancellationToken), settings.View == EvaluationView.Robustness,
+            (writer, errors, summary, report) => PumpAsync(client, source, columns, settings, formats.Contains(OutputFormat.GeoJson),
+                formats.Any(f => f is OutputFormat.GeoPackage or OutputFormat.Shapefile) ? new Outlines() : null, writer, errors, summary, report, cancellationToken),
+            settings.View == EvaluationView.Robustness,
             cancellationToken);
     }
 
@@ -156,7 +157,9 @@ internal static class EvaluateCommand
                 var format = OutputFormats.Of(path);
                 var fileLabels = OutputFormats.LabelsFor(format, labels);
                 writers.Add(RecordWriter<Evaluation>.Create(new RecordFile<Evaluation>(path, format, fileLabels,
-                    EvaluationColumns.For(columns.Elements, fileLabels, columns.NameOf, robustness), e => e.ParcelId,
+                    EvaluationColumns.For(columns.Elements, fileLabels, columns.NameOf, place: format is OutputFormat.GeoPackage or OutputFormat.Shapefile,
+                        robustness: robustness),
+                    e => e.ParcelId,
                     fileLabels == Labels.Zh ? "评价结果" : "evaluations", summary)));
             }
         }
@@ -196,7 +199,7 @@ internal static class EvaluateCommand
     }
 
     private static async Task PumpAsync(ScoringClient client, ParcelSource source, ModelColumns columns, EvaluateSettings settings, bool checkGeoJson,
-        RecordWriter<Evaluation> writer, ErrorsWriter errors, RunSummary summary, IProgressReport report, CancellationToken cancellationToken)
+        Outlines? outlines, RecordWriter<Evaluation> writer, ErrorsWriter errors, RunSummary summary, IProgressReport report, CancellationToken cancellationToken)
     {
         // Every row read, in order; readable ones are answered in the same order, so the head of the
         // queue is always either an unreadable row or the row of the next result.
@@ -209,6 +212,7 @@ internal static class EvaluateCommand
             await foreach (var read in source.ReadAsync(token))
             {
                 var row = checkGeoJson ? CheckGeometry(read) : read;
+                if (outlines is not null && row.IsReadable) row = CheckOutline(row, outlines);
                 rows.Enqueue(row);
                 Interlocked.Increment(ref rowsIn);
                 if (row.IsReadable) yield return row.Parcel!;
@@ -253,10 +257,23 @@ internal static class EvaluateCommand
         report.Report(summary.RowsOut + summary.Errors, summary.RowsIn);
     }
 
-    // GeoJSON output copies the geometry verbatim, so it must be a GeoJSON geometry object.
+    // A GeoPackage or Shapefile holds polygons in one coordinate system: a row whose outline is not one, or is in
+    // another system than the file's, goes to the errors file.
+    private static InputRow CheckOutline(InputRow row, Outlines outlines)
+    {
+        outlines.Read(row.Geometry is { } g ? new Outline(g) : null, out var problem);
+        return problem is null ? row : row with { Parcel = null, Error = $"geometry: {problem}" };
+    }
+
+    // GeoJSON output copies a GeoJSON geometry verbatim and writes (E)WKT as GeoJSON, so it must be one or the other.
     private static InputRow CheckGeometry(InputRow row)
     {
         if (!row.IsReadable || string.IsNullOrWhiteSpace(row.Geometry)) return row;
+        var text = row.Geometry.TrimStart();
+        if (!text.StartsWith('{'))
+            return Scoring.Engine.Spatial.ShapeReader.Parse(text, out _, out var problem) is not null
+                ? row
+                : row with { Parcel = null, Error = $"geometry: {problem}" };
         try
         {
             using var doc = JsonDocument.Parse(row.Geometry);
@@ -267,7 +284,7 @@ internal static class EvaluateCommand
         catch (JsonException)
         {
         }
-        return row with { Parcel = null, Error = "geometry: not a GeoJSON geometry object (e.g. {\"type\":\"Polygon\",\"coordinates\":[…]})" };
+        return row with { Parcel = null, Error = "geometry: not a GeoJSON geometry object (e.g. {\"type\":\"Polygon\",\"coordinates\":[…]}) nor WKT" };
     }
 
     private static FileStream Create(string path)

@@ -85,7 +85,7 @@ internal static class ListCommand
             var nameOf = await NamesAsync(client, settings, formats, cancellationToken);
             var listed = client.ListEvaluationsAsync(settings.Request, cancellationToken);
             if (settings.Outputs.Count == 0) return await PrintAsync(ctx, listed, settings, nameOf, cancellationToken);
-            return await WriteAsync(ctx, listed, settings, nameOf, cancellationToken);
+            return await WriteAsync(ctx, client, listed, settings, nameOf, cancellationToken);
         });
     }
 
@@ -97,8 +97,9 @@ internal static class ListCommand
         return (await ModelDefinitions.ColumnsAsync(client, null, cancellationToken)).NameOf;
     }
 
-    // The terminal's table: short headers, verdicts kept whole, lists split at ", " so they wrap between items. The model
-    // versions and the span of evaluation times close the table (files carry both on every row).
+    // The terminal's table: short headers, the disposition as the paper's legend names it, scores to 4 decimals, verdicts
+    // kept whole, lists split at ", " so they wrap between items. The model versions and the span of evaluation times
+    // close the table (files carry both on every row, and every figure in full).
     private static async Task<int> PrintAsync(CliContext ctx, IAsyncEnumerable<EvaluationRecord> listed, ListSettings settings,
         Func<string, string> nameOf, CancellationToken cancellationToken)
     {
@@ -107,7 +108,7 @@ internal static class ListCommand
         string Items(IEnumerable<string> codes) => string.Join(", ", zh ? codes.Select(nameOf) : codes);
         var table = new Table().AddColumns(zh
             ? ["地块", "街道", "片区", "层级", "亩", "得分", "认定", "处置", "清退分区", "否决项", "主要短板", "建议模式"]
-            : ["parcel", "street", "unit", "level", "亩", "score", "classification", "disposition", "tier", "failed vetoes", "top shortfalls", "modes"]);
+            : ["parcel", "street", "unit", "level", "亩", "score", "classification", "处置", "tier", "failed vetoes", "top shortfalls", "modes"]);
         for (var i = 0; i <= 8; i++) table.Columns[i].NoWrap();
         foreach (var i in new[] { 4, 5 }) table.Columns[i].RightAligned();
         var versions = new SortedSet<string>(StringComparer.Ordinal);
@@ -117,8 +118,9 @@ internal static class ListCommand
         {
             table.AddRow([.. new[]
             {
-                r.ParcelId, r.Street, r.UnitId, r.Level == Level.Unspecified ? "" : Verdicts.Term(r.Level, labels), Cells.Text(r.AreaMu), Cells.Text(r.Score),
-                Verdicts.Term(r.Classification, labels), Verdicts.Term(r.Disposition, labels), Verdicts.Term(r.ClearanceZone, labels),
+                r.ParcelId, r.Street, r.UnitId, r.Level == Level.Unspecified ? "" : Verdicts.Term(r.Level, labels),
+                r.AreaMu.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), r.Score.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture),
+                Verdicts.Term(r.Classification, labels), Verdicts.Chinese(r.Disposition), Verdicts.Term(r.ClearanceZone, labels),
                 Items(r.FailedVetoes), Items(r.TopShortfalls), string.Join(", ", r.RedevelopmentModes.Select(m => zh ? Verdicts.Chinese(m) : Verdicts.Short(m))),
             }.Select(Markup.Escape)]);
             versions.Add(r.ModelVersion);
@@ -138,7 +140,7 @@ internal static class ListCommand
 
     private static string Minute(DateTime t) => t.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task<int> WriteAsync(CliContext ctx, IAsyncEnumerable<EvaluationRecord> listed, ListSettings settings,
+    private static async Task<int> WriteAsync(CliContext ctx, ScoringClient client, IAsyncEnumerable<EvaluationRecord> listed, ListSettings settings,
         Func<string, string> nameOf, CancellationToken cancellationToken)
     {
         var summary = new RunSummary();
@@ -150,11 +152,22 @@ internal static class ListCommand
                 r => r.ParcelId, labels == Labels.Zh ? "名单" : "list", summary));
         }).ToList();
         await using var writer = new FanOutWriter<EvaluationRecord>(writers);
+        // The shapes of the GIS files come from the cache: the parcels of the same street, unit or level.
+        var shapes = settings.Outputs.Select(OutputFormats.Of).Any(OutputFormats.IsGeographic) ? await CachedOutlinesAsync(client, settings.Request, cancellationToken) : null;
+        var checker = new Outlines();
+        var unshaped = 0;
         await ProgressDisplay.RunAsync(ctx, "listing", async report =>
         {
             await foreach (var record in listed.WithCancellation(cancellationToken))
             {
-                await writer.WriteAsync(record, null, cancellationToken);
+                Outline? outline = null;
+                if (shapes is not null && shapes.TryGetValue(record.ParcelId, out var cached))
+                {
+                    checker.Read(cached, out var problem);
+                    if (problem is null) outline = cached;
+                }
+                if (shapes is not null && outline is null) unshaped++;
+                await writer.WriteAsync(record, outline, cancellationToken);
                 summary.Add(record);
                 report.Report(summary.RowsOut, summary.RowsOut);
             }
@@ -164,7 +177,25 @@ internal static class ListCommand
         summary.Render(ctx.Console);
         ctx.Out.WriteLine($"{summary.RowsOut} {(summary.RowsOut == 1 ? "evaluation" : "evaluations")} listed ({Describe(settings.Request)})");
         foreach (var path in settings.Outputs) ctx.Out.WriteLine($"output: {path}");
+        if (unshaped > 0)
+            ctx.Err.WriteLine($"note: {unshaped} listed {(unshaped == 1 ? "parcel has" : "parcels have")} no outline in the cache usable here " +
+                              $"(none, or in another coordinate system than EPSG:{checker.DeclaredEpsg}): written without a shape");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The outline of every cached parcel of the request's street, unit and level, by parcel id (ListParcels, page by page).</summary>
+    public static async Task<Dictionary<string, Outline>> CachedOutlinesAsync(ScoringClient client, ListEvaluationsRequest request, CancellationToken cancellationToken)
+    {
+        var outlines = new Dictionary<string, Outline>(StringComparer.Ordinal);
+        var page = new ListParcelsRequest { PageSize = ScoringClient.ListPageSize, Street = request.Street, UnitId = request.UnitId, Level = request.Level };
+        do
+        {
+            var response = await client.Parcels.ListParcelsAsync(page, cancellationToken: cancellationToken);
+            foreach (var p in response.Parcels)
+                if (p.Attributes is { Geometry.Length: > 0 } a) outlines[a.ParcelId] = new Outline(a.Geometry, a.Crs.Length > 0 ? a.Crs : null);
+            page.PageToken = response.NextPageToken;
+        } while (page.PageToken.Length > 0);
+        return outlines;
     }
 
     /// <summary>The filters in words, for the closing line: "latest of each parcel, street 秣陵街道, classification INEFFICIENT_SCORE; by score".</summary>

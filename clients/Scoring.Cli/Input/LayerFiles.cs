@@ -48,20 +48,8 @@ internal sealed record LayerFile(string GeoJson, int FeatureCount, string? Crs)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
-        string table, column;
-        string? crs = null;
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = """
-                SELECT g.table_name, g.column_name, s.organization, s.organization_coordsys_id
-                FROM gpkg_geometry_columns g LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id ORDER BY g.table_name LIMIT 1;
-                """;
-            using var reader = command.ExecuteReader();
-            if (!reader.Read()) throw new UsageException($"{path}: the GeoPackage holds no feature table");
-            (table, column) = (reader.GetString(0), reader.GetString(1));
-            if (!reader.IsDBNull(2) && string.Equals(reader.GetString(2), "EPSG", StringComparison.OrdinalIgnoreCase))
-                crs = "EPSG:" + reader.GetInt64(3).ToString(CultureInfo.InvariantCulture);
-        }
+        var (table, column, epsg) = GeoPackageTables.First(connection, path);
+        var crs = epsg is { } code ? "EPSG:" + code.ToString(CultureInfo.InvariantCulture) : null;
         var geometries = new List<Geometry>();
         var geoReader = new GeoPackageGeoReader();
         using (var command = connection.CreateCommand())
@@ -72,5 +60,26 @@ internal sealed record LayerFile(string GeoJson, int FeatureCount, string? Crs)
                 if (!reader.IsDBNull(0)) geometries.Add(geoReader.Read((byte[])reader.GetValue(0)));
         }
         return FromGeometries(geometries, crs);
+    }
+}
+
+/// <summary>The feature tables of a GeoPackage, as gpkg_geometry_columns lists them.</summary>
+internal static class GeoPackageTables
+{
+    /// <summary>
+    /// The first feature table (by name): its name, its geometry column, and the EPSG code of its system when
+    /// gpkg_spatial_ref_sys names one; throws <see cref="UsageException"/> when the file holds none.
+    /// </summary>
+    public static (string Table, string GeometryColumn, int? Epsg) First(SqliteConnection connection, string path)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT g.table_name, g.column_name, s.organization, s.organization_coordsys_id
+            FROM gpkg_geometry_columns g LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id ORDER BY g.table_name LIMIT 1;
+            """;
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) throw new UsageException($"{path}: the GeoPackage holds no feature table");
+        int? epsg = !reader.IsDBNull(2) && string.Equals(reader.GetString(2), "EPSG", StringComparison.OrdinalIgnoreCase) ? (int)reader.GetInt64(3) : null;
+        return (reader.GetString(0), reader.GetString(1), epsg);
     }
 }

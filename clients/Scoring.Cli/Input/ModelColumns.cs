@@ -84,6 +84,18 @@ internal sealed class ModelColumns
             : null;
     }
 
+    /// <summary>
+    /// The role of a Shapefile field: as <see cref="Find"/>, else, for a name cut to the dBASE limit of 10 characters, the
+    /// one code or field that starts with it ("registrati" → registration_status; "wastewater" starts two codes: none).
+    /// </summary>
+    public ColumnRole? FindField(string field)
+    {
+        if (Find(field) is { } role) return role;
+        if (field.Length != 10) return null;
+        var starting = _byHeader.Where(kv => kv.Key.StartsWith(field, StringComparison.OrdinalIgnoreCase)).Select(kv => kv.Value).Distinct().ToList();
+        return starting.Count == 1 ? starting[0] : null;
+    }
+
     /// <summary>The known header closest to an unknown one ("farr" → "far"), for a "did you mean" hint; null when none is close.</summary>
     public string? Closest(string header) => _closest.GetOrAdd(header, h => Terminal.DidYouMean.Closest(h, _byHeader.Keys));
 

@@ -28,7 +28,7 @@ internal static class InputFile
 internal abstract class ParcelSource : IAsyncDisposable
 {
     /// <summary>The extensions understood, for messages.</summary>
-    public const string Extensions = ".csv, .xlsx, .jsonl or .ndjson";
+    public const string Extensions = ".csv, .xlsx, .jsonl, .ndjson, .shp or .gpkg";
 
     protected ParcelSource(string path, ModelColumns columns)
     {
@@ -78,6 +78,8 @@ internal abstract class ParcelSource : IAsyncDisposable
             ".csv" => new CsvParcelSource(path, columns, keepGeometryInParcel, encoding),
             ".jsonl" or ".ndjson" => new JsonLinesParcelSource(path, columns, keepGeometryInParcel, encoding),
             ".xlsx" => new XlsxParcelSource(path, columns, keepGeometryInParcel),
+            ".shp" => new ShapefileParcelSource(path, columns, keepGeometryInParcel),
+            ".gpkg" => new GeoPackageParcelSource(path, columns, keepGeometryInParcel),
             var ext => throw new UsageException($"input '{path}': cannot tell the format from '{ext}'; use {Extensions}"),
         };
     }
@@ -105,11 +107,11 @@ internal abstract class ParcelSource : IAsyncDisposable
     /// <see cref="UsageException"/> for a file without headers, without parcel_id, or with two columns for one code.
     /// <paramref name="how"/> says how the header was read, for the message ("split on commas", "first row of sheet X").
     /// </summary>
-    protected ColumnRole?[] ReadHeader(IReadOnlyList<string> headers, string how)
+    protected ColumnRole?[] ReadHeader(IReadOnlyList<string> headers, string how, Func<string, ColumnRole?>? find = null)
     {
         if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
             throw new UsageException($"input '{Path}' has no header row");
-        ColumnRole?[] roles = [.. headers.Select(Columns.Find)];
+        ColumnRole?[] roles = [.. headers.Select(find ?? Columns.Find)];
         UnknownColumns = [.. headers.Where((_, i) => roles[i] is null)];
 
         var seen = new Dictionary<(ColumnKind, string), string>();

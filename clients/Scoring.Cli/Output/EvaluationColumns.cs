@@ -14,23 +14,37 @@ internal static class EvaluationColumns
     /// <param name="elements">The model's elements, in model order.</param>
     /// <param name="labels">English (the CSV headers and contract terms) or Chinese.</param>
     /// <param name="nameOf">The Chinese name of a veto code, for Chinese labels.</param>
+    /// <param name="place">
+    /// Whether the parcel's place follows its id (street, unit_id, level, area_mu): for the GIS files, whose features are
+    /// opened one by one on a map.
+    /// </param>
     /// <param name="robustness">Add the columns of the robustness view.</param>
     public static IReadOnlyList<FileColumn<Evaluation>> For(IReadOnlyList<ModelElement> elements, Labels labels, Func<string, string> nameOf,
-        bool robustness = false)
+        bool place = false, bool robustness = false)
     {
         var zh = labels == Labels.Zh;
-        List<FileColumn<Evaluation>> columns =
+        List<FileColumn<Evaluation>> columns = [new(zh ? "地块编号" : "parcel_id", "parcel_id", e => e.ParcelId)];
+        if (place)
+        {
+            columns.AddRange(
+            [
+                new(zh ? "街道" : "street", "street", e => e.Street),
+                new(zh ? "片区" : "unit_id", "unit_id", e => e.UnitId),
+                new(zh ? "层级" : "level", "level", e => e.Level == Level.Unspecified ? "" : Verdicts.Term(e.Level, labels)),
+                new(zh ? "面积(亩)" : "area_mu", "area_mu", e => Cells.Round(e.AreaMu), CellKind.Number),
+            ]);
+        }
+        columns.AddRange(
         [
-            new(zh ? "地块编号" : "parcel_id", "parcel_id", e => e.ParcelId),
-            new(zh ? "综合得分" : "score", "score", e => Cells.Round(e.Score)),
+            new(zh ? "综合得分" : "score", "score", e => Cells.Round(e.Score), CellKind.Number),
             new(zh ? "认定结果" : "classification", "classif", e => Verdicts.Term(e.Classification, labels)),
             new(zh ? "处置类型" : "disposition", "disposit", e => Verdicts.Term(e.Disposition, labels)),
-            new(zh ? "数据完整度" : "completeness", "complete", e => Cells.Round(e.Completeness)),
-        ];
+            new(zh ? "数据完整度" : "completeness", "complete", e => Cells.Round(e.Completeness), CellKind.Number),
+        ]);
         foreach (var element in elements)
         {
             var code = element.Code;
-            columns.Add(new(zh ? element.Name : code, Field(code), e => ElementScore(e, code) is { } s ? Cells.Round(s) : null));
+            columns.Add(new(zh ? element.Name : code, Field(code), e => ElementScore(e, code) is { } s ? Cells.Round(s) : null, CellKind.Number));
         }
         columns.AddRange(
         [
@@ -43,12 +57,13 @@ internal static class EvaluationColumns
         {
             columns.AddRange(
             [
-                new(zh ? "低于阈值概率" : "p_below_threshold", "p_below", e => e.Robustness is { } r ? Cells.Round(r.PBelowThreshold) : null),
-                new(zh ? "置信下限" : "ci_low", "ci_low", e => e.Robustness is { } r ? Cells.Round(r.CiLow) : null),
-                new(zh ? "置信上限" : "ci_high", "ci_high", e => e.Robustness is { } r ? Cells.Round(r.CiHigh) : null),
+                new(zh ? "低于阈值概率" : "p_below_threshold", "p_below", e => e.Robustness is { } r ? Cells.Round(r.PBelowThreshold) : null, CellKind.Number),
+                new(zh ? "置信下限" : "ci_low", "ci_low", e => e.Robustness is { } r ? Cells.Round(r.CiLow) : null, CellKind.Number),
+                new(zh ? "置信上限" : "ci_high", "ci_high", e => e.Robustness is { } r ? Cells.Round(r.CiHigh) : null, CellKind.Number),
                 new(zh ? "结论稳定" : "stable", "stable", e => e.Robustness is { } r ? (r.Stable ? (zh ? "是" : "yes") : (zh ? "否" : "no")) : null),
                 new(zh ? "关键要素" : "critical_element", "critical", e => e.Robustness?.CriticalElement),
-                new(zh ? "关键权重变化" : "critical_weight_change", "delta", e => e.Robustness is { CriticalElement.Length: > 0 } r ? Cells.Round(r.CriticalWeightChange) : null),
+                new(zh ? "关键权重变化" : "critical_weight_change", "delta", e => e.Robustness is { CriticalElement.Length: > 0 } r ? Cells.Round(r.CriticalWeightChange) : null,
+                    CellKind.Number),
             ]);
         }
         return columns;

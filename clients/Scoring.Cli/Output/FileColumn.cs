@@ -7,10 +7,21 @@ namespace Scoring.Cli.Output;
 /// Shapefile (at most 10 characters: a dBASE field name), and how a record fills it. A value is a string, a number
 /// (double, rounded as files write it), a time (<see cref="DateTimeOffset"/>) or null for no value.
 /// </summary>
-internal sealed record FileColumn<T>(string Header, string ShapefileField, Func<T, object?> Value)
+internal sealed record FileColumn<T>(string Header, string ShapefileField, Func<T, object?> Value, CellKind Kind = CellKind.Text)
 {
     /// <summary>The longest dBASE field name.</summary>
     public const int MaxShapefileField = 10;
+}
+
+/// <summary>What a column holds, for the formats that type their fields up front (Shapefile, GeoPackage).</summary>
+internal enum CellKind
+{
+    /// <summary>Text.</summary>
+    Text,
+    /// <summary>A number (double), or null.</summary>
+    Number,
+    /// <summary>A time (<see cref="DateTimeOffset"/>), or null.</summary>
+    Time,
 }
 
 /// <summary>How column values are written as text (CSV) and rounded (every format).</summary>

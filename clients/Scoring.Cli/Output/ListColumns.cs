@@ -20,8 +20,8 @@ internal static class ListColumns
             new(zh ? "街道" : "street", "street", r => r.Street),
             new(zh ? "片区" : "unit_id", "unit_id", r => r.UnitId),
             new(zh ? "层级" : "level", "level", r => r.Level == Level.Unspecified ? "" : Verdicts.Term(r.Level, labels)),
-            new(zh ? "面积(亩)" : "area_mu", "area_mu", r => Cells.Round(r.AreaMu)),
-            new(zh ? "综合得分" : "score", "score", r => Cells.Round(r.Score)),
+            new(zh ? "面积(亩)" : "area_mu", "area_mu", r => Cells.Round(r.AreaMu), CellKind.Number),
+            new(zh ? "综合得分" : "score", "score", r => Cells.Round(r.Score), CellKind.Number),
             new(zh ? "认定结果" : "classification", "classif", r => Verdicts.Term(r.Classification, labels)),
             new(zh ? "处置类型" : "disposition", "disposit", r => Verdicts.Term(r.Disposition, labels)),
             new(zh ? "清退分区" : "clearance_zone", "clearance", r => Verdicts.Term(r.ClearanceZone, labels)),
@@ -29,7 +29,7 @@ internal static class ListColumns
             new(zh ? "主要短板" : "top_shortfalls", "shortfalls", r => Verdicts.Join(Named(r.TopShortfalls), labels)),
             new(zh ? "建议改造模式" : "redevelopment_modes", "modes", r => Verdicts.Terms(r.RedevelopmentModes, labels)),
             new(zh ? "模型版本" : "model_version", "model", r => r.ModelVersion),
-            new(zh ? "评价时间" : "evaluate_time", "evaluated", r => r.EvaluateTime?.ToDateTimeOffset()),
+            new(zh ? "评价时间" : "evaluate_time", "evaluated", r => r.EvaluateTime?.ToDateTimeOffset(), CellKind.Time),
         ];
     }
 }

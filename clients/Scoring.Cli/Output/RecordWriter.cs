@@ -31,7 +31,8 @@ internal abstract class RecordWriter<T> : IAsyncDisposable where T : IMessage
         OutputFormat.JsonLines => new JsonLinesRecordWriter<T>(file),
         OutputFormat.GeoJson => new GeoJsonRecordWriter<T>(file),
         OutputFormat.Xlsx => new XlsxRecordWriter<T>(file),
-        _ => throw new NotSupportedException($"{file.Format} output"),
+        OutputFormat.GeoPackage => new GeoPackageRecordWriter<T>(file),
+        _ => new ShapefileRecordWriter<T>(file),
     };
 
     /// <summary>Writes one record; <paramref name="outline"/> is the parcel's shape, for the formats that carry one.</summary>

@@ -71,7 +71,8 @@ internal sealed class GeoJsonRecordWriter<T> : SingleFileWriter<T> where T : IMe
         _json.WriteString("id", _file.IdOf(record));
         _json.WritePropertyName("geometry");
         if (outline is null || string.IsNullOrWhiteSpace(outline.Geometry)) _json.WriteNullValue();
-        else _json.WriteRawValue(outline.Geometry);
+        else if (outline.Geometry.TrimStart().StartsWith('{')) _json.WriteRawValue(outline.Geometry);
+        else WriteWkt(outline.Geometry);
         _json.WriteStartObject("properties");
         foreach (var column in _file.Columns)
         {
@@ -86,6 +87,22 @@ internal sealed class GeoJsonRecordWriter<T> : SingleFileWriter<T> where T : IMe
         _json.WriteEndObject();
         if (_json.BytesPending > 64 * 1024) await _json.FlushAsync(cancellationToken);
     }
+
+    // (E)WKT, as an input or the cache may hold an outline, written as the GeoJSON geometry it is, with a crs member when it
+    // names its system (SRID=4549;…), so the system is not lost; null when it cannot be read.
+    private void WriteWkt(string text)
+    {
+        var geometry = Scoring.Engine.Spatial.ShapeReader.Parse(text, out var crs, out _);
+        if (geometry is null)
+        {
+            _json.WriteNullValue();
+            return;
+        }
+        var json = JsonSerializer.Serialize(geometry, GeoJson);
+        _json.WriteRawValue(Scoring.Engine.Spatial.CoordinateSystems.Parse(crs) is { } epsg ? Scoring.Engine.Spatial.ShapeText.WithCrs(json, epsg) : json);
+    }
+
+    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory() } };
 
     protected override async ValueTask FinishAsync(CancellationToken cancellationToken)
     {

@@ -105,21 +105,76 @@ public static class CoordinateSystems
     }
 
     /// <summary>The WKT of the planar frame of <paramref name="zone"/>, written from the EPSG parameters of the GK 3° zones.</summary>
-    public static string FrameWkt(int zone) => string.Create(CultureInfo.InvariantCulture, $"""
-        PROJCS["CGCS2000 / 3-degree Gauss-Kruger CM {3 * zone}E",
-          GEOGCS["China Geodetic Coordinate System 2000",
-            DATUM["China_2000", SPHEROID["CGCS2000", 6378137, 298.257222101, AUTHORITY["EPSG", "1024"]], AUTHORITY["EPSG", "1043"]],
-            PRIMEM["Greenwich", 0, AUTHORITY["EPSG", "8901"]],
-            UNIT["degree", 0.0174532925199433, AUTHORITY["EPSG", "9122"]],
-            AUTHORITY["EPSG", "4490"]],
-          PROJECTION["Transverse_Mercator"],
-          PARAMETER["latitude_of_origin", 0],
-          PARAMETER["central_meridian", {3 * zone}],
-          PARAMETER["scale_factor", 1],
-          PARAMETER["false_easting", 500000],
-          PARAMETER["false_northing", 0],
-          UNIT["metre", 1, AUTHORITY["EPSG", "9001"]]]
-        """);
+    public static string FrameWkt(int zone) =>
+        ProjectedWkt($"CGCS2000 / 3-degree Gauss-Kruger CM {3 * zone}E", 3 * zone, FrameFalseEasting, authority: null);
+
+    /// <summary>
+    /// The OGC WKT (version 1, with its EPSG authority) of an accepted system, as a Shapefile's .prj or a GeoPackage's
+    /// gpkg_spatial_ref_sys declares it; throws for a code that is not accepted.
+    /// </summary>
+    public static string Wkt(int epsg) => epsg switch
+    {
+        Cgcs2000 => Cgcs2000Geographic,
+        Wgs84 => "GEOGCS[\"WGS 84\", DATUM[\"WGS_1984\", SPHEROID[\"WGS 84\", 6378137, 298.257223563, AUTHORITY[\"EPSG\", \"7030\"]], " +
+                 "AUTHORITY[\"EPSG\", \"6326\"]], PRIMEM[\"Greenwich\", 0, AUTHORITY[\"EPSG\", \"8901\"]], " +
+                 "UNIT[\"degree\", 0.0174532925199433, AUTHORITY[\"EPSG\", \"9122\"]], AUTHORITY[\"EPSG\", \"4326\"]]",
+        _ when IsAccepted(epsg) => ProjectedWkt(Name(epsg), 3 * GaussKruger(epsg).Zone, GaussKruger(epsg).FalseEasting, epsg),
+        _ => throw new ArgumentOutOfRangeException(nameof(epsg), epsg, $"not one of {Accepted}"),
+    };
+
+    /// <summary>The EPSG name of an accepted system, e.g. "CGCS2000 / 3-degree Gauss-Kruger CM 120E".</summary>
+    public static string Name(int epsg) => epsg switch
+    {
+        Cgcs2000 => "China Geodetic Coordinate System 2000",
+        Wgs84 => "WGS 84",
+        >= FirstZoneCode and < FirstMeridianCode => $"CGCS2000 / 3-degree Gauss-Kruger zone {GaussKruger(epsg).Zone}",
+        _ when IsAccepted(epsg) => $"CGCS2000 / 3-degree Gauss-Kruger CM {3 * GaussKruger(epsg).Zone}E",
+        _ => throw new ArgumentOutOfRangeException(nameof(epsg), epsg, $"not one of {Accepted}"),
+    };
+
+    /// <summary>
+    /// The accepted system a WKT definition (a .prj file) names by its outermost EPSG authority, else by its name as
+    /// <see cref="Name"/> gives it; null when it names none of them.
+    /// </summary>
+    public static int? FromWkt(string? wkt)
+    {
+        if (string.IsNullOrWhiteSpace(wkt)) return null;
+        var authorities = System.Text.RegularExpressions.Regex.Matches(wkt, @"AUTHORITY\[\s*""EPSG""\s*,\s*""?(\d+)""?\s*\]", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (authorities.Count > 0 && int.TryParse(authorities[^1].Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var code) &&
+            IsAccepted(code) && wkt.TrimEnd().EndsWith(authorities[^1].Value + "]", StringComparison.Ordinal))
+            return code;
+        var name = System.Text.RegularExpressions.Regex.Match(wkt, @"^\s*(PROJCS|GEOGCS)\[\s*""([^""]+)""");
+        if (!name.Success) return null;
+        var text = name.Groups[2].Value.Replace('_', ' ');
+        int[] codes = [Cgcs2000, Wgs84, .. Enumerable.Range(FirstZoneCode, FirstMeridianCode + LastZone - FirstZone - FirstZoneCode + 1)];
+        foreach (var c in codes)
+            if (string.Equals(Name(c).Replace('-', ' '), text.Replace('-', ' '), StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(EsriName(c).Replace('_', ' '), text, StringComparison.OrdinalIgnoreCase))
+                return c;
+        return null;
+    }
+
+    // The names Esri software writes in a .prj (without an authority).
+    private static string EsriName(int epsg) => epsg switch
+    {
+        Cgcs2000 => "GCS_China_Geodetic_Coordinate_System_2000",
+        Wgs84 => "GCS_WGS_1984",
+        >= FirstZoneCode and < FirstMeridianCode => $"CGCS2000_3_Degree_GK_Zone_{GaussKruger(epsg).Zone}",
+        _ => $"CGCS2000_3_Degree_GK_CM_{3 * GaussKruger(epsg).Zone}E",
+    };
+
+    // CGCS2000 geographic, one line: the datum the GK zones are laid on too.
+    private const string Cgcs2000Geographic =
+        "GEOGCS[\"China Geodetic Coordinate System 2000\", " +
+        "DATUM[\"China_2000\", SPHEROID[\"CGCS2000\", 6378137, 298.257222101, AUTHORITY[\"EPSG\", \"1024\"]], AUTHORITY[\"EPSG\", \"1043\"]], " +
+        "PRIMEM[\"Greenwich\", 0, AUTHORITY[\"EPSG\", \"8901\"]], UNIT[\"degree\", 0.0174532925199433, AUTHORITY[\"EPSG\", \"9122\"]], " +
+        "AUTHORITY[\"EPSG\", \"4490\"]]";
+
+    private static string ProjectedWkt(string name, int centralMeridian, double falseEasting, int? authority) =>
+        $"PROJCS[\"{name}\", {Cgcs2000Geographic}, PROJECTION[\"Transverse_Mercator\"], PARAMETER[\"latitude_of_origin\", 0], " +
+        $"PARAMETER[\"central_meridian\", {centralMeridian.ToString(CultureInfo.InvariantCulture)}], PARAMETER[\"scale_factor\", 1], PARAMETER[\"false_easting\", {falseEasting.ToString("R", CultureInfo.InvariantCulture)}], " +
+        $"PARAMETER[\"false_northing\", 0], UNIT[\"metre\", 1, AUTHORITY[\"EPSG\", \"9001\"]]" +
+        (authority is { } code ? $", AUTHORITY[\"EPSG\", \"{code.ToString(CultureInfo.InvariantCulture)}\"]]" : "]");
 
     private static MathTransform CreateTransform(int zone)
     {

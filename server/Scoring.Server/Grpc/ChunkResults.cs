@@ -16,6 +16,9 @@ internal sealed class ChunkResults(bool full, RobustnessBatch? robustness = null
 {
     private readonly List<Evaluation> _assessed = [];
     private BatchEvaluateResponse _response = new();
+    // Basic-view results of the chunk sent before, free to refill: the stream writes (serialises) a chunk's answer
+    // before it starts the next chunk, so nothing else holds them. Spares a chunk's worth of messages per chunk.
+    private readonly Stack<BatchResult> _spare = new();
     private int _mapForm;
     private Engine.Model.ScoringModel? _model;
     private long _modelBytes;
@@ -23,6 +26,11 @@ internal sealed class ChunkResults(bool full, RobustnessBatch? robustness = null
     /// <summary>Starts a chunk with <paramref name="mapForm"/> parcels before its rows.</summary>
     public void Start(int mapForm)
     {
+        if (!full)
+        {
+            foreach (var sent in _response.Results)
+                if (sent.OutcomeCase == BatchResult.OutcomeOneofCase.Evaluation) _spare.Push(sent);
+        }
         _response = new BatchEvaluateResponse();
         _mapForm = mapForm;
         SizeBound = 0;
@@ -44,7 +52,17 @@ internal sealed class ChunkResults(bool full, RobustnessBatch? robustness = null
 
     public void Evaluated(int index, in EvaluatedParcel parcel)
     {
-        var result = new BatchResult { ParcelId = parcel.Vector.ParcelId, Evaluation = parcel.ToProto(full) };
+        BatchResult result;
+        if (!full && _spare.TryPop(out var spare))
+        {
+            result = spare;
+            result.ParcelId = parcel.Vector.ParcelId;
+            parcel.FillBasic(result.Evaluation);
+        }
+        else
+        {
+            result = new BatchResult { ParcelId = parcel.Vector.ParcelId, Evaluation = parcel.ToProto(full) };
+        }
         _response.Results.Add(result);
         if (robustness is not null)
         {

@@ -39,14 +39,36 @@ internal static class ProtoMapping
         (int)answer is var v and >= 0 and <= byte.MaxValue ? (EngineVetoAnswer)v : (EngineVetoAnswer)byte.MaxValue;
 
     /// <summary>The contract's Evaluation of a parcel just scored; <paramref name="full"/> adds indicators (with provenance) and shortfalls.</summary>
-    public static Evaluation ToProto(this in EvaluatedParcel parcel, bool full)
+    public static Evaluation ToProto(this in EvaluatedParcel parcel, bool full) =>
+        full ? parcel.Explain().ToProto(parcel.Model, full: true, parcel) : parcel.FillBasic(new Evaluation());
+
+    /// <summary>
+    /// Writes the basic view of <paramref name="parcel"/> into <paramref name="e"/>, which may hold an earlier parcel's basic
+    /// view: every field that view sets is set or cleared, and its element scores are refilled in place, so that a stream
+    /// can reuse the messages of a chunk it has sent instead of allocating new ones for every parcel.
+    /// </summary>
+    public static Evaluation FillBasic(this in EvaluatedParcel parcel, Evaluation e)
     {
-        if (full) return parcel.Explain().ToProto(parcel.Model, full: true, parcel);
         var card = parcel.Card;
-        var e = Header(parcel.Verdict, parcel.UnitId, parcel.Street);
-        SpatialMapping.AddSpatial(e, parcel.Spatial);
-        foreach (var el in parcel.Model.Elements)
-            e.Elements.Add(new ElementScore { Code = el.Code, Weight = card.ElementWeights[el.Index], Score = card.ElementScores[el.Index], Missing = card.ElementMissing[el.Index] });
+        SetHeader(e, parcel.Verdict, parcel.UnitId, parcel.Street);
+        SpatialMapping.SetSpatial(e, parcel.Spatial);
+        var elements = parcel.Model.Elements;
+        if (e.Elements.Count != elements.Length)
+        {
+            e.Elements.Clear();
+            for (var i = 0; i < elements.Length; i++) e.Elements.Add(new ElementScore());
+        }
+        for (var i = 0; i < elements.Length; i++)
+        {
+            var (el, score) = (elements[i], e.Elements[i]);
+            score.Code = el.Code;
+            score.Name = "";
+            score.Weight = card.ElementWeights[el.Index];
+            score.Score = card.ElementScores[el.Index];
+            score.Missing = card.ElementMissing[el.Index];
+        }
+        e.FailedVetoes.Clear();
+        e.UnknownVetoes.Clear();
         if (card.AnyVetoFailed || card.AnyVetoUnknown)
         {
             var answers = parcel.Vector.Vetoes;
@@ -78,19 +100,23 @@ internal static class ProtoMapping
     }
 
     /// <summary>The headline fields of an Evaluation: who, which model, score, classes, completeness, level, area, unit, street.</summary>
-    public static Evaluation Header(Verdict v, string? unitId = null, string? street = null) => new()
+    public static Evaluation Header(Verdict v, string? unitId = null, string? street = null) => SetHeader(new Evaluation(), v, unitId, street);
+
+    // Sets every headline field of e.
+    private static Evaluation SetHeader(Evaluation e, Verdict v, string? unitId, string? street)
     {
-        ParcelId = v.ParcelId,
-        ModelVersion = v.ModelVersion,
-        Score = v.Score,
-        Classification = (V1.Classification)(int)v.Classification,
-        Disposition = (V1.Disposition)(int)v.Disposition,
-        Completeness = v.Completeness,
-        Level = (Level)(int)v.Level,
-        AreaMu = v.AreaMu,
-        UnitId = unitId ?? "",
-        Street = street ?? "",
-    };
+        e.ParcelId = v.ParcelId;
+        e.ModelVersion = v.ModelVersion;
+        e.Score = v.Score;
+        e.Classification = (V1.Classification)(int)v.Classification;
+        e.Disposition = (V1.Disposition)(int)v.Disposition;
+        e.Completeness = v.Completeness;
+        e.Level = (Level)(int)v.Level;
+        e.AreaMu = v.AreaMu;
+        e.UnitId = unitId ?? "";
+        e.Street = street ?? "";
+        return e;
+    }
 
     private static void AddIndicators(Evaluation e, EvaluationResult r, ScoringModel model, in EvaluatedParcel? parcel)
     {

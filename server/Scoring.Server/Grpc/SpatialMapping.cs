@@ -6,6 +6,19 @@ namespace Scoring.Server.Grpc;
 /// <summary>Maps what an outline added to an evaluation, and layers, to the contract's messages.</summary>
 internal static class SpatialMapping
 {
+    /// <summary>
+    /// Sets the derived flags, clearance tier, modes and warnings of <paramref name="e"/> to those of <paramref name="outcome"/>
+    /// (none when null), clearing what an earlier parcel left there.
+    /// </summary>
+    public static void SetSpatial(Evaluation e, SpatialOutcome? outcome)
+    {
+        if (e.SpatialFacts.Count > 0) e.SpatialFacts.Clear();
+        if (e.RedevelopmentModes.Count > 0) e.RedevelopmentModes.Clear();
+        if (e.Warnings.Count > 0) e.Warnings.Clear();
+        e.ClearanceZone = ClearanceZone.Unspecified;
+        AddSpatial(e, outcome);
+    }
+
     /// <summary>Adds the derived flags, clearance tier, modes and warnings of <paramref name="outcome"/> to <paramref name="e"/>.</summary>
     public static void AddSpatial(Evaluation e, SpatialOutcome? outcome)
     {

@@ -13,10 +13,19 @@ internal sealed class GroupColumns
     private static readonly int[] ClassificationNumbers = [.. Enum.GetValues<Classification>().Select(c => (int)c)];
     private static readonly int[] DispositionNumbers = [.. Enum.GetValues<Disposition>().Select(d => (int)d)];
 
-    /// <summary>The count columns: <c>TOTAL(classification = n) AS classification_n</c>, then the same for dispositions.</summary>
+    /// <summary>
+    /// The count columns, in SQL both stores run: <c>CAST(SUM(CASE WHEN classification = n THEN 1 ELSE 0 END) AS DOUBLE
+    /// PRECISION) AS classification_n</c>, then the same for dispositions.
+    /// </summary>
     public static readonly string Counts = string.Join(", ",
-        ClassificationNumbers.Select(n => Invariant($"TOTAL(classification = {n}) AS {Column("classification", n)}"))
-            .Concat(DispositionNumbers.Select(n => Invariant($"TOTAL(disposition = {n}) AS {Column("disposition", n)}"))));
+        ClassificationNumbers.Select(n => Invariant($"{Count($"classification = {n}")} AS {Column("classification", n)}"))
+            .Concat(DispositionNumbers.Select(n => Invariant($"{Count($"disposition = {n}")} AS {Column("disposition", n)}"))));
+
+    /// <summary>How many rows of a group meet <paramref name="condition"/>, as a real number in either store.</summary>
+    public static string Count(string condition) => $"CAST(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS DOUBLE PRECISION)";
+
+    /// <summary>The sum of <paramref name="expression"/> over a group, 0 when every value is NULL, in either store.</summary>
+    public static string Sum(string expression) => $"COALESCE(SUM({expression}), 0.0)";
 
     /// <summary>The total of a version without evaluations.</summary>
     public static EvaluationGroup Empty =>

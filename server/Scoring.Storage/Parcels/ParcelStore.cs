@@ -16,8 +16,6 @@ namespace Scoring.Storage.Parcels;
 /// </summary>
 public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
 {
-    private const string Listing = "parcels";
-
     private static readonly string[] AttributeColumnNames = ChunkMerge.AttributeColumns;
 
     // The parcel rows of a chunk, attributes and packed current values merged in C#: plain assignments, no per-row
@@ -36,14 +34,7 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         WHERE id IN (SELECT value FROM json_each($ids));
         """;
 
-    // Every column named with AS: SQLite leaves the name of an unaliased result column unspecified.
-    private const string ParcelColumns = """
-        p.id AS id, p.name AS name, p.enterprise_name AS enterprise_name, p.level AS level, p.area_mu AS area_mu,
-        p.unit_id AS unit_id, p.street AS street, p.industry_code AS industry_code,
-        p.inside_development_boundary AS inside_development_boundary, p.in_ecological_red_line AS in_ecological_red_line,
-        p.redevelopment_underway AS redevelopment_underway, p.locally_reported AS locally_reported,
-        p.geometry AS geometry, p.created_at AS created_at, p.updated_at AS updated_at
-        """;
+    private const string ParcelColumns = ParcelListing.ParcelColumns;
     private const string ValueColumns = """
         v.parcel_id AS parcel_id, v.kind AS kind, v.code AS code, v.number AS number, v.category AS category,
         v.veto AS veto, v.source AS source, v.as_of AS as_of, v.received_at AS received_at
@@ -152,41 +143,14 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         var json = JsonSerializer.Serialize(parcelIds);
         // A join from the id list, in no particular order: no sort, and each id one index probe.
         var found = Load(connection, parts, "1", "", [new("$ids", json)], from: "json_each($ids) j JOIN parcels p ON p.id = j.value", ordered: false);
-        var byId = new Dictionary<string, CachedParcel>(found.Count, StringComparer.Ordinal);
-        foreach (var parcel in found) byId[parcel.ParcelId] = parcel; // an id listed twice comes back twice
-        return byId;
+        return ParcelListing.ById(found);
     }
 
     /// <inheritdoc />
-    public async Task<ParcelPage> ListAsync(ParcelFilter? filter, int pageSize, string? pageToken,
-        CancellationToken cancellationToken = default)
+    public async Task<ParcelPage> ListAsync(ParcelFilter? filter, int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
-        filter ??= ParcelFilter.None;
-        var size = PageToken.PageSize(pageSize);
-        var level = filter.Level?.ToString(CultureInfo.InvariantCulture);
-        string? after = null;
-        if (!string.IsNullOrEmpty(pageToken))
-        {
-            var parts = PageToken.Decode(pageToken, Listing, 4);
-            if (parts[0] != filter.UnitId || parts[1] != filter.Street || parts[2] != level)
-                throw new InvalidPageTokenException("belongs to a parcel listing with another filter");
-            after = parts[3] ?? throw new InvalidPageTokenException("does not hold a position");
-        }
-
-        var sql = $"SELECT {ParcelColumns} FROM parcels p WHERE {Where(filter)} AND p.id > $after ORDER BY p.id LIMIT $limit;";
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in Parameters(filter, after ?? "")) command.Parameters.AddWithValue(name, value);
-        command.Parameters.AddWithValue("$limit", size + 1); // one more tells whether a next page exists
-        var parcels = new List<ParcelAttributes>(size + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var columns = new AttributeColumns(reader);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) parcels.Add(columns.Read());
-        }
-        var next = PageToken.CutPage(parcels, size, Listing, p => [filter.UnitId, filter.Street, level, p.ParcelId]);
-        return new ParcelPage(parcels, next);
+        return await ParcelListing.ListAsync(connection, '$', "1", filter, pageSize, pageToken, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -195,7 +159,7 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         filter ??= ParcelFilter.None;
-        var where = Where(filter);
+        var where = ParcelListing.Where(filter, '$', "1");
         var after = "";
         while (true)
         {
@@ -205,7 +169,7 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
                 batch = Load(connection, parts,
                     $"{where} AND p.id > $after",
                     "LIMIT $limit",
-                    [.. Parameters(filter, after), new("$limit", batchSize)]);
+                    [.. ParcelListing.Parameters(filter, '$', after), new("$limit", batchSize)]);
             }
             // SQLite reads complete synchronously: without a yield between batches a long scan (an impact preview,
             // EvaluateStored) would hold its thread throughout, and the call's deadline timer could not fire.
@@ -235,10 +199,8 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var found = ReceivedValues.Decode((byte[])reader.GetValue(3)).Where(e => e.Code == code).ToList();
-            if (found.Count == 0) continue;
-            var (source, asOf, received) = (reader.GetString(0), StoredText.ParseDate(reader.GetString(1)), StoredText.ParseTime(reader.GetString(2)));
-            foreach (var e in found) values.Add(new CachedValue(code, e.Number, e.Category, e.Veto, source, asOf, received));
+            ReceivedValues.AddMatching(values, (byte[])reader.GetValue(3), code,
+                () => (reader.GetString(0), StoredText.ParseDate(reader.GetString(1)), StoredText.ParseTime(reader.GetString(2))));
         }
         return values;
     }
@@ -251,23 +213,12 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         if (parts == ParcelParts.Scoring)
             return ScoringRows.Read(connection, $"SELECT {ScoringRows.Columns} FROM {from} WHERE {parcelWhere} {order} {parcelLimit};", parameters);
         var sql = $"SELECT {ParcelColumns}, p.current_values AS current_values FROM {from} WHERE {parcelWhere} {order} {parcelLimit};";
-        var parcels = new List<CachedParcel>();
         using var command = Query(connection, null, sql, c =>
         {
             foreach (var (name, value) in parameters) c.Parameters.AddWithValue(name, value);
         });
         using var reader = command.ExecuteReader();
-        var columns = new AttributeColumns(reader);
-        var packed = reader.GetOrdinal("current_values");
-        while (reader.Read())
-        {
-            var attributes = columns.Read();
-            // Every row holds its packed values since migration 8; NULL would be a parcel without any.
-            parcels.Add(reader.IsDBNull(packed)
-                ? new CachedParcel(attributes, CachedParcel.NoValues, CachedParcel.NoValues, CachedParcel.NoValues)
-                : new CachedParcel(attributes, (byte[])reader.GetValue(packed)));
-        }
-        return parcels;
+        return AttributeColumns.ReadParcels(reader);
     }
 
     // The cached rows of the chunk's parcels, each ready to take in the chunk; a parcel not cached yet starts empty.
@@ -389,25 +340,6 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         Flush();
     }
 
-    // Only the conditions in use, so the planner can take the matching (column, id) index.
-    private static string Where(ParcelFilter filter)
-    {
-        var where = new List<string> { "1" };
-        if (filter.UnitId is not null) where.Add("p.unit_id = $unit_id");
-        if (filter.Street is not null) where.Add("p.street = $street");
-        if (filter.Level is not null) where.Add("p.level = $level");
-        return string.Join(" AND ", where);
-    }
-
-    private static List<KeyValuePair<string, object>> Parameters(ParcelFilter filter, string after)
-    {
-        var parameters = new List<KeyValuePair<string, object>>(4);
-        if (filter.UnitId is not null) parameters.Add(new("$unit_id", filter.UnitId));
-        if (filter.Street is not null) parameters.Add(new("$street", filter.Street));
-        if (filter.Level is not null) parameters.Add(new("$level", filter.Level.Value));
-        parameters.Add(new("$after", after));
-        return parameters;
-    }
 
     private static SqliteCommand Query(SqliteConnection connection, SqliteTransaction? transaction, string sql, Action<SqliteCommand> bind)
     {
@@ -416,43 +348,6 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         command.CommandText = sql;
         bind(command);
         return command;
-    }
-
-    // Reads a parcel's attributes by column name, resolved once per result set.
-    private sealed class AttributeColumns(SqliteDataReader reader)
-    {
-        private readonly int _id = reader.GetOrdinal("id");
-        private readonly int _name = reader.GetOrdinal("name");
-        private readonly int _enterpriseName = reader.GetOrdinal("enterprise_name");
-        private readonly int _level = reader.GetOrdinal("level");
-        private readonly int _areaMu = reader.GetOrdinal("area_mu");
-        private readonly int _unitId = reader.GetOrdinal("unit_id");
-        private readonly int _street = reader.GetOrdinal("street");
-        private readonly int _industryCode = reader.GetOrdinal("industry_code");
-        private readonly int _insideDevelopmentBoundary = reader.GetOrdinal("inside_development_boundary");
-        private readonly int _inEcologicalRedLine = reader.GetOrdinal("in_ecological_red_line");
-        private readonly int _redevelopmentUnderway = reader.GetOrdinal("redevelopment_underway");
-        private readonly int _locallyReported = reader.GetOrdinal("locally_reported");
-        private readonly int _geometry = reader.GetOrdinal("geometry");
-        private readonly int _createdAt = reader.GetOrdinal("created_at");
-        private readonly int _updatedAt = reader.GetOrdinal("updated_at");
-
-        public ParcelAttributes Read() => new(
-            reader.GetString(_id),
-            Text(reader, _name),
-            Text(reader, _enterpriseName),
-            reader.IsDBNull(_level) ? null : reader.GetInt32(_level),
-            reader.IsDBNull(_areaMu) ? null : reader.GetDouble(_areaMu),
-            Text(reader, _unitId),
-            Text(reader, _street),
-            Text(reader, _industryCode),
-            Flag(reader, _insideDevelopmentBoundary),
-            Flag(reader, _inEcologicalRedLine),
-            Flag(reader, _redevelopmentUnderway),
-            Flag(reader, _locallyReported),
-            Text(reader, _geometry),
-            StoredText.ParseTime(reader.GetString(_createdAt)),
-            StoredText.ParseTime(reader.GetString(_updatedAt)));
     }
 
     // Reads value rows by column name, resolved once per result set. Rows of one chunk share their date and

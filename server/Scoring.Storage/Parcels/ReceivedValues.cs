@@ -125,5 +125,17 @@ internal static class ReceivedValues
         }
     }
 
+    /// <summary>
+    /// Adds to <paramref name="values"/> the values of <paramref name="code"/> in one log row, with the row's provenance
+    /// (read only when the row holds the code).
+    /// </summary>
+    public static void AddMatching(List<CachedValue> values, byte[] packed, string code, Func<(string Source, DateOnly AsOf, DateTimeOffset Received)> provenance)
+    {
+        var found = Decode(packed).Where(e => e.Code == code).ToList();
+        if (found.Count == 0) return;
+        var (source, asOf, received) = provenance();
+        foreach (var e in found) values.Add(new CachedValue(code, e.Number, e.Category, e.Veto, source, asOf, received));
+    }
+
     private static void Index(Dictionary<string, int> strings, string s) => strings.TryAdd(s, strings.Count);
 }

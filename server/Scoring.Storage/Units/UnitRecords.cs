@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Dapper;
 using Scoring.Storage.Paging;
 
 namespace Scoring.Storage.Units;
@@ -37,6 +39,18 @@ internal static class UnitWrites
 {
     private const string Listing = "units";
 
+    /// <summary>Inserts a unit or updates it, null fields leaving the cached ones (parameters: the <see cref="UnitWrite"/>'s and <c>@Now</c>).</summary>
+    public const string UpsertSql = """
+        INSERT INTO management_units (id, name, level, total_area_mu, industrial_area_mu, created_at, updated_at)
+        VALUES (@UnitId, @Name, @Level, @TotalAreaMu, @IndustrialAreaMu, @Now, @Now)
+        ON CONFLICT (id) DO UPDATE SET
+            name               = coalesce(excluded.name, management_units.name),
+            level              = coalesce(excluded.level, management_units.level),
+            total_area_mu      = coalesce(excluded.total_area_mu, management_units.total_area_mu),
+            industrial_area_mu = coalesce(excluded.industrial_area_mu, management_units.industrial_area_mu),
+            updated_at         = excluded.updated_at;
+        """;
+
     /// <summary>Refuses units the schema cannot hold, naming the unit: none, no id, a level out of range, an area that is not finite.</summary>
     public static void Check(IReadOnlyList<UnitWrite> units)
     {
@@ -75,4 +89,65 @@ internal sealed class UnitRow
 
     public ManagementUnit ToUnit() => new(UnitId, Name, Level, TotalAreaMu, IndustrialAreaMu,
         StoredText.ParseTime(CreatedAt), StoredText.ParseTime(UpdatedAt));
+}
+
+/// <summary>
+/// The reads of the management units, the same SQL on either store but for how a time column reads as
+/// <see cref="StoredText"/> text. Ids are ordered byte by byte (SQLite's BINARY, PostgreSQL's "C" collation), as the
+/// page token remembers them.
+/// </summary>
+public abstract class UnitReads : IUnitStore
+{
+    private readonly Func<CancellationToken, Task<DbConnection>> _open;
+    private readonly string _columns;
+
+    /// <summary>Reads through connections from <paramref name="open"/>, times read by <paramref name="time"/>.</summary>
+    /// <param name="open">Opens a connection to the store.</param>
+    /// <param name="time">The SQL reading a time column as stored text.</param>
+    private protected UnitReads(Func<CancellationToken, Task<DbConnection>> open, Func<string, string> time)
+    {
+        _open = open;
+        _columns = $"""
+            id AS UnitId, name AS Name, level AS Level, total_area_mu AS TotalAreaMu,
+            industrial_area_mu AS IndustrialAreaMu, {time("created_at")} AS CreatedAt, {time("updated_at")} AS UpdatedAt
+            """;
+    }
+
+    /// <inheritdoc />
+    public abstract Task<int> UpsertAsync(IReadOnlyList<UnitWrite> units, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ManagementUnit>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<UnitRow>(new CommandDefinition(
+            $"SELECT {_columns} FROM management_units ORDER BY id;", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToUnit()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<UnitPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
+    {
+        var size = PageToken.PageSize(pageSize);
+        var after = UnitWrites.After(pageToken);
+        var sql = after is null
+            ? $"SELECT {_columns} FROM management_units ORDER BY id LIMIT @Limit;"
+            : $"SELECT {_columns} FROM management_units WHERE id > @After ORDER BY id LIMIT @Limit;";
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<UnitRow>(new CommandDefinition(sql, new { After = after, Limit = size + 1 },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        var next = UnitWrites.Next(rows, size);
+        return new UnitPage([.. rows.Select(r => r.ToUnit())], next);
+    }
+
+    /// <inheritdoc />
+    public async Task<ManagementUnit?> GetAsync(string unitId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(unitId);
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<UnitRow>(new CommandDefinition(
+            $"SELECT {_columns} FROM management_units WHERE id = @UnitId;", new { UnitId = unitId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToUnit();
+    }
 }

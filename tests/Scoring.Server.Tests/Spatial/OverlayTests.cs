@@ -103,6 +103,47 @@ public sealed class OverlayTests(OverlayFixture server) : IClassFixture<OverlayF
     }
 
     [Fact]
+    public async Task A_stream_reuses_the_messages_of_a_chunk_it_sent_without_carrying_anything_of_the_parcel_before()
+    {
+        // Chunk after chunk, parcels with spatial facts, a clearance tier, a warning or a failed veto alternate with plain
+        // ones: each result is what EvaluateParcel answers for that parcel alone in the same view.
+        var failedVeto = HandWorkedParcel.Input("O-REUSE-VETO");
+        failedVeto.Vetoes[failedVeto.Vetoes.Keys.Order(StringComparer.Ordinal).First()] = false;
+        var unknownVeto = HandWorkedParcel.Input("O-REUSE-UNKNOWN");
+        unknownVeto.Vetoes.Remove(unknownVeto.Vetoes.Keys.Order(StringComparer.Ordinal).Last());
+        var noUnit = HandWorkedParcel.Input("O-REUSE-NOUNIT");
+        noUnit.UnitId = "";
+        noUnit.Street = "";
+        ParcelInput[] parcels =
+        [
+            Efficient("O-REUSE-IN", HalfInside, 20), HandWorkedParcel.Input("O-REUSE-PLAIN"), failedVeto, noUnit,
+            Efficient("O-REUSE-OUT", Outside, 15), unknownVeto, HandWorkedParcel.Input("O-REUSE-PLAIN-2"),
+        ];
+        var scoring = new ScoringService.ScoringServiceClient(server.Channel);
+
+        using var call = scoring.BatchEvaluate();
+        var streamed = new List<Evaluation>();
+        for (var i = 0; i < parcels.Length; i++)
+        {
+            var chunk = new BatchEvaluateRequest { Parcels = { parcels[i] } };
+            if (i == 0) chunk.View = EvaluationView.Basic;
+            await call.RequestStream.WriteAsync(chunk);
+            Assert.True(await call.ResponseStream.MoveNext());
+            streamed.Add(Assert.Single(call.ResponseStream.Current.Results).Evaluation);
+        }
+        await call.RequestStream.CompleteAsync();
+
+        for (var i = 0; i < parcels.Length; i++)
+        {
+            var alone = (await scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcels[i], SkipHistory = true, View = EvaluationView.Basic })).Evaluation;
+            Assert.Equal(alone, streamed[i]);
+        }
+        Assert.NotEmpty(streamed[0].Warnings);
+        Assert.NotEmpty(streamed[2].FailedVetoes);
+        Assert.NotEmpty(streamed[5].UnknownVetoes);
+    }
+
+    [Fact]
     public async Task An_area_mu_more_than_10_percent_off_the_outline_is_a_warning()
     {
         // The outline is 15 亩: 20 is |15 − 20| / 20 = 25 % off; 16 is 1/16 = 6.25 % off.

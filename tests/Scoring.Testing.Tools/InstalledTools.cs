@@ -22,6 +22,15 @@ public static class InstalledTools
     /// after installing them), so a missing program fails those tests instead.
     /// </summary>
     public static bool Required => Environment.GetEnvironmentVariable("SCORING_REQUIRE_TOOLS") == "1";
+
+    /// <summary>
+    /// Why a test that needs <paramref name="program"/> (from the Debian package <paramref name="package"/>) is skipped, or
+    /// null when it runs: the program is installed, or <see cref="Required"/>.
+    /// </summary>
+    public static string? SkipReason(string program, string package) =>
+        Find(program) is null && !Required
+            ? $"{program} is not installed (apt-get install {package}); CI installs it and sets SCORING_REQUIRE_TOOLS=1"
+            : null;
 }
 
 /// <summary>
@@ -34,7 +43,6 @@ public sealed class ToolFactAttribute : Xunit.FactAttribute
     /// <summary>A fact that needs <paramref name="program"/>, from the Debian package <paramref name="package"/>.</summary>
     public ToolFactAttribute(string program, string package)
     {
-        if (InstalledTools.Find(program) is null && !InstalledTools.Required)
-            Skip = $"{program} is not installed (apt-get install {package}); CI installs it and sets SCORING_REQUIRE_TOOLS=1";
+        Skip = InstalledTools.SkipReason(program, package);
     }
 }
