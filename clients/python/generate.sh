@@ -18,7 +18,7 @@ if [ -z "$googleapis" ]; then
   fi
   googleapis="$packages/google.api.commonprotos/$version/content/protos"
 fi
-[ -f "$googleapis/google/api/annotations.proto" ] || {
+[ -f "$googleapis/google/api/annotations.proto" ] && googleapis=$(cd "$googleapis" && pwd) || {
   echo "generate.sh: no google/api/annotations.proto under '$googleapis' (restore the .NET solution first, or pass the folder)" >&2
   exit 2
 }
