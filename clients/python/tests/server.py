@@ -14,7 +14,8 @@ _LISTENING = re.compile(r"Now listening on: (http://\S+)")
 
 
 class ServerProcess:
-    """A started server; `address` is its "http://127.0.0.1:port". stop() kills it and removes its database."""
+    """A started server; `address` is its "http://127.0.0.1:port", `pid` its process id. stop() kills it and removes
+    its database."""
 
     def __init__(self, *settings):
         dll = os.environ.get("SCORING_SERVER_DLL", DEFAULT_DLL)
@@ -27,6 +28,7 @@ class ServerProcess:
              "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
              *settings],
             cwd=os.path.dirname(dll), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.pid = self._process.pid
         self.address = self._wait_for_address()
         threading.Thread(target=self._drain, daemon=True).start()
 
