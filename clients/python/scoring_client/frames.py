@@ -28,6 +28,7 @@ class ParsedFrame:
         self.parcel_ids = [cells.text(c) for c in frame["parcel_id"].tolist()]
         self.levels = self._map(frame, "level", cells.level, 0)
         self.areas = self._numbers(frame, "area_mu")
+        self._area_cells = np.nan_to_num(self.areas).tolist()
         self.texts = {a: [cells.text(c) for c in frame[a].tolist()] for a in TEXT_ATTRIBUTES if a in frame.columns}
         self.flags = {f: self._map(frame, f, cells.yes_no, None) for f in FLAGS if f in frame.columns}
         self.numeric_codes, self.category_codes, self.veto_codes = [], [], []
@@ -94,29 +95,26 @@ class ParsedFrame:
             if not cells.is_empty(cell):
                 self._refuse(i, reason)
 
-    def _attributes(self, i):
-        fields = {"parcel_id": self.parcel_ids[i], "level": self.levels[i], "area_mu": float(np.nan_to_num(self.areas[i]))}
-        for name, column in self.texts.items():
-            if column[i]:
-                fields[name] = column[i]
-        for name, column in self.flags.items():
-            if column[i] is not None:
-                fields[name] = column[i]
+    def _attributes(self, i, names):
+        fields = {"parcel_id": self.parcel_ids[i], "level": self.levels[i], "area_mu": self._area_cells[i]}
+        for name, column in names:
+            cell = column[i]
+            if cell is not None and cell != "":
+                fields[name] = cell
         return fields
 
-    def row(self, i):
-        """Row i as a ParcelRow of a ParcelColumns block with this frame's codes."""
-        fields = self._attributes(i)
-        fields.pop("name", None)
-        fields.pop("enterprise_name", None)
-        return scoring_service_pb2.ParcelRow(
-            values=self.values[i].tolist(), categories=self.categories[i], vetoes=self.vetoes[i], **fields)
+    def _optional(self, *skip):
+        return [(n, c) for n, c in (*self.texts.items(), *self.flags.items()) if n not in skip]
 
     def columns(self, rows):
-        """The given row numbers as one ParcelColumns block."""
-        return scoring_service_pb2.ParcelColumns(
-            indicator_codes=self.numeric_codes, category_codes=self.category_codes, veto_codes=self.veto_codes,
-            rows=[self.row(i) for i in rows])
+        """The given row numbers as one ParcelColumns block (ParcelRow has no name or enterprise_name)."""
+        block = scoring_service_pb2.ParcelColumns(
+            indicator_codes=self.numeric_codes, category_codes=self.category_codes, veto_codes=self.veto_codes)
+        add, names = block.rows.add, self._optional("name", "enterprise_name")
+        for i in rows:
+            add(values=self.values[i].tolist(), categories=self.categories[i], vetoes=self.vetoes[i],
+                **self._attributes(i, names))
+        return block
 
     def parcel(self, i):
         """Row i as a ParcelInput (maps of the values it has)."""
@@ -126,4 +124,4 @@ class ParsedFrame:
             categories={c: k for c, k in zip(self.category_codes, self.categories[i]) if k},
             vetoes={c: a == scoring_service_pb2.VETO_ANSWER_MET
                     for c, a in zip(self.veto_codes, self.vetoes[i]) if a != scoring_service_pb2.VETO_ANSWER_UNSPECIFIED},
-            **self._attributes(i))
+            **self._attributes(i, self._optional()))
