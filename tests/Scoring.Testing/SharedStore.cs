@@ -3,7 +3,9 @@ namespace Scoring.Testing;
 /// <summary>
 /// The store several server replicas share in a test: a database on a throwaway PostgreSQL cluster of its own when
 /// PostgreSQL is installed (always in CI, which sets SCORING_REQUIRE_TOOLS=1), else a SQLite file in a temp folder,
-/// which replicas on one host can share. Replicas follow activations through the store's periodic refresh, every 0.2 s here.
+/// which replicas on one host can share. On PostgreSQL replicas are told of an activation at once (LISTEN/NOTIFY): their
+/// periodic refresh is put off to an hour, so that a test proves the notification. On SQLite they follow by polling, every
+/// 0.2 s here.
 /// </summary>
 public sealed class SharedStore : IAsyncDisposable
 {
@@ -21,7 +23,7 @@ public sealed class SharedStore : IAsyncDisposable
     public bool IsPostgres => _cluster is not null;
 
     /// <summary>Settings (command-line form) every replica is given.</summary>
-    public string[] ReplicaSettings => ["--Scoring:ModelRefreshSeconds=0.2"];
+    public string[] ReplicaSettings => IsPostgres ? ["--Scoring:ModelRefreshSeconds=3600"] : ["--Scoring:ModelRefreshSeconds=0.2"];
 
     /// <summary>Creates the store: PostgreSQL when installed or required, else SQLite.</summary>
     public static async Task<SharedStore> CreateAsync()
