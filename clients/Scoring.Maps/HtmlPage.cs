@@ -88,6 +88,8 @@ public static class HtmlPage
                   elements + list('主要短板', p.shortfalls) + list('否决项', p.vetoes) + list('建议改造模式', p.modes);
               });
             }
+            // Every parcel is wired: the page says so (a browser test reads it from the DOM).
+            document.body.dataset.parcels = document.querySelectorAll('path.parcel').length;
             </script>
             </body>
             </html>

@@ -26,15 +26,7 @@ public static class Legend
     ];
 
     /// <summary>The legend's name of a disposition.</summary>
-    public static string Name(MapDisposition d) => d switch
-    {
-        MapDisposition.RedevelopmentUnderway => "正在推进",
-        MapDisposition.EcologicalClearance => "生态清退",
-        MapDisposition.LocallyReported => "地方上报",
-        MapDisposition.IdentifiedInefficient => "低效认定",
-        MapDisposition.Retained => "现状保留",
-        _ => "未评价",
-    };
+    public static string Name(MapDisposition d) => d == MapDisposition.Unknown ? "未评价" : ChineseTerms.Of(d);
 
     /// <summary>The fill of a disposition.</summary>
     public static Rgb Fill(MapDisposition d) => d switch

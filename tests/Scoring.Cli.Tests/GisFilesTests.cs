@@ -163,4 +163,29 @@ public sealed class GisFilesTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.StartsWith("SRID=4549;", parcel.Geometry);
         Assert.True(sample["SP-13"].Outline.EqualsTopologically(new WKTReader().Read(parcel.Geometry["SRID=4549;".Length..])));
     }
+
+    [Fact]
+    public async Task A_list_written_as_GIS_files_takes_each_parcels_outline_from_the_cache()
+    {
+        var ingest = await CliRunner.RunAsync("ingest", Sample, "--source", "planning-bureau", "--as-of", "2026-01-01", "--server", Server);
+        Assert.True(ingest.ExitCode == 0, ingest.ToString());
+        var evaluate = await CliRunner.RunAsync("evaluate", "--stored", "--street", "东山街道", "-o", _cli.PathOf("stored.csv"), "--record-history", "--server", Server);
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        var sample = SampleParcels();
+        var (shp, geojson) = (_cli.PathOf("dongshan.shp"), _cli.PathOf("dongshan.geojson"));
+
+        var run = await CliRunner.RunAsync("list", "--street", "东山街道", "-o", shp, "-o", geojson, "--server", Server);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var dongshan = sample.Where(p => p.Value.Street == "东山街道").Select(p => p.Key).Order().ToList();
+        var features = Shapefile.ReadAllFeatures(shp);
+        Assert.Equal(dongshan, features.Select(f => (string)f.Attributes["parcel_id"]).Order());
+        Assert.All(features, f => Assert.True(sample[(string)f.Attributes["parcel_id"]].Outline.EqualsTopologically(f.Geometry)));
+        Assert.All(features, f => Assert.Equal("东山街道", f.Attributes["street"]));
+        Assert.EndsWith("AUTHORITY[\"EPSG\", \"4549\"]]", File.ReadAllText(Path.ChangeExtension(shp, ".prj")));
+        // The GeoJSON carries the cached outline (EWKT) as GeoJSON naming its system.
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(geojson));
+        var first = document.RootElement.GetProperty("features")[0].GetProperty("geometry");
+        Assert.Equal(("Polygon", "EPSG:4549"), (first.GetProperty("type").GetString(), first.GetProperty("crs").GetProperty("properties").GetProperty("name").GetString()));
+    }
 }

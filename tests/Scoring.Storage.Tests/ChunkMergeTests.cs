@@ -200,6 +200,26 @@ public abstract class ChunkMergeTests(StoreUnderTest target) : IDisposable
         Assert.Equal((3, "new street"), (p2.Level, p2.Street));
     }
 
+    [StoreFact]
+    public async Task Chunks_of_two_replicas_writing_the_same_parcels_at_once_lose_no_value()
+    {
+        // Eight chunks, half through a second instance on the same database, each bringing its own code to the same 50
+        // parcels at once: merged one after another, every parcel ends with all eight codes and eight log rows.
+        var stores = new[] { target.Open().Parcels, target.Open().Parcels };
+        var ids = Enumerable.Range(0, 50).Select(i => $"SAME-{i:D2}").ToArray();
+        using var start = new Barrier(8);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            start.SignalAndWait();
+            await stores[c % 2].UpsertAsync($"feed{c}", Newer, [.. ids.Select(id => new ParcelWrite(id) { Indicators = Numbers(($"code{c}", c)) })]);
+        })));
+
+        var parcels = await stores[0].GetManyAsync(ids);
+        Assert.All(ids, id => Assert.Equal(Enumerable.Range(0, 8).Select(c => ($"code{c}", (double)c)),
+            parcels[id].Indicators.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => (v.Key, v.Value.Number!.Value))));
+        Assert.Equal(8 * 50, target.Scalar("SELECT count(*) FROM value_writes;"));
+    }
+
     private string PackedHex(string parcelId) => ChunkMergeRows.PackedHex(target.Raw(), parcelId);
 }
 

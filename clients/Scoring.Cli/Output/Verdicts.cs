@@ -22,59 +22,19 @@ internal static class Verdicts
     public static string Short(Level l) => Strip(typeof(Level), (int)l, "LEVEL_");
 
     /// <summary>The Chinese label of a classification.</summary>
-    public static string Chinese(Classification c) => c switch
-    {
-        Classification.Efficient => "非低效",
-        Classification.Review => "待研判",
-        Classification.InefficientScore => "低效(评分)",
-        Classification.InefficientVeto => "低效(否决)",
-        Classification.InsufficientData => "数据不足",
-        _ => "",
-    };
+    public static string Chinese(Classification c) => Maps.ChineseTerms.Of(c);
 
     /// <summary>The Chinese label of a disposition (the legend of the paper's Figure 3).</summary>
-    public static string Chinese(Disposition d) => d switch
-    {
-        Disposition.Retained => "现状保留",
-        Disposition.IdentifiedInefficient => "低效认定",
-        Disposition.LocallyReported => "地方上报",
-        Disposition.EcologicalClearance => "生态清退",
-        Disposition.RedevelopmentUnderway => "正在推进",
-        _ => "",
-    };
+    public static string Chinese(Disposition d) => Maps.ChineseTerms.Of(d);
 
     /// <summary>The Chinese label of a level.</summary>
-    public static string Chinese(Level l) => l switch
-    {
-        Level.Park => "工业园区",
-        Level.Community => "工业社区",
-        Level.Scattered => "零星工业地块",
-        _ => "未指定",
-    };
+    public static string Chinese(Level l) => l == Level.Unspecified ? "未指定" : Maps.ChineseTerms.Of(l);
 
     /// <summary>The Chinese name of a clearance tier (the paper's 清退区); empty when not known.</summary>
-    public static string Chinese(ClearanceZone z) => z switch
-    {
-        ClearanceZone.Must => "必须清退区",
-        ClearanceZone.Encouraged => "鼓励清退区",
-        ClearanceZone.Considered => "可考虑清退区",
-        ClearanceZone.None => "不在清退区",
-        _ => "",
-    };
+    public static string Chinese(ClearanceZone z) => Maps.ChineseTerms.Of(z);
 
     /// <summary>The Chinese name of a redevelopment mode (the paper's section 4.2.2).</summary>
-    public static string Chinese(RedevelopmentMode m) => m switch
-    {
-        RedevelopmentMode.HighStandardFactory => "工改高标准厂房",
-        RedevelopmentMode.CapacityUpgrade => "增容技改",
-        RedevelopmentMode.Research => "工改科研",
-        RedevelopmentMode.CommercialOffice => "工改商办",
-        RedevelopmentMode.Residential => "工改居住",
-        RedevelopmentMode.Supporting => "工改配套",
-        RedevelopmentMode.ContiguousRenewal => "连片改造",
-        RedevelopmentMode.EcologicalRestoration => "工业生态修复",
-        _ => "",
-    };
+    public static string Chinese(RedevelopmentMode m) => Maps.ChineseTerms.Of(m);
 
     /// <summary>A classification as a file in <paramref name="labels"/> writes it.</summary>
     public static string Term(Classification c, Labels labels) => labels == Labels.Zh ? Chinese(c) : Short(c);

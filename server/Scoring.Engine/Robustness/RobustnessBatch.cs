@@ -88,9 +88,23 @@ public sealed class RobustnessBatch
         {
             var length = Math.Min(BlockSize, _draws.Count - start);
             next.Clear();
+            // Complete parcels four at a time (one load of a draw's weight serves four), the others one by one.
+            var group = new List<int>(Lanes);
             foreach (var j in active)
             {
-                below[j] += CountBelow(j, start, length);
+                if (!_parcels[j].Complete)
+                {
+                    below[j] += CountBelow(j, start, length);
+                    continue;
+                }
+                group.Add(j);
+                if (group.Count < Lanes) continue;
+                CountBelowComplete(group, start, length, below);
+                group.Clear();
+            }
+            if (group.Count > 0) CountBelowComplete(group, start, length, below);
+            foreach (var j in active)
+            {
                 used[j] += length;
                 var (low, high) = WilsonInterval.Of(below[j], used[j]);
                 if (!WilsonInterval.IsDecisive(low, high)) next.Add(j);
@@ -111,24 +125,63 @@ public sealed class RobustnessBatch
         return results;
     }
 
+    private const int Lanes = 4;
+    private Vector<double>[] _broadcast = [];
+
+    // Draws [start, start + length) of up to four complete parcels scoring below the threshold, added to below[j]:
+    // per run of Vector<double>.Count draws, each draw's global weights · each parcel's utilities, held in registers.
+    private void CountBelowComplete(List<int> group, int start, int length, int[] below)
+    {
+        var indicators = _indicators;
+        if (_broadcast.Length < Lanes * indicators) _broadcast = new Vector<double>[Lanes * indicators];
+        var u = _broadcast.AsSpan(0, Lanes * indicators);
+        for (var p = 0; p < Lanes; p++)
+        {
+            var row = p < group.Count ? _utilities.AsSpan(group[p] * indicators, indicators) : default;
+            for (var i = 0; i < indicators; i++) u[i * Lanes + p] = new Vector<double>(p < group.Count ? row[i] : 0);
+        }
+        var width = Vector<double>.Count;
+        var cut = new Vector<double>(_cut);
+        var weights = _draws.GlobalWeights;
+        Span<long> counts = stackalloc long[Lanes];
+        int n = 0;
+        for (; n + width <= length; n += width)
+        {
+            Vector<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (var i = 0; i < indicators; i++)
+            {
+                var g = new Vector<double>(weights[i].AsSpan(start + n, width));
+                a0 = Vector.FusedMultiplyAdd(g, u[i * Lanes], a0);
+                a1 = Vector.FusedMultiplyAdd(g, u[i * Lanes + 1], a1);
+                a2 = Vector.FusedMultiplyAdd(g, u[i * Lanes + 2], a2);
+                a3 = Vector.FusedMultiplyAdd(g, u[i * Lanes + 3], a3);
+            }
+            // A lane below the cut is all ones (−1 as a long).
+            counts[0] -= Vector.Sum(Vector.LessThan(a0, cut));
+            counts[1] -= Vector.Sum(Vector.LessThan(a1, cut));
+            counts[2] -= Vector.Sum(Vector.LessThan(a2, cut));
+            counts[3] -= Vector.Sum(Vector.LessThan(a3, cut));
+        }
+        for (; n < length; n++)
+        {
+            for (var p = 0; p < group.Count; p++)
+            {
+                var score = 0.0;
+                for (var i = 0; i < indicators; i++) score += weights[i][start + n] * u[i * Lanes + p][0];
+                if (score < _cut) counts[p]++;
+            }
+        }
+        for (var p = 0; p < group.Count; p++) below[group[p]] += (int)counts[p];
+    }
+
     // Draws [start, start + length) of parcel j scoring below the threshold.
     private int CountBelow(int j, int start, int length)
     {
         var scores = _scores.AsSpan(0, length);
-        if (_parcels[j].Complete) ScoreComplete(j, start, scores);
-        else ScoreWithMissing(j, start, scores);
+        ScoreWithMissing(j, start, scores);
         var count = 0;
         foreach (var s in scores) if (s < _cut) count++;
         return count;
-    }
-
-    // A complete parcel (or the zero policy): each draw's score is its global weights · the utilities.
-    private void ScoreComplete(int j, int start, Span<double> scores)
-    {
-        scores.Clear();
-        var u = _utilities.AsSpan(j * _indicators, _indicators);
-        for (var i = 0; i < u.Length; i++)
-            if (u[i] != 0) MultiplyAdd(scores, _draws.GlobalWeights[i].AsSpan(start, scores.Length), u[i]);
     }
 
     // Missing data under renormalisation, as the score does it: an incomplete element's score over its present

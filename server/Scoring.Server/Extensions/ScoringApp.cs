@@ -90,9 +90,11 @@ public static class ScoringApp
         builder.Services.AddSingleton<Spatial.ClearanceReconciliation>();
         builder.Services.AddHostedService<Spatial.LayerRefresh>();
         builder.Services.AddSingleton<Reports.DistrictReports>();
+        builder.Services.AddSingleton<Reports.DistrictMap>();
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddSingleton<Backups>();
         builder.Services.AddHostedService<ModelRefresh>();
+        builder.Services.AddHostedService<StoreChangeFollower>();
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton(defaultModel);
         if (loadInBackground) builder.Services.AddHostedService<ModelLoader>();
@@ -119,7 +121,11 @@ public static class ScoringApp
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapMetrics(metricsOptions);
-        app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService, LayerService, OperationsService; REST/JSON under /v1, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
+        // The district's map page (Figure 3), for a browser on the REST port: readers only, as every REST read.
+        app.MapGet("/map", async (string? street, string? unit, Reports.DistrictMap map, CancellationToken cancellationToken) =>
+                Results.Content(await map.PageAsync(street, unit, cancellationToken), "text/html; charset=utf-8"))
+            .RequireAuthorization(Security.Roles.Reader).RequireRateLimiting(Limits.PerCaller);
+        app.MapGet("/", () => "Scoring: gRPC services scoring.v1.ScoringService, ParcelService, ModelService, ReportService, LayerService, OperationsService; REST/JSON under /v1, the district's map at /map, OpenAPI at /swagger/v1/swagger.json, metrics at /metrics.")
             .AllowAnonymous();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
