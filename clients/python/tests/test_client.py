@@ -98,6 +98,21 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(19_940, len(good))
         self.assertEqual({0.7363, 0.7513}, set(good["score"].round(4)))
 
+    def test_a_chunk_answered_in_several_responses_keeps_its_rows_in_order(self):
+        # full view: every indicator of every parcel, so 6,000 results pass the 4 MiB a response may carry
+        rows = [parcels.hand_worked(f"f{i:05d}") for i in range(12_000)]
+        for row in rows[1::2]:
+            row["green_ratio"] = 15
+        result = self.client.evaluate_frame(pd.DataFrame(rows), view="full", chunk_size=6000, window=2)
+        self.assertEqual([r["parcel_id"] for r in rows], result["parcel_id"].tolist())
+        self.assertEqual([parcels.SCORE, parcels.SCORE_GREEN_15] * 6000, result["score"].round(4).tolist())
+
+    def test_a_value_in_a_column_the_model_does_not_know_refuses_its_row(self):
+        frame = pd.DataFrame([dict(parcels.hand_worked("x"), colour="red"), dict(parcels.hand_worked("y"), colour="")])
+        result = self.client.evaluate_frame(frame)
+        self.assertEqual("column colour: not an indicator, category or veto of model 1", result.at[0, "error"])
+        self.assertEqual(0.7363, round(result.at[1, "score"], 4))
+
     def test_upsert_then_evaluate_by_id_then_evaluate_stored(self):
         rows = [parcels.hand_worked(f"cache-{i}") for i in range(5)]
         rows[3]["green_ratio"] = 15
