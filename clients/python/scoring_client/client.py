@@ -178,13 +178,19 @@ class UpsertSummary:
 
 
 def _take_batch_response(table, chunk, parcel_ids, response):
-    """Puts one BatchEvaluateResponse's results at their rows; True when it ends its chunk."""
+    """Puts one BatchEvaluateResponse's results at their frame rows; True when it ends its chunk."""
     if response.HasField("chunk_error"):
         for i in chunk.rows:
             table.put_error(i, parcel_ids[i], response.chunk_error)
         return True
     for result in response.results:
-        table.put_result(chunk.rows[chunk.taken], result)
+        position = chunk.rows[chunk.taken]
+        if result.HasField("error"):
+            # the server names the row by its place in the chunk; the caller knows it by its place in the frame
+            text = status_text(result.error).replace(f"columns.rows[{chunk.taken}].", f"row {position}: ")
+            table.put_error(position, result.parcel_id, text)
+        else:
+            table.put_evaluation(position, result.evaluation)
         chunk.taken += 1
     return not response.chunk_continues
 
