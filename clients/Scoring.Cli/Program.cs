@@ -204,6 +204,11 @@ public static class Program
             DefaultValueFactory = _ => "basic",
         };
         view.AcceptOnlyFromAmong("basic", "full");
+        var robustness = new Option<bool>("--robustness")
+        {
+            Description = "Also tell how sure each verdict is under the uncertainty of the weights (the full view plus robustness): adds the columns " +
+                          "p_below_threshold, ci_low, ci_high, stable, critical_element, critical_weight_change and a table of contested verdicts.",
+        };
         var encoding = EncodingOption();
         var recordHistory = new Option<bool>("--record-history")
         {
@@ -234,7 +239,7 @@ public static class Program
             "Evaluates every parcel of a file through BatchEvaluate, or with --stored the parcels of the server's indicator cache through EvaluateStored, " +
             "and writes the verdicts, a summary and the refused rows.")
         {
-            input, output, labels, errors, modelVersion, chunkSize, view, encoding, recordHistory, columnar, stored, unit, street, level,
+            input, output, labels, errors, modelVersion, chunkSize, view, robustness, encoding, recordHistory, columnar, stored, unit, street, level,
         };
         command.Validators.Add(r =>
         {
@@ -255,7 +260,8 @@ public static class Program
         });
         command.SetAction((parse, token) =>
         {
-            var evaluationView = parse.GetValue(view) == "full" ? EvaluationView.Full : EvaluationView.Basic;
+            var evaluationView = parse.GetValue(robustness) ? EvaluationView.Robustness
+                : parse.GetValue(view) == "full" ? EvaluationView.Full : EvaluationView.Basic;
             if (parse.GetValue(stored))
                 return EvaluateStoredCommand.RunAsync(new EvaluateStoredSettings(
                     parse.GetValue(output)!, parse.GetValue(errors), parse.GetValue(server)!, parse.GetValue(modelVersion), evaluationView,

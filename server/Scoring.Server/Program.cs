@@ -1,5 +1,8 @@
 using Scoring.Server.Extensions;
 
+// `migrate --from "Data Source=…" --to "Host=…"`: move a district from its SQLite file into PostgreSQL and verify it.
+if (MoveCommand.Asks(args)) return await MoveCommand.RunAsync(args, Console.Out, Console.Error);
+
 // `migrate`: open the store, bring its schema up to date (and seed the default model), then exit; a deployment's
 // migration step (deploy/kubernetes: the scoring-migrate Job) before the replicas roll.
 var migrateOnly = args is ["migrate", ..];

@@ -10,6 +10,22 @@ public enum StorageProvider
     PostgreSql,
 }
 
+/// <summary>A change a store announces to every replica on it, once committed.</summary>
+public enum StoreChange
+{
+    /// <summary>The replica (re)connected to the announcements: what was announced meanwhile is lost, so read everything again.</summary>
+    Reconnected,
+
+    /// <summary>A model version was activated.</summary>
+    ModelActivated,
+
+    /// <summary>A layer version was stored.</summary>
+    LayerAdded,
+
+    /// <summary>A chunk of parcels was stored.</summary>
+    ParcelsStored,
+}
+
 /// <summary>
 /// What the service needs of the database itself, whichever store it is: a readiness probe, the naming of faults, and
 /// backups where the store takes them. The data lives in the stores (<see cref="Parcels.IParcelStore"/> and the others).
@@ -36,6 +52,16 @@ public interface IScoringDatabase
     /// it where the store keeps faults until a probe clears them.
     /// </summary>
     StorageFaultException? Classify(Exception exception);
+
+    /// <summary>
+    /// Hands every change committed on the database (by any replica) to <paramref name="onChange"/>, one at a time, until
+    /// cancelled: first <see cref="StoreChange.Reconnected"/>, and again after every reconnection. Completes at once on a
+    /// store that announces nothing (SQLite: replicas follow each other by their periodic refresh).
+    /// </summary>
+    /// <param name="onChange">Called with each change.</param>
+    /// <param name="onLost">Called when the announcements are lost (the connection broke); they are followed again a second later.</param>
+    /// <param name="cancellationToken">Stops following.</param>
+    Task FollowChangesAsync(Func<StoreChange, CancellationToken, Task> onChange, Action<Exception> onLost, CancellationToken cancellationToken);
 
     /// <summary>The database file's full path; null for a store without one (in memory, PostgreSQL).</summary>
     string? FilePath { get; }

@@ -159,6 +159,11 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     public int SchemaVersion { get; }
 
     /// <inheritdoc />
+    /// <remarks>SQLite announces nothing: completes at once.</remarks>
+    public Task FollowChangesAsync(Func<StoreChange, CancellationToken, Task> onChange, Action<Exception> onLost, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <inheritdoc />
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -37,7 +37,7 @@ internal sealed record BenchmarkOptions
     public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The parts of a run, for --only.</summary>
-    public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "engine", "map", "columnar", "unary", "ingest", "costs", "mixed", "soak", "cache-memory", "xlsx" };
+    public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "engine", "map", "columnar", "unary", "ingest", "costs", "mixed", "soak", "cache-memory", "xlsx", "postgres", "robustness" };
 
     /// <summary>Whether <paramref name="part"/> runs.</summary>
     public bool Runs(string part) => Parts.Contains(part);
@@ -99,7 +99,7 @@ internal sealed record BenchmarkOptions
         usage: Scoring.Benchmarks [--quick] [--parcels N] [--chunk C] [--out FILE]
                                   [--window W] [--duration SECONDS] [--ingest-parcels N]
                                   [--soak SECONDS] [--cached-parcels N]
-                                  [--only engine,map,columnar,unary,ingest,costs,mixed,soak,cache-memory,xlsx]
+                                  [--only engine,map,columnar,unary,ingest,costs,mixed,soak,cache-memory,xlsx,robustness]
                                   [--host-env NAME=VALUE]...
           --parcels N         parcels per BatchEvaluate stream (default 1,000,000; 20,000 with --quick)
           --chunk C           parcels per chunk (default 1000; 5000 is tried as well, the better is reported)

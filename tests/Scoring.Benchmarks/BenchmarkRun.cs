@@ -133,6 +133,12 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
                 // 8 and 9. Recorded evaluations while ingest runs, briefly and then as a soak.
                 if (options.Runs("mixed") || options.Runs("soak")) await MixedLoadAsync(workload, serverChannel, Path.Combine(folder.FullName, "scoring.db"));
 
+                // 12. The same cached-district work on PostgreSQL, and replicas following an activation.
+                if (options.Runs("postgres")) await PostgresAsync(workload, server, serverChannel);
+
+                // 13. Verdict robustness: the kernels in process, then the robustness view against the basic view.
+                if (options.Runs("robustness")) await RobustnessAsync(workload, scoring);
+
                 // 10. A fresh server holding a large cached district.
                 if (options.Runs("cache-memory")) await CachedMemoryAsync(workload);
 
@@ -378,6 +384,8 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
 
         RenderWriters(r, summary, workload);
         RenderSpreadsheets(r, summary);
+        RenderPostgres(r, summary);
+        RenderRobustness(r, summary);
 
         r.Heading(3, "Targets");
         r.Table(["Target", "Measured", "Status"], summary);

@@ -127,6 +127,25 @@ public sealed class EvaluateCommandTests(ServerFixture server) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Robustness_adds_its_columns_and_a_table_of_contested_verdicts()
+    {
+        var input = Rows.WriteCsv(_cli.PathOf("robust.csv"), Rows.Header(), [HandWorkedParcel.Row("R1")]);
+        var output = _cli.PathOf("robust-out.csv");
+
+        var run = await CliRunner.RunAsync("evaluate", input, "-o", output, "--robustness", "--server", Server);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var row = Rows.ReadCsv(output).Single();
+        // 0.7363 is far above 0.6: no draw of the first 1,000 below it; Wilson's upper end for 0 of 1,000 is
+        // (z²/n)/(1 + z²/n) = 0.0038415/1.0038415 = 0.003827.
+        Assert.Equal(("0", "0", "0.003827", "yes"), (row["p_below_threshold"], row["ci_low"], row["ci_high"], row["stable"]));
+        // Δ* of population: R = (0.7363 − 0.05·0.532)/0.95 = 0.747053; (0.6 − 0.7363)/(0.532 − 0.747053) = 0.633798.
+        Assert.Equal(("population", "0.633798"), (row["critical_element"], row["critical_weight_change"]));
+        Assert.Contains("Contested verdicts", run.Out);
+        Assert.Matches(@"all\s+│\s+0\s+│\s+0\.0%", run.Out);
+    }
+
+    [Fact]
     public async Task All_rows_evaluated_is_exit_code_0_with_an_empty_errors_file()
     {
         var input = Rows.WriteCsv(_cli.PathOf("good.csv"), Rows.Header(), [HandWorkedParcel.Row("G1"), Rows.AtMinimum("G2")]);

@@ -53,6 +53,17 @@ public sealed class IngestAndParcelShowTests(ServerFixture server) : IClassFixtu
         Assert.Contains("Top shortfalls", table.Out);
         // The worked example's largest gap: tax_per_mu, (1 − 0.3)·0.32·0.20 = 0.0448.
         Assert.Matches(@"tax_per_mu\s+│\s+地均税收\s+│\s+0\.3\s+│\s+0\.0448", table.Out);
+
+        // 0.7363 is far above 0.6: no draw of the first block falls below, Wilson's upper end for 0 of 1,000 is
+        // (z²/n)/(1 + z²/n) = 0.0038415/1.0038415 = 0.0038, and the interval is decisive after that block.
+        Assert.Matches(@"P\(score < 0\.6\)\s+0\.000 \(95 % CI 0\.000–0\.004, 1,000 draws\): stable", table.Out);
+        // Δ*_g = (τ − S)/(s_g − R_g), R_g = (S − W_g·s_g)/(1 − W_g). population: R = (0.7363 − 0.05·0.532)/0.95 = 0.747053,
+        // Δ* = −0.1363/(0.532 − 0.747053) = +0.6338 (to 0.6838, feasible); energy: R = 0.757348, Δ* = +0.7123;
+        // land −0.8005, enterprise −4.29, industry −3.06 and economy +2.55 leave [0, 1].
+        Assert.Matches(@"critical element\s+population \+0\.6338 \(weight 0\.0500 → 0\.6838\)", table.Out);
+        // Tornado, widest bar first: land at 0.8·0.25 gives S − 0.05·0.17027 = 0.7278, at 1.2·0.25 0.7448.
+        Assert.Contains("Tornado", table.Out);
+        Assert.Matches(@"land\s+│\s+土地利用\s+│\s+0\.7278\s+│.+│\s+0\.7448", table.Out);
     }
 
     [Fact]

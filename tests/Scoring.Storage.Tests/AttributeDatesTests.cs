@@ -1,18 +1,18 @@
 using Scoring.Storage.Parcels;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
 /// <summary>A parcel's attributes follow the values' rule: an older as_of never overwrites a newer attribute.</summary>
-public sealed class AttributeDatesTests : IDisposable
+public abstract class AttributeDatesTests(StoreUnderTest target) : IDisposable
 {
-    private readonly TempDatabase _temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
-    [Fact]
+    [StoreFact]
     public async Task A_feed_replayed_late_sets_only_the_attributes_nobody_set_with_a_later_date()
     {
-        var store = new ParcelStore(_temp.Open());
+        var store = target.Open().Parcels;
         await store.UpsertAsync("planning", new DateOnly(2025, 6, 30),
             [new ParcelWrite("P1") { Level = 1, UnitId = "park-a", RedevelopmentUnderway = true, Geometry = "new" }]);
 
@@ -30,3 +30,10 @@ public sealed class AttributeDatesTests : IDisposable
         Assert.Equal((false, "park-b", "汤山街道", 1), (now.RedevelopmentUnderway, now.UnitId, now.Street, now.Level));
     }
 }
+
+/// <summary>The tests of <see cref="AttributeDatesTests"/> on a SQLite file.</summary>
+public sealed class SqliteAttributeDatesTests() : AttributeDatesTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="AttributeDatesTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresAttributeDatesTests(PostgresCluster cluster) : AttributeDatesTests(new PostgresUnderTest(cluster, typeof(PostgresAttributeDatesTests)));

@@ -3,6 +3,7 @@ using Scoring.Storage.Parcels;
 
 namespace Scoring.Storage.Tests;
 
+/// <summary>Backups (VACUUM INTO a file). SQLite only: PostgreSQL is backed up with its own tools, and the server refuses a backup there.</summary>
 public sealed class BackupTests : IDisposable
 {
     private const int ChunkSize = 50;

@@ -1,4 +1,5 @@
 using Scoring.Storage.Parcels;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
@@ -6,21 +7,20 @@ namespace Scoring.Storage.Tests;
 /// A feed chunk merged into the parcels' packed rows: the rule of the value log (an older as_of never wins; on the
 /// same date the later receipt does) for values and attributes, on parcels the cache already holds.
 /// </summary>
-public sealed class ChunkMergeTests : IDisposable
+public abstract class ChunkMergeTests(StoreUnderTest target) : IDisposable
 {
-    private static readonly DateOnly Older = new(2024, 6, 30);
-    private static readonly DateOnly Newer = new(2025, 6, 30);
+    internal static readonly DateOnly Older = new(2024, 6, 30);
+    internal static readonly DateOnly Newer = new(2025, 6, 30);
 
-    private readonly TempDatabase _temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
-    private static Dictionary<string, double> Numbers(params (string Code, double Value)[] values) => values.ToDictionary(v => v.Code, v => v.Value);
+    internal static Dictionary<string, double> Numbers(params (string Code, double Value)[] values) => values.ToDictionary(v => v.Code, v => v.Value);
 
-    [Fact]
+    [StoreFact]
     public async Task An_older_feed_after_a_newer_one_adds_only_what_the_cache_lacks()
     {
-        var store = new ParcelStore(_temp.Open());
+        var store = target.Open().Parcels;
         await store.UpsertAsync("census", Newer,
         [
             new ParcelWrite("P1")
@@ -54,19 +54,19 @@ public sealed class ChunkMergeTests : IDisposable
         // Both far values stay in the history, the newer date first.
         Assert.Equal([1.2, 0.4], (await store.ValueHistoryAsync("P1", "far")).Select(v => v.Number));
         // Each attribute keeps the date of the feed that set it.
-        Assert.Equal(20250630, _temp.Scalar("SELECT replace(json_extract(attributes_as_of, '$.level'), '-', '') FROM parcels WHERE id = 'P1';"));
-        Assert.Equal(20240630, _temp.Scalar("SELECT replace(json_extract(attributes_as_of, '$.area_mu'), '-', '') FROM parcels WHERE id = 'P1';"));
+        Assert.Equal(20250630, target.Scalar("SELECT replace(attributes_as_of ->> 'level', '-', '') FROM parcels WHERE id = 'P1';"));
+        Assert.Equal(20240630, target.Scalar("SELECT replace(attributes_as_of ->> 'area_mu', '-', '') FROM parcels WHERE id = 'P1';"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task On_the_same_date_the_later_chunk_wins_with_its_receipt_time_and_an_older_one_after_it_does_not()
     {
-        var store = new ParcelStore(_temp.Open());
-        var first = _temp.Clock.Now;
+        var store = target.Open().Parcels;
+        var first = target.Clock.Now;
         await store.UpsertAsync("registry", Newer, [new ParcelWrite("P1") { Level = 1, Indicators = Numbers(("far", 1)) }]);
-        _temp.Clock.Advance(TimeSpan.FromMinutes(5));
+        target.Clock.Advance(TimeSpan.FromMinutes(5));
         await store.UpsertAsync("survey", Newer, [new ParcelWrite("P1") { Level = 3, Indicators = Numbers(("far", 2)) }]);
-        _temp.Clock.Advance(TimeSpan.FromMinutes(5));
+        target.Clock.Advance(TimeSpan.FromMinutes(5));
         await store.UpsertAsync("replay", Older, [new ParcelWrite("P1") { Level = 2, Indicators = Numbers(("far", 9)) }]);
 
         var p1 = (await store.GetAsync("P1"))!;
@@ -76,10 +76,10 @@ public sealed class ChunkMergeTests : IDisposable
         Assert.Equal(first, p1.Attributes.CreatedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_parcel_twice_in_one_chunk_is_merged_in_chunk_order()
     {
-        var store = new ParcelStore(_temp.Open());
+        var store = target.Open().Parcels;
 
         var counts = await store.UpsertAsync("census", Newer,
         [
@@ -95,16 +95,16 @@ public sealed class ChunkMergeTests : IDisposable
         Assert.Equal(5, (await store.GetAsync("P2"))!.Indicators["far"].Number);
         // Every value is in the history: P1's far twice, the later one first.
         Assert.Equal([3.0, 1.0], (await store.ValueHistoryAsync("P1", "far")).Select(v => v.Number));
-        Assert.Equal(2, _temp.Scalar("SELECT count(*) FROM parcels;"));
+        Assert.Equal(2, target.Scalar("SELECT count(*) FROM parcels;"));
         // The log holds one row per parcel write: P1, P2, P1 again, with 2 + 1 + 1 values.
-        Assert.Equal(3, _temp.Scalar("SELECT count(*) FROM value_writes;"));
-        Assert.Equal(4, _temp.Scalar("SELECT sum(value_count) FROM value_writes;"));
+        Assert.Equal(3, target.Scalar("SELECT count(*) FROM value_writes;"));
+        Assert.Equal(4, target.Scalar("SELECT sum(value_count) FROM value_writes;"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_changed_value_replaces_the_one_of_its_own_kind_only()
     {
-        var store = new ParcelStore(_temp.Open());
+        var store = target.Open().Parcels;
         await store.UpsertAsync("census", Older,
         [
             new ParcelWrite("P1")
@@ -131,10 +131,10 @@ public sealed class ChunkMergeTests : IDisposable
         Assert.Single(p1.Vetoes);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task The_packed_row_is_the_version_1_layout_byte_for_byte()
     {
-        var store = new ParcelStore(_temp.Open());
+        var store = target.Open().Parcels;
         await store.UpsertAsync("s", Newer, [new ParcelWrite("P1") { Indicators = Numbers(("a", 1.0)) }]);
 
         // Worked out by hand: version 1; 2 strings "a", "s"; 1 value: kind 0, code 0, 1.0 as f64 LE, source 1,
@@ -142,11 +142,11 @@ public sealed class ChunkMergeTests : IDisposable
         Assert.Equal("010201610173010000000000000000f03f0167480b0000c0b3109758dd08", PackedHex("P1"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_merged_row_packs_its_values_by_kind_name_then_code_as_the_value_table_was_read()
     {
-        var store = new ParcelStore(_temp.Open());
-        var received = _temp.Clock.Now;
+        var store = target.Open().Parcels;
+        var received = target.Clock.Now;
         await store.UpsertAsync("census", Older,
         [
             new ParcelWrite("P1")
@@ -168,17 +168,17 @@ public sealed class ChunkMergeTests : IDisposable
         Assert.Equal(Convert.ToHexString(PackedValues.Encode(expected)), PackedHex("P1"), ignoreCase: true);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Attributes_without_a_date_take_any_feed_and_dated_ones_only_a_feed_as_new()
     {
-        var store = new ParcelStore(_temp.Open());
+        var store = target.Open().Parcels;
         await store.UpsertAsync("registry", Newer,
         [
             new ParcelWrite("P1") { Level = 1, Street = "old street" },
             new ParcelWrite("P2") { Level = 1, Street = "old street" },
         ]);
         // As a parcel written before migration 6 (no dates) and as the former SQL left a date it never had (null).
-        using (var connection = _temp.Raw())
+        using (var connection = target.Raw())
         using (var command = connection.CreateCommand())
         {
             command.CommandText = """
@@ -200,108 +200,47 @@ public sealed class ChunkMergeTests : IDisposable
         Assert.Equal((3, "new street"), (p2.Level, p2.Street));
     }
 
-    [Fact]
-    public async Task Migrating_from_schema_7_packs_the_rows_the_trigger_kept_and_drops_the_trigger_and_its_table()
+    [StoreFact]
+    public async Task Chunks_of_two_replicas_writing_the_same_parcels_at_once_lose_no_value()
     {
-        var old = _temp.OpenAt(7);
-        // A parcel a build at schema 7 wrote with its packed row, to be left as it is.
-        using (var connection = _temp.Raw())
-        using (var command = connection.CreateCommand())
+        // Eight chunks, half through a second instance on the same database, each bringing its own code to the same 50
+        // parcels at once: merged one after another, every parcel ends with all eight codes and eight log rows.
+        var stores = new[] { target.Open().Parcels, target.Open().Parcels };
+        var ids = Enumerable.Range(0, 50).Select(i => $"SAME-{i:D2}").ToArray();
+        using var start = new Barrier(8);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
         {
-            command.CommandText = """
-                INSERT INTO parcels (id, current_values, created_at, updated_at)
-                VALUES ('P-NEW', $packed, '2024-07-01T00:00:00.0000000Z', '2024-07-01T00:00:00.0000000Z');
-                """;
-            command.Parameters.AddWithValue("$packed", PackedValues.Encode(
-                [(0, new CachedValue("far", 2, null, null, "census", Newer, new DateTimeOffset(2024, 7, 1, 0, 0, 0, TimeSpan.Zero)))]));
-            command.ExecuteNonQuery();
-        }
-        var packedBefore = PackedHex("P-NEW");
-        // Parcels as a build before migration 6 left them: values only in the log and, through the trigger, in
-        // current_values. far 0.5 arrives after 0.8 but describes an earlier date, so the trigger kept 0.8.
-        using (var connection = _temp.Raw())
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = """
-                INSERT INTO parcels (id, area_mu, created_at, updated_at) VALUES
-                    ('P-OLD', 12.5, '2024-07-01T00:00:00.0000000Z', '2024-07-01T00:00:00.0000000Z'),
-                    ('P-EMPTY', NULL, '2024-07-01T00:00:00.0000000Z', '2024-07-01T00:00:00.0000000Z');
-                INSERT INTO indicator_values (parcel_id, code, kind, number, category, veto, source, as_of, received_at) VALUES
-                    ('P-OLD', 'far', 'numeric', 0.8, NULL, NULL, 'a', '2024-06-30', '2024-07-01T00:00:00.0000000Z'),
-                    ('P-OLD', 'far', 'numeric', 0.5, NULL, NULL, 'b', '2024-03-31', '2024-07-02T00:00:00.0000000Z'),
-                    ('P-OLD', 'enterprise_type', 'category', NULL, 'above_scale', NULL, 'a', '2024-06-30', '2024-07-01T00:00:00.0000000Z'),
-                    ('P-OLD', 'safety', 'veto', NULL, NULL, 1, 'a', '2024-06-30', '2024-07-01T00:00:00.0000000Z');
-                """;
-            command.ExecuteNonQuery();
-        }
-        old.Dispose();
+            start.SignalAndWait();
+            await stores[c % 2].UpsertAsync($"feed{c}", Newer, [.. ids.Select(id => new ParcelWrite(id) { Indicators = Numbers(($"code{c}", c)) })]);
+        })));
 
-        var database = _temp.Open();
-
-        Assert.Equal(ScoringDatabase.LatestSchemaVersion, database.SchemaVersion);
-        Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM parcels WHERE current_values IS NULL;"));
-        Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('current_values', 'indicator_values_keep_current');"));
-        Assert.Equal(packedBefore, PackedHex("P-NEW"));
-        var store = new ParcelStore(database);
-        var p = (await store.GetAsync("P-OLD"))!;
-        var received = new DateTimeOffset(2024, 7, 1, 0, 0, 0, TimeSpan.Zero);
-        Assert.Equal(new CachedValue("far", 0.8, null, null, "a", new DateOnly(2024, 6, 30), received), p.Indicators["far"]);
-        Assert.Equal("above_scale", p.Categories["enterprise_type"].Category);
-        Assert.Equal(true, p.Vetoes["safety"].Veto);
-        Assert.Equal((1, 1, 1), (p.Indicators.Count, p.Categories.Count, p.Vetoes.Count));
-        var empty = (await store.GetAsync("P-EMPTY"))!;
-        Assert.Equal((0, 0, 0), (empty.Indicators.Count, empty.Categories.Count, empty.Vetoes.Count));
-        // The packed row is what the next chunk merges into: an older date still does not win.
-        await store.UpsertAsync("replay", new DateOnly(2024, 1, 1), [new ParcelWrite("P-OLD") { Indicators = Numbers(("far", 0.1), ("jobs_per_mu", 4)) }]);
-        var after = (await store.GetAsync("P-OLD"))!;
-        Assert.Equal((0.8, 4.0), (after.Indicators["far"].Number!.Value, after.Indicators["jobs_per_mu"].Number!.Value));
-        Assert.Equal(true, after.Vetoes["safety"].Veto);
-        // The per-value log went into value_writes, one row per run of values received together, in receipt order:
-        // far from a, far from b, then the category and the veto from a (the replay's row comes last).
-        Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM sqlite_master WHERE name = 'indicator_values';"));
-        Assert.Equal(4, _temp.Scalar("SELECT count(*) FROM value_writes WHERE parcel_id = 'P-OLD';"));
-        Assert.Equal(2, _temp.Scalar("SELECT value_count FROM value_writes WHERE parcel_id = 'P-OLD' ORDER BY receipt LIMIT 1 OFFSET 2;"));
-        var history = await store.ValueHistoryAsync("P-OLD", "far");
-        Assert.Equal([(0.8, "a", new DateOnly(2024, 6, 30)), (0.5, "b", new DateOnly(2024, 3, 31)), (0.1, "replay", new DateOnly(2024, 1, 1))],
-            history.Select(v => (v.Number!.Value, v.Source, v.AsOf)));
-        Assert.Equal(received, history[0].ReceivedAt);
-        Assert.Equal(true, (await store.ValueHistoryAsync("P-OLD", "safety")).Single().Veto);
+        var parcels = await stores[0].GetManyAsync(ids);
+        Assert.All(ids, id => Assert.Equal(Enumerable.Range(0, 8).Select(c => ($"code{c}", (double)c)),
+            parcels[id].Indicators.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => (v.Key, v.Value.Number!.Value))));
+        Assert.Equal(8 * 50, target.Scalar("SELECT count(*) FROM value_writes;"));
     }
 
-    [Fact]
-    public async Task Migrating_a_cache_of_more_than_one_batch_of_unpacked_parcels_packs_every_one()
+    private string PackedHex(string parcelId) => ChunkMergeRows.PackedHex(target.Raw(), parcelId);
+}
+
+/// <summary>Reads a parcel's packed row outside the code under test.</summary>
+internal static class ChunkMergeRows
+{
+    /// <summary>The packed current values of <paramref name="parcelId"/> in lower-case hex, read on <paramref name="connection"/> (then closed).</summary>
+    public static string PackedHex(System.Data.Common.DbConnection connection, string parcelId)
     {
-        _temp.OpenAt(7).Dispose();
-        // 1,500 parcels B0000..B1499 as a build before migration 6 left them, parcel n with far = n.
-        using (var connection = _temp.Raw())
+        using (connection)
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = """
-                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1499)
-                INSERT INTO parcels (id, created_at, updated_at)
-                SELECT printf('B%04d', i), '2024-07-01T00:00:00.0000000Z', '2024-07-01T00:00:00.0000000Z' FROM n;
-                INSERT INTO indicator_values (parcel_id, code, kind, number, source, as_of, received_at)
-                SELECT id, 'far', 'numeric', CAST(substr(id, 2) AS REAL), 'a', '2024-06-30', '2024-07-01T00:00:00.0000000Z' FROM parcels;
-                """;
-            command.ExecuteNonQuery();
+            command.CommandText = $"SELECT current_values FROM parcels WHERE id = '{parcelId}';";
+            return Convert.ToHexStringLower((byte[])command.ExecuteScalar()!);
         }
-
-        var store = new ParcelStore(_temp.Open());
-
-        Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM parcels WHERE current_values IS NULL;"));
-        foreach (var n in new[] { 0, 999, 1000, 1499 })
-            Assert.Equal(n, (await store.GetAsync($"B{n:D4}"))!.Indicators["far"].Number);
-        var streamed = 0;
-        await foreach (var batch in store.StreamAllAsync()) streamed += batch.Sum(parcel => parcel.Indicators.Count);
-        Assert.Equal(1500, streamed);
-    }
-
-    private string PackedHex(string parcelId)
-    {
-        using var connection = _temp.Raw();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT hex(current_values) FROM parcels WHERE id = $id;";
-        command.Parameters.AddWithValue("$id", parcelId);
-        return ((string)command.ExecuteScalar()!).ToLowerInvariant();
     }
 }
+
+/// <summary>The tests of <see cref="ChunkMergeTests"/> on a SQLite file.</summary>
+public sealed class SqliteChunkMergeTests() : ChunkMergeTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="ChunkMergeTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresChunkMergeTests(PostgresCluster cluster) : ChunkMergeTests(new PostgresUnderTest(cluster, typeof(PostgresChunkMergeTests)));

@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Parcels;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
-public sealed class ConcurrencyTests : IDisposable
+public abstract class ConcurrencyTests(StoreUnderTest target) : IDisposable
 {
-    private readonly TempDatabase _temp = new();
+    public void Dispose() => target.Dispose();
 
-    public void Dispose() => _temp.Dispose();
-
-    [Fact]
+    [StoreFact]
     public async Task Sixteen_writers_and_sixteen_readers_on_one_database_all_succeed_and_counts_add_up()
     {
         const int Writers = 16, Readers = 16, GroupsPerWriter = 5, ParcelsPerGroup = 10, CodesPerParcel = 5;
@@ -18,9 +17,8 @@ public sealed class ConcurrencyTests : IDisposable
         // only slowly while the CPU is busy, so writers waiting for the lock would sit in the queue for seconds.
         ThreadPool.GetMinThreads(out var workerThreads, out var ioThreads);
         ThreadPool.SetMinThreads(Math.Max(workerThreads, 64), ioThreads);
-        var database = _temp.Open();
-        var parcels = new ParcelStore(database);
-        var evaluations = new EvaluationStore(database);
+        var stores = target.Open();
+        var (parcels, evaluations) = (stores.Parcels, stores.Evaluations);
         var asOfBase = new DateOnly(2024, 1, 1);
         var chunksByWriter = new int[Writers];
         var readsByReader = new int[Readers];
@@ -66,10 +64,10 @@ public sealed class ConcurrencyTests : IDisposable
         var chunks = chunksByWriter.Sum();
         Assert.True(chunks >= Writers * GroupsPerWriter);
         Assert.All(readsByReader, reads => Assert.True(reads > 0));
-        Assert.Equal(Writers * GroupsPerWriter * ParcelsPerGroup, _temp.Scalar("SELECT count(*) FROM parcels;"));
-        Assert.Equal(chunks * ParcelsPerGroup, _temp.Scalar("SELECT count(*) FROM value_writes;"));
-        Assert.Equal(chunks * ParcelsPerGroup * CodesPerParcel, _temp.Scalar("SELECT sum(value_count) FROM value_writes;"));
-        Assert.Equal(chunks, _temp.Scalar("SELECT count(*) FROM evaluations;"));
+        Assert.Equal(Writers * GroupsPerWriter * ParcelsPerGroup, target.Scalar("SELECT count(*) FROM parcels;"));
+        Assert.Equal(chunks * ParcelsPerGroup, target.Scalar("SELECT count(*) FROM value_writes;"));
+        Assert.Equal(chunks * ParcelsPerGroup * CodesPerParcel, target.Scalar("SELECT sum(value_count) FROM value_writes;"));
+        Assert.Equal(chunks, target.Scalar("SELECT count(*) FROM evaluations;"));
 
         // Each group's current value is the last chunk that wrote it: the largest c < n with c % 5 == group.
         var streamed = 0;
@@ -88,3 +86,10 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.Equal(Writers * GroupsPerWriter * ParcelsPerGroup, streamed);
     }
 }
+
+/// <summary>The tests of <see cref="ConcurrencyTests"/> on a SQLite file.</summary>
+public sealed class SqliteConcurrencyTests() : ConcurrencyTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="ConcurrencyTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresConcurrencyTests(PostgresCluster cluster) : ConcurrencyTests(new PostgresUnderTest(cluster, typeof(PostgresConcurrencyTests)));

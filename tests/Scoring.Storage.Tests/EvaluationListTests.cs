@@ -1,6 +1,7 @@
 using Scoring.Engine.Evaluation;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Paging;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
@@ -8,19 +9,17 @@ namespace Scoring.Storage.Tests;
 /// The district's lists (ListEvaluations with filters): a small history worked by hand, each listing's expected
 /// rows counted from the table below.
 /// </summary>
-public sealed class EvaluationListTests : IDisposable
+public abstract class EvaluationListTests(StoreUnderTest target) : IDisposable
 {
     private static readonly DateTimeOffset Day1 = new(2025, 4, 1, 9, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Day2 = Day1.AddDays(1);
     private const int Ineff = (int)Classification.InefficientScore, Veto = (int)Classification.InefficientVeto, Eff = (int)Classification.Efficient;
     private const int Identified = (int)Disposition.IdentifiedInefficient, Retained = (int)Disposition.Retained;
 
-    private readonly TempDatabase _temp = new();
-    private readonly EvaluationStore _store;
+    private readonly IEvaluationStore _store = target.Open().Evaluations;
 
-    public EvaluationListTests() => _store = new EvaluationStore(_temp.Open());
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
     // parcel  when  version  score  class       street  level  zone
     // A       day1  v1       0.50   INEFF       S1      1      -
@@ -55,7 +54,7 @@ public sealed class EvaluationListTests : IDisposable
         return rows;
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Latest_only_lists_a_parcel_by_its_latest_evaluation_not_an_older_one()
     {
         await SeedAsync();
@@ -66,7 +65,7 @@ public sealed class EvaluationListTests : IDisposable
         Assert.Equal(["A@1", "B@1", "C@1"], await ListAll(new EvaluationFilter { Classification = Ineff }));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Latest_under_a_model_version_is_taken_before_the_other_filters()
     {
         await SeedAsync();
@@ -76,7 +75,7 @@ public sealed class EvaluationListTests : IDisposable
         Assert.Equal(["C@2", "D@1"], await ListAll(new EvaluationFilter { ModelVersion = "v2", LatestOnly = true }));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Street_level_zone_and_disposition_filter_and_score_order_is_lowest_first()
     {
         await SeedAsync();
@@ -89,7 +88,7 @@ public sealed class EvaluationListTests : IDisposable
         Assert.Empty(await ListAll(new EvaluationFilter { Street = "S3" }));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Pages_of_one_row_walk_every_order_without_loss_or_repeat()
     {
         await SeedAsync();
@@ -100,7 +99,7 @@ public sealed class EvaluationListTests : IDisposable
         Assert.Equal(["C@2", "A@2", "D@1", "C@1", "B@1", "A@1"], await ListAll(new EvaluationFilter { Order = EvaluationOrder.EvaluateTime }, pageSize: 2));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_page_token_does_not_continue_a_list_with_other_filters()
     {
         await SeedAsync();
@@ -111,7 +110,7 @@ public sealed class EvaluationListTests : IDisposable
         Assert.Contains("another filter", e.Reason);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Reasons_tier_and_modes_read_back_as_recorded()
     {
         await SeedAsync();
@@ -126,3 +125,10 @@ public sealed class EvaluationListTests : IDisposable
         Assert.Equal([7, 8], d.RedevelopmentModes);
     }
 }
+
+/// <summary>The tests of <see cref="EvaluationListTests"/> on a SQLite file.</summary>
+public sealed class SqliteEvaluationListTests() : EvaluationListTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="EvaluationListTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresEvaluationListTests(PostgresCluster cluster) : EvaluationListTests(new PostgresUnderTest(cluster, typeof(PostgresEvaluationListTests)));

@@ -1,24 +1,23 @@
 using Scoring.Engine.Evaluation;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Paging;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
-public sealed class EvaluationStoreTests : IDisposable
+public abstract class EvaluationStoreTests(StoreUnderTest target) : IDisposable
 {
     private static readonly DateTimeOffset Noon = new(2025, 4, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly TempDatabase _temp = new();
-    private readonly EvaluationStore _store;
+    private readonly IEvaluationStore _store = target.Open().Evaluations;
 
-    public EvaluationStoreTests() => _store = new EvaluationStore(_temp.Open());
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
     private static EvaluationRecord At(string parcelId, int hour, double score = 0.5) =>
         new(parcelId, "v1", score, 3, 2, 1.0, $$"""{"hour":{{hour}}}""", Noon.AddHours(hour));
 
-    [Fact]
+    [StoreFact]
     public async Task Evaluation_reads_back_as_appended()
     {
         var record = new EvaluationRecord("P1", "2025-04-01.1", 0.6123, 2, 1, 0.87, """{"indicators":{"far":1.2}}""",
@@ -29,12 +28,13 @@ public sealed class EvaluationStoreTests : IDisposable
 
         Assert.Equal(1, appended);
         var stored = Assert.Single(page.Evaluations);
-        Assert.Equal(record, stored.Evaluation); // same instant; DateTimeOffset equality compares UTC
+        // Same instant, as far as the store keeps it; DateTimeOffset equality compares UTC.
+        Assert.Equal(record with { EvaluatedAt = target.Kept(record.EvaluatedAt) }, stored.Evaluation);
         Assert.Equal(TimeSpan.Zero, stored.Evaluation.EvaluatedAt.Offset);
         Assert.Null(page.NextPageToken);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Evaluation_without_a_time_is_stamped_by_the_clock()
     {
         await _store.AppendAsync([At("P1", 0) with { EvaluatedAt = default }]);
@@ -44,7 +44,7 @@ public sealed class EvaluationStoreTests : IDisposable
         Assert.Equal(new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero), stored.Evaluation.EvaluatedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task History_lists_newest_first_in_pages_and_only_for_the_parcel()
     {
         // Appended out of time order, with another parcel's evaluations in between.
@@ -67,7 +67,7 @@ public sealed class EvaluationStoreTests : IDisposable
         Assert.Equal(3, pages); // 3 + 3 + 1
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Evaluations_at_the_same_time_list_the_later_appended_first()
     {
         await _store.AppendAsync([At("P1", 1, score: 0.1)]);
@@ -82,7 +82,7 @@ public sealed class EvaluationStoreTests : IDisposable
         Assert.True(first.Evaluations[0].Id > first.Evaluations[1].Id);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Page_token_of_another_parcel_is_refused()
     {
         await _store.AppendAsync([At("P1", 1), At("P1", 2)]);
@@ -93,7 +93,7 @@ public sealed class EvaluationStoreTests : IDisposable
         Assert.Equal("pageToken", refused.ParamName);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Unknown_parcel_has_an_empty_history()
     {
         var page = await _store.ListAsync("nobody", 0, null);
@@ -122,7 +122,7 @@ public sealed class EvaluationStoreTests : IDisposable
         Assert.Equal(dispositions, group.DispositionCounts);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Summary_rolls_up_the_latest_evaluation_of_each_parcel_by_level_unit_and_street()
     {
         await _store.AppendAsync([
@@ -158,7 +158,7 @@ public sealed class EvaluationStoreTests : IDisposable
         AssertGroup(summary.ByStreet[1], "S2", 2, 30, 0.3, 1, 30, [0, 0, 1, 1, 0, 0], [0, 1, 0, 0, 1, 0]);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Summary_of_a_version_without_evaluations_is_an_empty_total_and_no_groups()
     {
         await _store.AppendAsync([Verdict("A", "v1", 0.8, Classification.Efficient, Disposition.Retained, 1, 100, "U1", "S1")]);
@@ -171,3 +171,10 @@ public sealed class EvaluationStoreTests : IDisposable
         Assert.Empty(summary.ByStreet);
     }
 }
+
+/// <summary>The tests of <see cref="EvaluationStoreTests"/> on a SQLite file.</summary>
+public sealed class SqliteEvaluationStoreTests() : EvaluationStoreTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="EvaluationStoreTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresEvaluationStoreTests(PostgresCluster cluster) : EvaluationStoreTests(new PostgresUnderTest(cluster, typeof(PostgresEvaluationStoreTests)));

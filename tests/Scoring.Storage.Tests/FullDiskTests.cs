@@ -4,7 +4,10 @@ using Scoring.Storage.Units;
 
 namespace Scoring.Storage.Tests;
 
-/// <summary>A really full disk: the database on a 1 MiB tmpfs mounted for the test (the tests run as root).</summary>
+/// <summary>
+/// A really full disk: the database on a 1 MiB tmpfs mounted for the test (the tests run as root). SQLite only: the file is
+/// the service's own; a PostgreSQL server's disk is its operators'.
+/// </summary>
 public sealed class FullDiskTests : IDisposable
 {
     private readonly string _mount = Path.Combine(Path.GetTempPath(), "scoring-full-" + Guid.NewGuid().ToString("N"));

@@ -1,17 +1,16 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Scoring.Storage.Models;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
 /// <summary>Request ids (AIP-155) kept with the versions their calls created, in the same transaction.</summary>
-public sealed class ModelRequestTests : IDisposable
+public abstract class ModelRequestTests(StoreUnderTest target) : IDisposable
 {
-    private readonly TempDatabase _temp = new();
-    private readonly ModelStore _store;
+    private readonly IModelStore _store = target.Open().Models;
 
-    public ModelRequestTests() => _store = new ModelStore(_temp.Open());
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
     private static string Doc(int version) => $$"""{"id":"jiangning","version":"{{version}}"}""";
 
@@ -21,13 +20,13 @@ public sealed class ModelRequestTests : IDisposable
         RequestId = requestId, RequestHash = hash,
     };
 
-    private long Count(string table) => _temp.Scalar($"SELECT count(*) FROM {table};");
+    private long Count(string table) => target.Scalar($"SELECT count(*) FROM {table};");
 
-    [Fact]
+    [StoreFact]
     public async Task A_version_stored_with_a_request_id_is_found_by_it_with_the_hash_and_time()
     {
         await _store.EnsureInitialAsync(Doc, "system");
-        _temp.Clock.Advance(TimeSpan.FromHours(1));
+        target.Clock.Advance(TimeSpan.FromHours(1));
 
         var added = await _store.AddOnceAsync(Round("round-7", "hash-a"), activate: false, null);
 
@@ -39,7 +38,7 @@ public sealed class ModelRequestTests : IDisposable
         Assert.Equal(1, Count("model_requests"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Adding_again_with_the_same_id_and_hash_gives_back_the_first_version_writing_nothing_even_when_the_expected_version_is_stale()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -58,7 +57,7 @@ public sealed class ModelRequestTests : IDisposable
         Assert.Equal(2, await _store.GetActiveVersionAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_replay_does_not_activate_its_version_again_after_a_rollback()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -72,7 +71,7 @@ public sealed class ModelRequestTests : IDisposable
         Assert.Equal(5, Count("audit_log"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task The_same_id_with_another_hash_is_refused_and_writes_nothing()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -87,11 +86,11 @@ public sealed class ModelRequestTests : IDisposable
         Assert.Equal("hash-a", (await _store.FindByRequestAsync("round-7"))!.RequestHash);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Eight_concurrent_adds_with_one_request_id_store_one_version_and_all_get_it()
     {
         await _store.EnsureInitialAsync(Doc, "system");
-        var other = new ModelStore(_temp.Open()); // half the callers through a second instance on the same file
+        var other = target.Open().Models; // half the callers through a second instance on the same file
 
         var added = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
             (i % 2 == 0 ? _store : other).AddOnceAsync(Round("round-7", "hash-a", author: $"expert{i}"), activate: true, expectedActiveVersion: "1"))));
@@ -103,19 +102,19 @@ public sealed class ModelRequestTests : IDisposable
         Assert.Equal(1, Count("model_requests"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_failure_storing_the_request_id_leaves_no_version_behind()
     {
         await _store.EnsureInitialAsync(Doc, "system");
-        using (var connection = _temp.Raw())
-        using (var command = connection.CreateCommand())
-        {
-            // Fails the last insert of the transaction, after the version and its audit record are written.
-            command.CommandText = "CREATE TRIGGER refuse_requests BEFORE INSERT ON model_requests BEGIN SELECT RAISE(ABORT, 'refused'); END;";
-            command.ExecuteNonQuery();
-        }
+        // Fails the last insert of the transaction, after the version and its audit record are written.
+        target.Execute(target.Provider == StorageProvider.Sqlite
+            ? "CREATE TRIGGER refuse_requests BEFORE INSERT ON model_requests BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+            : """
+              CREATE FUNCTION refuse_requests() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END; $$;
+              CREATE TRIGGER refuse_requests BEFORE INSERT ON model_requests FOR EACH ROW EXECUTE FUNCTION refuse_requests();
+              """);
 
-        await Assert.ThrowsAsync<SqliteException>(() => _store.AddAsync(Round("round-7", "hash-a"), activate: true, null));
+        await Assert.ThrowsAnyAsync<DbException>(() => _store.AddAsync(Round("round-7", "hash-a"), activate: true, null));
 
         Assert.Equal(1, Count("models"));
         Assert.Equal(2, Count("audit_log"));
@@ -123,7 +122,7 @@ public sealed class ModelRequestTests : IDisposable
         Assert.Equal(1, await _store.GetActiveVersionAsync());
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("round-7", null)]
     [InlineData(null, "hash-a")]
     [InlineData("", "hash-a")]
@@ -137,3 +136,10 @@ public sealed class ModelRequestTests : IDisposable
         Assert.Equal(1, Count("models"));
     }
 }
+
+/// <summary>The tests of <see cref="ModelRequestTests"/> on a SQLite file.</summary>
+public sealed class SqliteModelRequestTests() : ModelRequestTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="ModelRequestTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresModelRequestTests(PostgresCluster cluster) : ModelRequestTests(new PostgresUnderTest(cluster, typeof(PostgresModelRequestTests)));

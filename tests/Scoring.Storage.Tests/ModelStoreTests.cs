@@ -1,23 +1,22 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Models;
 using Scoring.Storage.Paging;
 using Scoring.Storage.Parcels;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
-public sealed class ModelStoreTests : IDisposable
+public abstract class ModelStoreTests(StoreUnderTest target) : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero); // TempDatabase's clock
 
-    private readonly TempDatabase _temp = new();
-    private readonly ModelStore _store;
+    private readonly IModelStore _store = target.Open().Models;
 
-    public ModelStoreTests() => _store = new ModelStore(_temp.Open());
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
-    private static string Doc(int version) => $$"""{"id":"jiangning","version":"{{version}}"}""";
+    internal static string Doc(int version) => $$"""{"id":"jiangning","version":"{{version}}"}""";
 
     private static NewModel Weights(int? parent, string author = "alice", string note = "expert round") => new()
     {
@@ -29,9 +28,9 @@ public sealed class ModelStoreTests : IDisposable
     private static readonly StoredConsistency Consistency = new("elements", ["economy", "land_use"], [0.75, 0.25], 2, 0, 0,
         [new ExpertConsistency("alice", 2, 0, 0), new ExpertConsistency("bob", 2.5, 0.25, 0.125)]);
 
-    private long Count(string table) => _temp.Scalar($"SELECT count(*) FROM {table};");
+    private long Count(string table) => target.Scalar($"SELECT count(*) FROM {table};");
 
-    private async Task<List<AuditRecord>> AllAudit(ModelStore store)
+    private async Task<List<AuditRecord>> AllAudit(IModelStore store)
     {
         var records = new List<AuditRecord>();
         string? token = null;
@@ -44,7 +43,7 @@ public sealed class ModelStoreTests : IDisposable
         return records;
     }
 
-    [Fact]
+    [StoreFact]
     public async Task New_database_gets_the_default_model_as_version_1_active_with_two_audit_records()
     {
         var stored = await _store.EnsureInitialAsync(Doc, "system");
@@ -60,13 +59,13 @@ public sealed class ModelStoreTests : IDisposable
         ], (await _store.ListAuditAsync(10, null)).Records);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Ensure_initial_again_from_another_database_instance_returns_the_active_version_and_adds_nothing()
     {
         await _store.EnsureInitialAsync(Doc, "system");
         await _store.AddAsync(Weights(1), activate: true, null);
         var calls = 0;
-        var again = new ModelStore(_temp.Open());
+        var again = target.Open().Models;
 
         var stored = await again.EnsureInitialAsync(v => { calls++; return Doc(v); }, "other-replica");
 
@@ -77,11 +76,11 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(4, Count("audit_log"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Two_instances_starting_at_once_store_one_default_model()
     {
-        var first = new ModelStore(_temp.Open());
-        var second = new ModelStore(_temp.Open());
+        var first = target.Open().Models;
+        var second = target.Open().Models;
 
         var both = await Task.WhenAll(
             Task.Run(() => first.EnsureInitialAsync(Doc, "replica-a")),
@@ -93,19 +92,19 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(2, Count("audit_log"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Added_versions_are_numbered_2_and_3_and_keep_parent_author_note_time_and_json()
     {
         await _store.EnsureInitialAsync(Doc, "system");
         var numbers = new List<int>();
-        _temp.Clock.Advance(TimeSpan.FromHours(1));
+        target.Clock.Advance(TimeSpan.FromHours(1));
 
         var second = await _store.AddAsync(new NewModel
         {
             ParentVersion = 1, Author = "alice", Note = "expert round 2", DocumentJsonFor = v => { numbers.Add(v); return Doc(v); },
             Action = AuditActions.UpdateWeights, Judgments = [Judgment], Consistency = [Consistency],
         }, activate: false, null);
-        _temp.Clock.Advance(TimeSpan.FromMinutes(30));
+        target.Clock.Advance(TimeSpan.FromMinutes(30));
         var third = await _store.AddAsync(new NewModel
         {
             ParentVersion = 2, Author = "bob", Note = "Pukou adaptation", DocumentJsonFor = Doc, Action = AuditActions.CreateModel,
@@ -129,11 +128,11 @@ public sealed class ModelStoreTests : IDisposable
         ], (await _store.ListAuditAsync(2, null)).Records);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Adding_with_activate_makes_the_new_version_active_and_audits_the_switch_from_the_old_one()
     {
         await _store.EnsureInitialAsync(Doc, "system");
-        _temp.Clock.Advance(TimeSpan.FromHours(2));
+        target.Clock.Advance(TimeSpan.FromHours(2));
 
         var stored = await _store.AddAsync(Weights(1, note: "Table 1 revised"), activate: true, expectedActiveVersion: "1");
 
@@ -147,12 +146,12 @@ public sealed class ModelStoreTests : IDisposable
         ], (await _store.ListAuditAsync(2, null)).Records);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Activating_an_earlier_version_rolls_back_and_is_audited_with_the_version_it_replaced()
     {
         await _store.EnsureInitialAsync(Doc, "system");
         await _store.AddAsync(Weights(1), activate: true, null);
-        _temp.Clock.Advance(TimeSpan.FromDays(1));
+        target.Clock.Advance(TimeSpan.FromDays(1));
 
         var result = await _store.ActivateAsync(1, "carol", "v2 misclassifies Binjiang", expectedActiveVersion: "2");
 
@@ -166,7 +165,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(2, Count("models")); // a rollback stores no new version
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Activating_the_active_version_succeeds_without_writing_anything()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -179,7 +178,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(2, Count("audit_log"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Add_expecting_another_active_version_is_refused_and_writes_nothing()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -198,7 +197,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(2, await _store.GetActiveVersionAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Activate_expecting_another_active_version_is_refused_and_writes_nothing()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -213,7 +212,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(4, Count("audit_log"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Expecting_a_version_on_a_database_without_an_active_one_is_refused()
     {
         var refused = await Assert.ThrowsAsync<ActiveVersionChangedException>(
@@ -223,7 +222,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(0, Count("models"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Activating_an_unknown_version_is_refused_naming_it()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -236,7 +235,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(2, Count("audit_log"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Adding_with_an_unknown_parent_is_refused_and_writes_nothing()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -248,12 +247,12 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(2, Count("audit_log"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Document_that_is_not_json_is_refused_and_nothing_is_written()
     {
         await _store.EnsureInitialAsync(Doc, "system");
 
-        await Assert.ThrowsAsync<SqliteException>(() => _store.AddAsync(
+        await Assert.ThrowsAnyAsync<DbException>(() => _store.AddAsync(
             Weights(1) with { DocumentJsonFor = _ => "{not json", Action = AuditActions.CreateModel }, true, null));
 
         Assert.Equal(1, Count("models"));
@@ -261,7 +260,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(1, await _store.GetActiveVersionAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task New_model_recorded_as_an_activation_is_refused()
     {
         var refused = await Assert.ThrowsAsync<ArgumentException>(() => _store.AddAsync(
@@ -270,7 +269,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal("model", refused.ParamName);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Unknown_version_reads_as_null()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -278,11 +277,11 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Null(await _store.GetAsync(2));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Eight_concurrent_adds_get_distinct_consecutive_versions_and_an_unbroken_activation_chain()
     {
         await _store.EnsureInitialAsync(Doc, "system");
-        var other = new ModelStore(_temp.Open()); // half the writers through a second instance on the same file
+        var other = target.Open().Models; // half the writers through a second instance on the same file
 
         var added = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
             (i % 2 == 0 ? _store : other).AddAsync(Weights(1, author: $"expert{i}"), activate: true, null))));
@@ -299,13 +298,13 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal([null, 1, 2, 3, 4, 5, 6, 7, 8], activations.Select(r => r.PreviousVersion));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Audit_records_list_newest_first_in_pages()
     {
         await _store.EnsureInitialAsync(Doc, "system");                   // 1 create v1, 2 activate v1
-        _temp.Clock.Advance(TimeSpan.FromHours(1));
+        target.Clock.Advance(TimeSpan.FromHours(1));
         await _store.AddAsync(Weights(1), activate: true, null);           // 3 update_weights v2, 4 activate v2
-        _temp.Clock.Advance(TimeSpan.FromHours(1));
+        target.Clock.Advance(TimeSpan.FromHours(1));
         await _store.ActivateAsync(1, "carol", "rollback", null);          // 5 activate v1
 
         var seen = new List<(long, string, int, int?, int)>();
@@ -330,7 +329,7 @@ public sealed class ModelStoreTests : IDisposable
         ], seen);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Models_list_newest_first_in_pages_with_the_active_version()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -348,7 +347,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal([4, 3, 2, 1, null], first.Models.Concat(second.Models).Concat(third.Models).Select(m => m.ParentVersion));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task All_versions_list_oldest_first()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -361,7 +360,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal([Doc(1), Doc(2), Doc(3)], all.Select(m => m.DocumentJson));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Empty_store_lists_nothing_and_has_no_active_version()
     {
         var page = await _store.ListAsync(0, null);
@@ -374,7 +373,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Null(await _store.GetActiveVersionAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Page_token_of_the_audit_listing_is_refused_by_the_model_listing()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -385,48 +384,15 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal("pageToken", refused.ParamName);
     }
 
-    [Fact]
-    public async Task Database_at_schema_3_keeps_its_parcels_and_evaluations_and_gets_version_1_after_migrating()
-    {
-        using var temp = new TempDatabase();
-        temp.OpenAt(3).Dispose();
-        // Written as a schema-3 build wrote it (today's store also writes the columns of later migrations): the
-        // parcel's value only in the log and current_values, not yet packed into its row.
-        using (var connection = temp.Raw())
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = """
-                INSERT INTO parcels (id, area_mu, created_at, updated_at) VALUES ('P1', 12.5, '2024-07-01T00:00:00.0000000Z', '2024-07-01T00:00:00.0000000Z');
-                INSERT INTO indicator_values (parcel_id, code, kind, number, source, as_of, received_at)
-                VALUES ('P1', 'far', 'numeric', 0.8, 'planning-bureau', '2024-06-30', '2024-07-01T00:00:00.0000000Z');
-                INSERT INTO evaluations (parcel_id, model_version, score, classification, disposition, completeness, inputs_json, evaluated_at)
-                VALUES ('P1', '2024.1', 0.42, 1, 1, 1.0, '{}', '2024-07-01T00:00:00.0000000Z');
-                """;
-            command.ExecuteNonQuery();
-        }
-
-        var database = temp.Open();
-        var store = new ModelStore(database);
-
-        Assert.Equal(ScoringDatabase.LatestSchemaVersion, database.SchemaVersion);
-        var parcel = await new ParcelStore(database).GetAsync("P1");
-        Assert.Equal(12.5, parcel!.Attributes.AreaMu);
-        Assert.Equal(0.8, parcel.Indicators["far"].Number);
-        var evaluation = Assert.Single((await new EvaluationStore(database).ListAsync("P1", 10, null)).Evaluations);
-        Assert.Equal("2024.1", evaluation.Evaluation.ModelVersion);
-        Assert.Null(await store.GetActiveVersionAsync());
-        Assert.Equal(1, (await store.EnsureInitialAsync(Doc, "system")).Version);
-    }
-
     private string? Text(string sql)
     {
-        using var connection = _temp.Raw();
+        using var connection = target.Raw();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar() as string;
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Judgments_and_consistency_are_kept_in_the_json_shape_databases_already_hold_and_read_back_typed()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -454,11 +420,11 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Empty((await _store.GetAsync(3))!.Consistency);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Consistency_written_before_experts_were_kept_reads_back_with_no_experts()
     {
         // As an older build wrote it (the schema is there: the store opened the database).
-        using (var connection = _temp.Raw())
+        using (var connection = target.Raw())
         using (var command = connection.CreateCommand())
         {
             command.CommandText = """
@@ -480,7 +446,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Empty(consistency.Experts);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Judgments_json_cannot_hold_are_refused_before_anything_is_written()
     {
         await _store.EnsureInitialAsync(Doc, "system");
@@ -501,7 +467,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(2, Count("audit_log"));
     }
 
-    [Fact]
+    [StoreFact]
     public void Typed_judgments_compare_by_their_contents()
     {
         Assert.Equal(new StoredJudgment("g", ["a", "b"], [1, 2, 0.5, 1], "e"), new StoredJudgment("g", ["a", "b"], [1, 2, 0.5, 1], "e"));
@@ -510,3 +476,10 @@ public sealed class ModelStoreTests : IDisposable
         Assert.NotEqual(Consistency, Consistency with { Weights = [0.25, 0.75] });
     }
 }
+
+/// <summary>The tests of <see cref="ModelStoreTests"/> on a SQLite file.</summary>
+public sealed class SqliteModelStoreTests() : ModelStoreTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="ModelStoreTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresModelStoreTests(PostgresCluster cluster) : ModelStoreTests(new PostgresUnderTest(cluster, typeof(PostgresModelStoreTests)));

@@ -1,15 +1,15 @@
 using Scoring.Storage.Parcels;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
 /// <summary>A parcel's current values packed into its row: one keyed read instead of a row per value.</summary>
-public sealed class PackedValuesTests : IDisposable
+public abstract class PackedValuesTests(StoreUnderTest target) : IDisposable
 {
-    private readonly TempDatabase _temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
-    [Fact]
+    [StoreFact]
     public void Every_kind_of_value_comes_back_as_it_was_packed()
     {
         var received = new DateTimeOffset(2025, 7, 1, 8, 30, 15, TimeSpan.Zero).AddTicks(1234567);
@@ -32,7 +32,7 @@ public sealed class PackedValuesTests : IDisposable
         Assert.Equal(2, indicators.Count);
     }
 
-    [Fact]
+    [StoreFact]
     public void Bytes_that_are_not_packed_values_are_refused()
     {
         // Empty; an unknown version; a string count past the end; a string past the end; a value cut off after its kind.
@@ -41,17 +41,17 @@ public sealed class PackedValuesTests : IDisposable
             Assert.Equal(StorageFault.Corrupt, Assert.Throws<StorageFaultException>(() => PackedValues.Decode(bytes)).Fault);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_feed_chunk_packs_the_current_values_of_the_parcels_it_touches_and_an_older_date_never_wins()
     {
-        var store = new ParcelStore(_temp.Open());
+        var store = target.Open().Parcels;
         await store.UpsertAsync("census", new DateOnly(2025, 6, 30),
             [new ParcelWrite("P1") { Indicators = new Dictionary<string, double> { ["far"] = 1.2, ["jobs_per_mu"] = 3 } }]);
         await store.UpsertAsync("replay", new DateOnly(2024, 6, 30),
             [new ParcelWrite("P1") { Indicators = new Dictionary<string, double> { ["far"] = 0.4 }, Vetoes = new Dictionary<string, bool> { ["safety"] = true } }]);
         await store.UpsertAsync("registry", new DateOnly(2025, 1, 1), [new ParcelWrite("P2") { AreaMu = 3 }]);
 
-        Assert.Equal(0, _temp.Scalar("SELECT count(*) FROM parcels WHERE current_values IS NULL;"));
+        Assert.Equal(0, target.Scalar("SELECT count(*) FROM parcels WHERE current_values IS NULL;"));
         var p1 = (await store.GetAsync("P1"))!;
         Assert.Equal((1.2, "census"), (p1.Indicators["far"].Number, p1.Indicators["far"].Source));
         Assert.Equal(3, p1.Indicators["jobs_per_mu"].Number);
@@ -61,3 +61,10 @@ public sealed class PackedValuesTests : IDisposable
         Assert.Equal(3, p2.Attributes.AreaMu);
     }
 }
+
+/// <summary>The tests of <see cref="PackedValuesTests"/> on a SQLite file.</summary>
+public sealed class SqlitePackedValuesTests() : PackedValuesTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="PackedValuesTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresPackedValuesTests(PostgresCluster cluster) : PackedValuesTests(new PostgresUnderTest(cluster, typeof(PostgresPackedValuesTests)));

@@ -4,27 +4,19 @@ using Scoring.Storage.Models;
 using Scoring.Storage.Paging;
 using Scoring.Storage.Parcels;
 using Scoring.Storage.Units;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
-public sealed class PageTokenTests : IDisposable
+public abstract class PageTokenTests(StoreUnderTest target) : IDisposable
 {
-    private readonly TempDatabase _temp = new();
-    private readonly ParcelStore _parcels;
-    private readonly EvaluationStore _evaluations;
-    private readonly ModelStore _models;
-    private readonly UnitStore _units;
+    private readonly ScoringStores _stores = target.Open();
+    private IParcelStore Parcels => _stores.Parcels;
+    private IEvaluationStore Evaluations => _stores.Evaluations;
+    private IModelStore Models => _stores.Models;
+    private IUnitStore Units => _stores.Units;
 
-    public PageTokenTests()
-    {
-        var database = _temp.Open();
-        _parcels = new ParcelStore(database);
-        _evaluations = new EvaluationStore(database);
-        _models = new ModelStore(database);
-        _units = new UnitStore(database);
-    }
-
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
     private static string Base64Url(string text) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -34,31 +26,31 @@ public sealed class PageTokenTests : IDisposable
     // Every listing by the name its tokens carry, as a call with a page size and a token.
     private Dictionary<string, Func<int, string?, Task<string?>>> Listings() => new()
     {
-        ["parcels"] = async (size, token) => (await _parcels.ListAsync(null, size, token)).NextPageToken,
-        ["evaluations"] = async (size, token) => (await _evaluations.ListAsync("P1", size, token)).NextPageToken,
-        ["models"] = async (size, token) => (await _models.ListAsync(size, token)).NextPageToken,
-        ["audit"] = async (size, token) => (await _models.ListAuditAsync(size, token)).NextPageToken,
-        ["units"] = async (size, token) => (await _units.ListAsync(size, token)).NextPageToken,
+        ["parcels"] = async (size, token) => (await Parcels.ListAsync(null, size, token)).NextPageToken,
+        ["evaluations"] = async (size, token) => (await Evaluations.ListAsync("P1", size, token)).NextPageToken,
+        ["models"] = async (size, token) => (await Models.ListAsync(size, token)).NextPageToken,
+        ["audit"] = async (size, token) => (await Models.ListAuditAsync(size, token)).NextPageToken,
+        ["units"] = async (size, token) => (await Units.ListAsync(size, token)).NextPageToken,
     };
 
     // Two of everything, so a page of one has a next page.
     private async Task TwoOfEach()
     {
-        await _parcels.UpsertAsync("s", new DateOnly(2024, 6, 30), [new ParcelWrite("P1"), new ParcelWrite("P2")]);
-        await _units.UpsertAsync([new UnitWrite("U1"), new UnitWrite("U2")]);
-        await _evaluations.AppendAsync([
+        await Parcels.UpsertAsync("s", new DateOnly(2024, 6, 30), [new ParcelWrite("P1"), new ParcelWrite("P2")]);
+        await Units.UpsertAsync([new UnitWrite("U1"), new UnitWrite("U2")]);
+        await Evaluations.AppendAsync([
             new EvaluationRecord("P1", "1", 0.5, 1, 1, 1, "{}", default),
             new EvaluationRecord("P1", "1", 0.6, 1, 1, 1, "{}", default),
         ]);
-        await _models.EnsureInitialAsync(v => $$"""{"version":"{{v}}"}""", "system"); // version 1 and two audit records
-        await _models.AddAsync(new NewModel
+        await Models.EnsureInitialAsync(v => $$"""{"version":"{{v}}"}""", "system"); // version 1 and two audit records
+        await Models.AddAsync(new NewModel
         {
             ParentVersion = 1, Author = "alice", Note = "", Action = AuditActions.UpdateWeights,
             DocumentJsonFor = v => $$"""{"version":"{{v}}"}""",
         }, activate: false, null);
     }
 
-    [Fact]
+    [StoreFact]
     public void Token_decodes_to_the_parts_it_was_made_from()
     {
         var token = PageToken.Encode("parcels", "U1", null, "2", "P-007");
@@ -67,7 +59,7 @@ public sealed class PageTokenTests : IDisposable
         Assert.DoesNotContain('=', token);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("!!!", "is not base64url text")]
     [InlineData("a", "is not base64url text")]                           // one character is never whole base64
     [InlineData("bm90IGpzb24", "is not a page token")]                   // "not json"
@@ -85,7 +77,7 @@ public sealed class PageTokenTests : IDisposable
         Assert.StartsWith($"The page token {reason}.", refused.Message);
     }
 
-    [Fact]
+    [StoreFact]
     public void Hand_made_base64url_of_the_test_tokens_is_what_it_claims()
     {
         // The theory above writes its tokens by hand; this keeps them honest.
@@ -97,7 +89,7 @@ public sealed class PageTokenTests : IDisposable
         Assert.Equal("WyJtb2RlbHMiLCI0IiwiMyJd", Base64Url("""["models","4","3"]"""));
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData(0, 50)]
     [InlineData(1, 1)]
     [InlineData(1000, 1000)]
@@ -107,7 +99,7 @@ public sealed class PageTokenTests : IDisposable
         Assert.Equal(size, PageToken.PageSize(requested));
     }
 
-    [Fact]
+    [StoreFact]
     public void Negative_page_size_is_refused_naming_the_page_size()
     {
         var refused = Assert.Throws<ArgumentOutOfRangeException>(() => PageToken.PageSize(-1));
@@ -115,7 +107,7 @@ public sealed class PageTokenTests : IDisposable
         Assert.Equal("pageSize", refused.ParamName);
     }
 
-    [Theory]
+    [StoreTheory]
     [MemberData(nameof(ListingNames))]
     public async Task Each_listing_refuses_a_made_up_token_and_every_other_listings_token(string listing)
     {
@@ -137,7 +129,7 @@ public sealed class PageTokenTests : IDisposable
         await list(1, await list(1, null));
     }
 
-    [Theory]
+    [StoreTheory]
     [MemberData(nameof(ListingNames))]
     public async Task Each_listing_refuses_a_negative_page_size(string listing)
     {
@@ -146,3 +138,10 @@ public sealed class PageTokenTests : IDisposable
         Assert.Equal("pageSize", refused.ParamName);
     }
 }
+
+/// <summary>The tests of <see cref="PageTokenTests"/> on a SQLite file.</summary>
+public sealed class SqlitePageTokenTests() : PageTokenTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="PageTokenTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresPageTokenTests(PostgresCluster cluster) : PageTokenTests(new PostgresUnderTest(cluster, typeof(PostgresPageTokenTests)));

@@ -1,27 +1,26 @@
 using Scoring.Storage.Paging;
 using Scoring.Storage.Parcels;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
-public sealed class ParcelStoreTests : IDisposable
+public abstract class ParcelStoreTests(StoreUnderTest target) : IDisposable
 {
     private static readonly DateOnly March = new(2024, 3, 31);
     private static readonly DateOnly June = new(2024, 6, 30);
     private static readonly DateOnly September = new(2024, 9, 30);
 
-    private readonly TempDatabase _temp = new();
-    private readonly ParcelStore _store;
+    private readonly IParcelStore _store = target.Open().Parcels;
 
-    public ParcelStoreTests() => _store = new ParcelStore(_temp.Open());
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
     private static ParcelWrite Far(string parcelId, double far) =>
         new(parcelId) { Indicators = new Dictionary<string, double> { ["far"] = far } };
 
     private Task Write(string source, DateOnly asOf, params ParcelWrite[] parcels) => _store.UpsertAsync(source, asOf, parcels);
 
-    [Fact]
+    [StoreFact]
     public async Task Upserted_parcel_reads_back_with_attributes_values_and_provenance()
     {
         var write = new ParcelWrite("320115-001")
@@ -61,7 +60,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal(false, parcel.Vetoes["environmental"].Veto);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Unknown_parcel_reads_as_null()
     {
         await Write("s", June, Far("P1", 1.0));
@@ -69,7 +68,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Null(await _store.GetAsync("P2"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Cached_parcel_converts_to_engine_facts()
     {
         await Write("s", June, new ParcelWrite("P1")
@@ -96,11 +95,11 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.False(facts.Vetoes["nimby"]);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Older_as_of_written_later_does_not_replace_the_newer_value()
     {
         await Write("tax-bureau", June, Far("P1", 1.2));
-        _temp.Clock.Advance(TimeSpan.FromHours(1));
+        target.Clock.Advance(TimeSpan.FromHours(1));
         await Write("late-feed", March, Far("P1", 0.8));
 
         var far = (await _store.GetAsync("P1"))!.Indicators["far"];
@@ -110,7 +109,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal(June, far.AsOf);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Newer_as_of_replaces_the_value()
     {
         await Write("a", June, Far("P1", 1.2));
@@ -123,11 +122,11 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal(September, far.AsOf);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task On_the_same_as_of_the_later_receipt_wins()
     {
         await Write("a", June, Far("P1", 1.2));
-        _temp.Clock.Advance(TimeSpan.FromMinutes(5));
+        target.Clock.Advance(TimeSpan.FromMinutes(5));
         await Write("b", June, Far("P1", 0.7));
 
         var far = (await _store.GetAsync("P1"))!.Indicators["far"];
@@ -137,7 +136,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal(new DateTimeOffset(2025, 3, 1, 8, 5, 0, TimeSpan.Zero), far.ReceivedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Within_one_chunk_the_later_row_wins()
     {
         var counts = await _store.UpsertAsync("a", June, [Far("P1", 1.0), Far("P1", 1.1)]);
@@ -146,7 +145,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal(1.1, (await _store.GetAsync("P1"))!.Indicators["far"].Number);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Same_receipt_time_does_not_matter_only_the_order_of_receipt()
     {
         // The clock does not move: the receipt sequence alone orders the two June values.
@@ -156,13 +155,13 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal(3.0, (await _store.GetAsync("P1"))!.Indicators["far"].Number);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Every_value_received_is_kept_newest_first_by_as_of_then_receipt()
     {
         await Write("a", March, Far("P1", 1.0));
-        _temp.Clock.Advance(TimeSpan.FromDays(1));
+        target.Clock.Advance(TimeSpan.FromDays(1));
         await Write("b", June, Far("P1", 2.0));
-        _temp.Clock.Advance(TimeSpan.FromDays(1));
+        target.Clock.Advance(TimeSpan.FromDays(1));
         await Write("c", March, Far("P1", 3.0));
         await Write("d", June, Far("P2", 9.0));
 
@@ -180,7 +179,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Empty(await _store.ValueHistoryAsync("P1", "jobs_per_mu"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Null_attributes_leave_the_cached_ones_untouched()
     {
         await Write("a", March, new ParcelWrite("P1")
@@ -188,7 +187,7 @@ public sealed class ParcelStoreTests : IDisposable
             Name = "old name", Level = 1, AreaMu = 30, UnitId = "U1", Street = "S1", InEcologicalRedLine = true,
             Geometry = "POINT (1 2)",
         });
-        _temp.Clock.Advance(TimeSpan.FromHours(2));
+        target.Clock.Advance(TimeSpan.FromHours(2));
         await Write("b", June, new ParcelWrite("P1") { Level = 3, InEcologicalRedLine = false, Street = "S2" });
 
         var a = (await _store.GetAsync("P1"))!.Attributes;
@@ -205,7 +204,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal(new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero), a.UpdatedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Values_not_in_a_later_chunk_stay_current()
     {
         await Write("a", March, new ParcelWrite("P1")
@@ -221,7 +220,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal(March, parcel.Indicators["jobs_per_mu"].AsOf);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_veto_and_an_indicator_sharing_a_code_are_kept_apart()
     {
         await Write("a", June, new ParcelWrite("P1")
@@ -236,7 +235,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal(false, parcel.Vetoes["safety"].Veto);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Get_many_returns_exactly_the_requested_parcels_that_exist()
     {
         await _store.UpsertAsync("a", June,
@@ -251,7 +250,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Empty(await _store.GetManyAsync([]));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Get_many_handles_thousands_of_ids()
     {
         await _store.UpsertAsync("a", June, Enumerable.Range(0, 5000).Select(i => Far($"P{i:D5}", i)).ToList());
@@ -265,7 +264,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.DoesNotContain("P05000", found.Keys);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Pages_visit_every_parcel_once_in_id_order_with_and_without_filters()
     {
         // 237 parcels: unit U{i % 3}, street S{i % 2}, level 1 + i % 3.
@@ -309,7 +308,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Empty((await _store.ListAsync(new ParcelFilter(UnitId: "none"), 10, null)).Parcels);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Page_size_zero_means_fifty_and_large_sizes_are_cut_to_a_thousand()
     {
         await _store.UpsertAsync("a", June, Enumerable.Range(0, 1005).Select(i => new ParcelWrite($"P{i:D4}")).ToList());
@@ -326,7 +325,7 @@ public sealed class ParcelStoreTests : IDisposable
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _store.ListAsync(null, -1, null));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Page_token_is_refused_with_another_filter_or_when_made_up()
     {
         await _store.UpsertAsync("a", June, Enumerable.Range(0, 5).Select(i => new ParcelWrite($"P{i}") { UnitId = "U1" }).ToList());
@@ -340,7 +339,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Equal("pageToken", madeUp.ParamName);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Streaming_visits_every_parcel_once_in_id_order_with_its_values()
     {
         await _store.UpsertAsync("a", June, Enumerable.Range(0, 2345).Select(i => Far($"P{i:D4}", i)).ToList());
@@ -361,7 +360,7 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Empty(seen[1].Vetoes);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Bad_parcel_refuses_the_whole_chunk_before_writing()
     {
         var bad = await Assert.ThrowsAsync<ArgumentException>(() => _store.UpsertAsync("a", June,
@@ -373,7 +372,7 @@ public sealed class ParcelStoreTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => _store.UpsertAsync("a", June, [new ParcelWrite("P1") { Level = 4 }]));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Cancelled_chunk_writes_nothing()
     {
         using var cancelled = new CancellationTokenSource();
@@ -385,3 +384,10 @@ public sealed class ParcelStoreTests : IDisposable
         Assert.Null(await _store.GetAsync("P1"));
     }
 }
+
+/// <summary>The tests of <see cref="ParcelStoreTests"/> on a SQLite file.</summary>
+public sealed class SqliteParcelStoreTests() : ParcelStoreTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="ParcelStoreTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresParcelStoreTests(PostgresCluster cluster) : ParcelStoreTests(new PostgresUnderTest(cluster, typeof(PostgresParcelStoreTests)));

@@ -1,5 +1,9 @@
 namespace Scoring.Storage.Tests;
 
+/// <summary>
+/// The SQLite file's schema: user_version, pragmas, migrations from older files. SQLite only; PostgreSQL's migrations are
+/// tested in PostgresMigrationTests.
+/// </summary>
 public sealed class SchemaMigrationTests : IDisposable
 {
     private readonly TempDatabase _temp = new();

@@ -1,19 +1,18 @@
 using Scoring.Storage.Parcels;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
 /// <summary>What a scoring read (<see cref="ParcelParts.Scoring"/>) gives back: each flag on its own, and the outline.</summary>
-public sealed class ScoringPartsTests : IDisposable
+public abstract class ScoringPartsTests(StoreUnderTest target) : IDisposable
 {
     private static readonly DateOnly June = new(2024, 6, 30);
-    private readonly TempDatabase _temp = new();
-    private readonly ParcelStore _store;
+    private readonly IParcelStore _store = target.Open().Parcels;
 
-    public ScoringPartsTests() => _store = new ParcelStore(_temp.Open());
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => target.Dispose();
 
-    [Theory]
+    [StoreTheory]
     [InlineData(null, false, null, true)]
     [InlineData(true, null, false, null)]
     [InlineData(false, true, true, false)]
@@ -39,3 +38,10 @@ public sealed class ScoringPartsTests : IDisposable
         }
     }
 }
+
+/// <summary>The tests of <see cref="ScoringPartsTests"/> on a SQLite file.</summary>
+public sealed class SqliteScoringPartsTests() : ScoringPartsTests(new SqliteUnderTest());
+
+/// <summary>The tests of <see cref="ScoringPartsTests"/> on PostgreSQL.</summary>
+[Collection(PostgresCluster.Collection), NeedsTool(PostgresCluster.Program, PostgresCluster.Package)]
+public sealed class PostgresScoringPartsTests(PostgresCluster cluster) : ScoringPartsTests(new PostgresUnderTest(cluster, typeof(PostgresScoringPartsTests)));

@@ -3,7 +3,10 @@ using Scoring.Storage.Units;
 
 namespace Scoring.Storage.Tests;
 
-/// <summary>Storage faults made with real files: each is named, refuses the write, and goes once its cause is gone.</summary>
+/// <summary>
+/// Storage faults made with real files: each is named, refuses the write, and goes once its cause is gone. SQLite only:
+/// they are faults of the database file (deleted, replaced, read-only, damaged), which a PostgreSQL server keeps for itself.
+/// </summary>
 public sealed class StorageFaultTests : IDisposable
 {
     private readonly TempDatabase _temp = new();

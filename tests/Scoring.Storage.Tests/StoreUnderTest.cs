@@ -19,6 +19,9 @@ public abstract class StoreUnderTest : IDisposable
     /// <summary>Which store this is.</summary>
     public abstract StorageProvider Provider { get; }
 
+    /// <summary><paramref name="time"/> as the store keeps it: SQLite to the tick, PostgreSQL's timestamptz to the microsecond.</summary>
+    public DateTimeOffset Kept(DateTimeOffset time) => Provider == StorageProvider.PostgreSql ? PostgresText.Stored(time) : time;
+
     /// <summary>Opens (and migrates) the database again and the stores on it: a second replica on the same database.</summary>
     public ScoringStores Open()
     {
@@ -34,6 +37,15 @@ public abstract class StoreUnderTest : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the database outside the code under test.</summary>
+    public void Execute(string sql)
+    {
+        using var connection = Raw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     /// <summary>A plain open connection to the database, outside the code under test.</summary>

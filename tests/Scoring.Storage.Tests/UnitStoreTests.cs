@@ -1,16 +1,16 @@
-using Scoring.Testing;
 using Scoring.Storage.Paging;
 using Scoring.Storage.Units;
+using Scoring.Testing;
 
 namespace Scoring.Storage.Tests;
 
-public abstract class UnitStoreTests(StoreUnderTest store) : IDisposable
+public abstract class UnitStoreTests(StoreUnderTest target) : IDisposable
 {
     private static readonly DateTimeOffset Created = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero); // the store's clock
 
-    private readonly IUnitStore _store = store.Open().Units;
+    private readonly IUnitStore _store = target.Open().Units;
 
-    public void Dispose() => store.Dispose();
+    public void Dispose() => target.Dispose();
 
     private static ManagementUnit Bare(string unitId) => new(unitId, null, null, null, null, Created, Created);
 
@@ -21,7 +21,7 @@ public abstract class UnitStoreTests(StoreUnderTest store) : IDisposable
             new UnitWrite("U2") { Name = "江宁开发区", Level = 1, TotalAreaMu = 1000, IndustrialAreaMu = 650 },
             new UnitWrite("U1") { Name = "东山社区", Level = 2 },
         ]);
-        store.Clock.Advance(TimeSpan.FromMinutes(1));
+        target.Clock.Advance(TimeSpan.FromMinutes(1));
         await _store.UpsertAsync([new UnitWrite("U2") { IndustrialAreaMu = 700 }]);
 
         var units = await _store.ListAllAsync();

@@ -3,6 +3,7 @@ using Scoring.Storage.Units;
 
 namespace Scoring.Storage.Tests;
 
+/// <summary>The bound on the SQLite WAL file and its checkpoints. SQLite only: PostgreSQL manages its own WAL.</summary>
 public sealed class WalBoundTests : IDisposable
 {
     private readonly TempDatabase _temp = new();

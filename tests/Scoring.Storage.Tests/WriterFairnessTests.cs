@@ -6,7 +6,8 @@ namespace Scoring.Storage.Tests;
 
 /// <summary>
 /// The single writer's turn order on a real file: every write below is a real transaction, queued behind one that
-/// the test holds open until the queue is set up, so the order is decided by the queue alone (no timing).
+/// the test holds open until the queue is set up, so the order is decided by the queue alone (no timing). SQLite only:
+/// PostgreSQL takes concurrent writers itself.
 /// </summary>
 public sealed class WriterFairnessTests : IDisposable
 {

@@ -67,6 +67,7 @@ internal static class EvaluateCommand
         return await WriteRunAsync(ctx, settings.Server, "BatchEvaluate", settings.Outputs, settings.Labels, errorsPath, columns,
             (writer, errors, summary, report) => PumpAsync(client, source, columns, settings, formats.Contains(OutputFormat.GeoJson),
                 formats.Any(f => f is OutputFormat.GeoPackage or OutputFormat.Shapefile) ? new Outlines() : null, writer, errors, summary, report, cancellationToken),
+            settings.View == EvaluationView.Robustness,
             cancellationToken);
     }
 
@@ -98,7 +99,7 @@ internal static class EvaluateCommand
     /// <paramref name="rpc"/> is a usage error). Returns the exit code.
     /// </summary>
     public static async Task<int> WriteRunAsync(CliContext ctx, Uri server, string rpc, IReadOnlyList<string> outputs, Labels? labels, string errorsPath,
-        ModelColumns columns, Func<RecordWriter<Evaluation>, ErrorsWriter, RunSummary, IProgressReport, Task> pump,
+        ModelColumns columns, Func<RecordWriter<Evaluation>, ErrorsWriter, RunSummary, IProgressReport, Task> pump, bool robustness,
         CancellationToken cancellationToken)
     {
         var partialErrors = errorsPath + ".partial";
@@ -106,7 +107,7 @@ internal static class EvaluateCommand
         int exit;
         try
         {
-            await using (var writer = EvaluationFiles(outputs, labels, columns, summary))
+            await using (var writer = EvaluationFiles(outputs, labels, columns, summary, robustness))
             await using (var errors = new ErrorsWriter(Create(partialErrors)))
             {
                 await ProgressDisplay.RunAsync(ctx, "evaluating", async report =>
@@ -146,7 +147,7 @@ internal static class EvaluateCommand
     }
 
     // One writer per output, each with its format's labels (Chinese for a spreadsheet unless --labels says otherwise).
-    private static RecordWriter<Evaluation> EvaluationFiles(IReadOnlyList<string> outputs, Labels? labels, ModelColumns columns, RunSummary summary)
+    private static RecordWriter<Evaluation> EvaluationFiles(IReadOnlyList<string> outputs, Labels? labels, ModelColumns columns, RunSummary summary, bool robustness)
     {
         var writers = new List<RecordWriter<Evaluation>>();
         try
@@ -156,7 +157,8 @@ internal static class EvaluateCommand
                 var format = OutputFormats.Of(path);
                 var fileLabels = OutputFormats.LabelsFor(format, labels);
                 writers.Add(RecordWriter<Evaluation>.Create(new RecordFile<Evaluation>(path, format, fileLabels,
-                    EvaluationColumns.For(columns.Elements, fileLabels, columns.NameOf, place: format is OutputFormat.GeoPackage or OutputFormat.Shapefile),
+                    EvaluationColumns.For(columns.Elements, fileLabels, columns.NameOf, place: format is OutputFormat.GeoPackage or OutputFormat.Shapefile,
+                        robustness: robustness),
                     e => e.ParcelId,
                     fileLabels == Labels.Zh ? "评价结果" : "evaluations", summary)));
             }

@@ -54,7 +54,7 @@ internal static class EvaluateStoredCommand
                     report.Report(count, count);
                 }
                 summary.RowsIn = count;
-            },
+            }, settings.View == EvaluationView.Robustness,
             cancellationToken);
     }
 

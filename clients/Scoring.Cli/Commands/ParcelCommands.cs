@@ -17,7 +17,8 @@ internal static class ParcelCommands
         var modelVersion = new Option<string?>("--model-version") { Description = "Evaluate with this model version (default: the active one).", HelpName = "version" };
         var json = new Option<bool>("--json") { Description = "Print the evaluation as protobuf JSON instead of tables." };
         var show = new Command("show", "Evaluates parcels from the indicator cache and explains each: element scores, each indicator's value, " +
-                                       "utility and contribution, failed vetoes, top shortfalls. Nothing is written to their history.")
+                                       "utility and contribution, failed vetoes, top shortfalls, and how sure the verdict is under the uncertainty of the weights " +
+                                       "(probability below 0.6, the critical element, a tornado of the elements). Nothing is written to their history.")
         {
             id, modelVersion, json,
         };
@@ -31,7 +32,7 @@ internal static class ParcelCommands
                 {
                     Parcel = new ParcelInput { ParcelId = ids[i] },
                     ModelVersion = parse.GetValue(modelVersion) ?? "",
-                    View = EvaluationView.Full,
+                    View = EvaluationView.Robustness,
                     SkipHistory = true,
                 }, token);
                 if (parse.GetValue(json))
@@ -103,6 +104,24 @@ internal static class ParcelCommands
             foreach (var s in e.TopShortfalls) shortfalls.AddRow(Esc(s.Code, s.Name, F(s.Utility, "0.###"), F(s.Gap, "0.####")));
             console.Write(shortfalls);
         }
+        if (e.Robustness is { } r) RenderRobustness(console, e, r);
+    }
+
+    private static void RenderRobustness(IAnsiConsole console, Evaluation e, Robustness r)
+    {
+        var head = new Grid().AddColumn().AddColumn();
+        head.AddRow(Esc("P(score < 0.6)", RobustnessText.Probability(r)));
+        head.AddRow(Esc("critical element", RobustnessText.Critical(r, e)));
+        head.AddRow(Esc("method", r.Method));
+        console.Write(head);
+
+        var rows = RobustnessText.Tornado(e);
+        var halfSpan = RobustnessText.HalfSpan(rows, e.Score);
+        var tornado = new Table().Title($"Tornado: each element's weight −20 % / +20 % (others rescaled); │ = 0.6, ◆ = {F(e.Score, "0.0000")}")
+            .AddColumns("element", "", "−20 %", F(RobustnessText.Threshold - halfSpan, "0.000").PadRight(RobustnessText.BarWidth - 5) + F(RobustnessText.Threshold + halfSpan, "0.000"), "+20 %");
+        foreach (var row in rows)
+            tornado.AddRow(Esc(row.Code, row.Name, F(row.Lower, "0.0000"), RobustnessText.Bar(row, e.Score, halfSpan), F(row.Higher, "0.0000")));
+        console.Write(tornado);
     }
 
     private static string[] Esc(params string[] cells) => [.. cells.Select(Markup.Escape)];

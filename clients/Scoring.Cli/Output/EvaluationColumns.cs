@@ -5,7 +5,8 @@ namespace Scoring.Cli.Output;
 
 /// <summary>
 /// The columns of an evaluation file (evaluate, evaluate --stored): parcel_id, score, classification, disposition,
-/// completeness, one score per element, failed_vetoes, clearance_zone, redevelopment_modes, warnings.
+/// completeness, one score per element, failed_vetoes, clearance_zone, redevelopment_modes, warnings; with robustness,
+/// p_below_threshold, ci_low, ci_high, stable, critical_element, critical_weight_change.
 /// </summary>
 internal static class EvaluationColumns
 {
@@ -17,8 +18,9 @@ internal static class EvaluationColumns
     /// Whether the parcel's place follows its id (street, unit_id, level, area_mu): for the GIS files, whose features are
     /// opened one by one on a map.
     /// </param>
+    /// <param name="robustness">Add the columns of the robustness view.</param>
     public static IReadOnlyList<FileColumn<Evaluation>> For(IReadOnlyList<ModelElement> elements, Labels labels, Func<string, string> nameOf,
-        bool place = false)
+        bool place = false, bool robustness = false)
     {
         var zh = labels == Labels.Zh;
         List<FileColumn<Evaluation>> columns = [new(zh ? "地块编号" : "parcel_id", "parcel_id", e => e.ParcelId)];
@@ -51,6 +53,19 @@ internal static class EvaluationColumns
             new(zh ? "建议改造模式" : "redevelopment_modes", "modes", e => Verdicts.Terms(e.RedevelopmentModes.Select(m => m.Mode), labels)),
             new(zh ? "提示" : "warnings", "warnings", e => Verdicts.Join(e.Warnings, labels)),
         ]);
+        if (robustness)
+        {
+            columns.AddRange(
+            [
+                new(zh ? "低于阈值概率" : "p_below_threshold", "p_below", e => e.Robustness is { } r ? Cells.Round(r.PBelowThreshold) : null, CellKind.Number),
+                new(zh ? "置信下限" : "ci_low", "ci_low", e => e.Robustness is { } r ? Cells.Round(r.CiLow) : null, CellKind.Number),
+                new(zh ? "置信上限" : "ci_high", "ci_high", e => e.Robustness is { } r ? Cells.Round(r.CiHigh) : null, CellKind.Number),
+                new(zh ? "结论稳定" : "stable", "stable", e => e.Robustness is { } r ? (r.Stable ? (zh ? "是" : "yes") : (zh ? "否" : "no")) : null),
+                new(zh ? "关键要素" : "critical_element", "critical", e => e.Robustness?.CriticalElement),
+                new(zh ? "关键权重变化" : "critical_weight_change", "delta", e => e.Robustness is { CriticalElement.Length: > 0 } r ? Cells.Round(r.CriticalWeightChange) : null,
+                    CellKind.Number),
+            ]);
+        }
         return columns;
     }
 

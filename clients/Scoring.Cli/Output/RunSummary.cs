@@ -14,6 +14,8 @@ internal sealed class RunSummary
     private readonly Dictionary<Disposition, Tally> _byDisposition = [];
     private readonly Dictionary<Level, Tally> _byLevel = [];
     private readonly Dictionary<string, Tally> _byUnit = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Count, double Area)> _contested = new(StringComparer.Ordinal);
+    private long _assessed;
 
     /// <summary>Rows read from the input, readable or not.</summary>
     public long RowsIn { get; set; }
@@ -31,7 +33,19 @@ internal sealed class RunSummary
     public long Errors => Unreadable + Refused;
 
     /// <summary>Counts one evaluated parcel, in management unit <paramref name="unitId"/> (empty for none).</summary>
-    public void Add(Evaluation e, string unitId) => Add(e.Classification, e.Disposition, e.Level, unitId, e.AreaMu, e.Score);
+    public void Add(Evaluation e, string unitId)
+    {
+        Add(e.Classification, e.Disposition, e.Level, unitId, e.AreaMu, e.Score);
+        if (e.Robustness is not { } r) return;
+        _assessed++;
+        if (r.Stable) return;
+        // Contested verdicts, in all, per level and per unit.
+        foreach (var key in new[] { "all", $"level {Verdicts.Short(e.Level)}", $"unit {(unitId.Length > 0 ? unitId : "(none)")}" })
+        {
+            var (count, area) = _contested.GetValueOrDefault(key);
+            _contested[key] = (count + 1, area + e.AreaMu);
+        }
+    }
 
     /// <summary>Counts one listed evaluation, in the unit it was evaluated in.</summary>
     public void Add(EvaluationRecord r) => Add(r.Classification, r.Disposition, r.Level, r.UnitId, r.AreaMu, r.Score);
@@ -91,6 +105,20 @@ internal sealed class RunSummary
         console.Write(byDisposition);
         console.Write(byLevel);
         console.Write(byUnit);
+        if (_assessed > 0) console.Write(Contested());
+    }
+
+    // Verdicts not stable under the weights' uncertainty: in all, then per level and unit (those with any).
+    private Table Contested()
+    {
+        var table = new Table().Title("Contested verdicts (not stable under the weights' uncertainty)").AddColumns("group", "contested", "of assessed", "area (亩)");
+        var (count, area) = _contested.GetValueOrDefault("all");
+        var share = (100.0 * count / _assessed).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+        table.AddRow(Cells("all", N(count), share, Area(area)));
+        foreach (var (key, t) in _contested.Where(kv => kv.Key != "all").OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            table.AddRow(Cells(key, N(t.Count), "", Area(t.Area)));
+        Right(table, 1, 2, 3);
+        return table;
     }
 
     /// <summary>

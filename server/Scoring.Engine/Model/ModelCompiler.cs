@@ -37,6 +37,13 @@ public static class ModelCompiler
             CheckUnit(norms.CommunityTargetShare, "land_use_norms.community_target_share", Error);
             CheckUnit(norms.CommunityTolerance, "land_use_norms.community_tolerance", Error);
         }
+        if (doc.Robustness is { } robustness)
+        {
+            if (robustness.Draws is < Robustness.WeightDraws.MinCount or > Robustness.WeightDraws.MaxCount)
+                Error("robustness.draws", $"must be {Robustness.WeightDraws.MinCount} to {Robustness.WeightDraws.MaxCount}, got {robustness.Draws}");
+            if (!(robustness.Concentration > 0) || !double.IsFinite(robustness.Concentration))
+                Error("robustness.concentration", $"must be a finite number > 0, got {F(robustness.Concentration)}");
+        }
         MissingDataPolicy policy = MissingDataPolicy.Renormalize;
         switch (doc.MissingData)
         {

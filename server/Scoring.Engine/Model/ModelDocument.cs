@@ -40,6 +40,8 @@ public sealed record ModelDocument
     public LandUseNorms LandUseNorms { get; init; } = new();
     /// <summary>The clearance and redevelopment rules; null = the paper's defaults (<see cref="Spatial.SpatialDocument.Defaults"/>).</summary>
     public Spatial.SpatialDocument? Spatial { get; init; }
+    /// <summary>How the weight uncertainty of a verdict is sampled; null = the defaults (<see cref="RobustnessDocument"/>).</summary>
+    public RobustnessDocument? Robustness { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -236,4 +238,15 @@ public sealed record LevelOverrideDocument
     public string Indicator { get; init; } = "";
     /// <summary>The replacement curve.</summary>
     public CurveDocument Curve { get; init; } = new();
+}
+
+/// <summary>How the weight draws behind a verdict's robustness are made (issue 16).</summary>
+public sealed record RobustnessDocument
+{
+    /// <summary>Weight vectors drawn per model version.</summary>
+    public int Draws { get; init; } = 10_000;
+    /// <summary>α of the Dirichlet(α·w0) drawn at every node of a weight-table version.</summary>
+    public double Concentration { get; init; } = 100;
+    /// <summary>The random seed; null = derived from the version id.</summary>
+    public int? Seed { get; init; }
 }

@@ -75,6 +75,7 @@ public static class ScoringApp
         builder.Services.AddSingleton<ParcelEvaluations>();
         builder.Services.AddSingleton<ImpactAnalysis>();
         builder.Services.AddSingleton<WeightUpdates>();
+        builder.Services.AddSingleton<WeightDrawSource>();
         builder.Services.AddSingleton(sp => new Feed.ParcelFeed(sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<IParcelStore>(),
             sp.GetRequiredService<Storage.Units.IUnitStore>(), sp.GetRequiredService<TimeProvider>())
         {
@@ -93,6 +94,7 @@ public static class ScoringApp
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddSingleton<Backups>();
         builder.Services.AddHostedService<ModelRefresh>();
+        builder.Services.AddHostedService<StoreChangeFollower>();
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton(defaultModel);
         if (loadInBackground) builder.Services.AddHostedService<ModelLoader>();

@@ -1,4 +1,5 @@
 using Scoring.Engine.Evaluation;
+using Scoring.Engine.Robustness;
 using Scoring.Server.Identification;
 using Scoring.V1;
 
@@ -9,8 +10,11 @@ namespace Scoring.Server.Grpc;
 /// <see cref="BatchResult"/>s, in order. Parcels of the chunk's <c>parcels</c> come first, then its columnar rows;
 /// an error names its field under <c>parcels[i]</c> or <c>columns.rows[r]</c>.
 /// </summary>
-internal sealed class ChunkResults(bool full) : IEvaluationSink
+/// <remarks>With <paramref name="robustness"/> (the robustness view) each evaluation also gets its robustness when
+/// <see cref="Complete"/> scores the whole chunk under the version's weight draws.</remarks>
+internal sealed class ChunkResults(bool full, RobustnessBatch? robustness = null) : IEvaluationSink
 {
+    private readonly List<Evaluation> _assessed = [];
     private BatchEvaluateResponse _response = new();
     // Basic-view results of the chunk sent before, free to refill: the stream writes (serialises) a chunk's answer
     // before it starts the next chunk, so nothing else holds them. Spares a chunk's worth of messages per chunk.
@@ -30,7 +34,12 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
         _response = new BatchEvaluateResponse();
         _mapForm = mapForm;
         SizeBound = 0;
+        _assessed.Clear();
+        robustness?.Clear();
     }
+
+    /// <summary>Adds the robustness of every evaluation of the chunk (robustness view only); call once before sending.</summary>
+    public void Complete() => RobustnessMapping.Fill(robustness, _assessed);
 
     /// <summary>The chunk's answer.</summary>
     public BatchEvaluateResponse Response => _response;
@@ -55,6 +64,11 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
             result = new BatchResult { ParcelId = parcel.Vector.ParcelId, Evaluation = parcel.ToProto(full) };
         }
         _response.Results.Add(result);
+        if (robustness is not null)
+        {
+            robustness.Add(parcel.Card);
+            _assessed.Add(result.Evaluation);
+        }
         if (full)
         {
             SizeBound = long.MaxValue;
@@ -84,7 +98,7 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
 }
 
 /// <summary>Keeps the one answer of an EvaluateParcel call.</summary>
-internal sealed class SingleResult(bool full) : IEvaluationSink
+internal sealed class SingleResult(bool full, RobustnessBatch? robustness = null) : IEvaluationSink
 {
     /// <summary>The evaluation, once the parcel was scored.</summary>
     public Evaluation? Evaluation { get; private set; }
@@ -92,7 +106,14 @@ internal sealed class SingleResult(bool full) : IEvaluationSink
     /// <summary>The error, once the parcel was refused or not found.</summary>
     public Google.Rpc.Status? Error { get; private set; }
 
-    public void Evaluated(int index, in EvaluatedParcel parcel) => Evaluation = parcel.ToProto(full);
+    public void Evaluated(int index, in EvaluatedParcel parcel)
+    {
+        Evaluation = parcel.ToProto(full);
+        if (robustness is null) return;
+        robustness.Clear();
+        robustness.Add(parcel.Card);
+        RobustnessMapping.Fill(robustness, [Evaluation]);
+    }
 
     public void Refused(int index, string parcelId, IReadOnlyList<FieldViolation> violations) =>
         Error = RichErrors.InvalidArgument([.. violations.Select(v => v with { Field = "parcel." + v.Field })], RichErrors.Reasons.InvalidParcel);

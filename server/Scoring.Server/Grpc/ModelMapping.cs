@@ -106,7 +106,7 @@ internal static class ModelMapping
     /// <summary>An impact preview as the contract shows it.</summary>
     public static ImpactPreview ToProto(this Identification.Impact impact)
     {
-        var preview = new ImpactPreview { ParcelCount = impact.ParcelCount, TotalMoves = impact.TotalMoves };
+        var preview = new ImpactPreview { ParcelCount = impact.ParcelCount, TotalMoves = impact.TotalMoves, MovesAlreadyContested = impact.MovesAlreadyContested };
         foreach (var s in impact.Shifts)
             preview.Transitions.Add(new ClassificationTransition { From = (V1.Classification)(int)s.From, To = (V1.Classification)(int)s.To, Count = s.Count, AreaMu = s.AreaMu });
         foreach (var m in impact.Moves)

@@ -14,7 +14,7 @@ namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ParcelService: the indicator cache's feed and reads.</summary>
 internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, IUnitStore units, IEvaluationStore history,
-    Models.ModelRegistry registry, Identification.ParcelEvaluations evaluations)
+    Models.ModelRegistry registry, Identification.ParcelEvaluations evaluations, Identification.WeightDrawSource draws)
     : ParcelService.ParcelServiceBase
 {
     /// <summary>Results per EvaluateStored response when the request does not say.</summary>
@@ -125,11 +125,13 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
             throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
         }
         var session = evaluations.Open(model, request.RecordHistory);
-        var results = new ChunkResults(full: request.View == EvaluationView.Full);
+        var results = new ChunkResults(full: request.View.IsFull(),
+            request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
         results.Start(0);
         var selection = new ParcelFilter(NullIfEmpty(request.UnitId), NullIfEmpty(request.Street), request.Level == Level.Unspecified ? null : (int)request.Level);
         await foreach (var _ in evaluations.EvaluateStoredAsync(session, selection, request.ChunkSize == 0 ? DefaultStoredChunk : request.ChunkSize, results, token))
         {
+            results.Complete();
             await ReplySize.WriteChunkAsync(responseStream, results.Response, results.SizeBound, token);
             results.Start(0);
         }

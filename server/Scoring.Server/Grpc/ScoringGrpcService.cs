@@ -11,7 +11,8 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ScoringService: maps messages to the engine and back.</summary>
-internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry registry, ParcelEvaluations evaluations, WeightUpdates updates)
+internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry registry, ParcelEvaluations evaluations, WeightUpdates updates,
+    WeightDrawSource draws)
     : ScoringService.ScoringServiceBase
 {
     /// <summary>The most parcels one BatchEvaluate chunk may carry.</summary>
@@ -25,7 +26,8 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
         if (request.Parcel is null)
             throw RichErrors.InvalidArgument([new FieldViolation("parcel", "is required")], RichErrors.Reasons.InvalidRequest).ToRpcException();
         var session = evaluations.Open(model, record: !request.SkipHistory, groupCommit: true);
-        var result = new SingleResult(full: request.View != EvaluationView.Basic);
+        var result = new SingleResult(full: request.View != EvaluationView.Basic,
+            request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
         await evaluations.EvaluateAsync(session, [request.Parcel.ToFacts()], result, token);
         if (result.Error is { } error) throw error.ToRpcException();
         return new EvaluateParcelResponse { Evaluation = result.Evaluation };
@@ -49,7 +51,8 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
                 // The model, the view and the history flag are fixed by the first chunk for the whole stream.
                 var model = chunk.ModelVersion.Length == 0 ? activeAtOpen : await ResolveModelAsync(chunk.ModelVersion, token);
                 session = evaluations.Open(model, record: chunk.RecordHistory);
-                results = new ChunkResults(full: chunk.View == EvaluationView.Full);
+                results = new ChunkResults(full: chunk.View.IsFull(),
+                    chunk.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
             }
             var size = chunk.Parcels.Count + (chunk.Columns?.Rows.Count ?? 0);
             if (size > MaxChunkParcels)
@@ -70,6 +73,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
                 results!.Start(chunk.Parcels.Count);
                 await evaluations.EvaluateAsync(session, facts, results, token);
             }
+            results.Complete();
             await ReplySize.WriteChunkAsync(responseStream, results.Response, results.SizeBound, token);
             chunkIndex++;
         }

@@ -24,16 +24,20 @@ public sealed record ParcelShift(string ParcelId, Classification From, Classific
 /// <param name="Shifts">One row per (from, to) pair that occurs, ordered by from, then to.</param>
 /// <param name="Moves">Parcels moving into or out of the inefficient classes, in cache order, capped.</param>
 /// <param name="TotalMoves">All such parcels, before the cap.</param>
-public sealed record Impact(int ParcelCount, IReadOnlyList<ClassificationShift> Shifts, IReadOnlyList<ParcelShift> Moves, int TotalMoves);
+/// <param name="MovesAlreadyContested">Of those, the parcels whose verdict under the base model was already contested
+/// (not stable under the uncertainty of its weights).</param>
+public sealed record Impact(int ParcelCount, IReadOnlyList<ClassificationShift> Shifts, IReadOnlyList<ParcelShift> Moves, int TotalMoves,
+    int MovesAlreadyContested);
 
 /// <summary>What a new model would do to the parcels in the cache, compared with the base model.</summary>
-public sealed class ImpactAnalysis(IParcelStore parcels)
+public sealed class ImpactAnalysis(IParcelStore parcels, WeightDrawSource draws)
 {
     /// <summary>Default cap on the moved parcels listed.</summary>
     public const int DefaultMoveLimit = 100;
 
     /// <summary>
-    /// Scores every cached parcel with both models and tabulates how the classification moves. Parcels that
+    /// Scores every cached parcel with both models and tabulates how the classification moves, and how many of the moved
+    /// parcels had a contested verdict under the base model already. Parcels that
     /// one of the models cannot read (values outside its ranges) are left out.
     /// </summary>
     public async Task<Impact> PreviewAsync(ScoringModel from, ScoringModel to, int moveLimit, CancellationToken cancellationToken)
@@ -43,6 +47,7 @@ public sealed class ImpactAnalysis(IParcelStore parcels)
         var after = new ModelPass(to);
         var cells = new Dictionary<(Classification, Classification), (int Count, double Area)>();
         var moves = new List<ParcelShift>();
+        var contested = await draws.BatchForAsync(from, cancellationToken);
         int count = 0, total = 0;
         await foreach (var batch in parcels.StreamAllAsync(parts: ParcelParts.Scoring, cancellationToken: cancellationToken))
         foreach (var cached in batch)
@@ -54,12 +59,13 @@ public sealed class ImpactAnalysis(IParcelStore parcels)
             cells[key] = (cell.Count + 1, cell.Area + after.Vector.AreaMu);
             if (before.Card.Classification.IsInefficient() == after.Card.Classification.IsInefficient()) continue;
             total++;
+            contested.Add(before.Card);
             if (moves.Count < limit)
                 moves.Add(new ParcelShift(cached.ParcelId, before.Card.Classification, after.Card.Classification, before.Card.Score, after.Card.Score));
         }
         var shifts = cells.OrderBy(c => c.Key.Item1).ThenBy(c => c.Key.Item2)
             .Select(c => new ClassificationShift(c.Key.Item1, c.Key.Item2, c.Value.Count, c.Value.Area)).ToList();
-        return new Impact(count, shifts, moves, total);
+        return new Impact(count, shifts, moves, total, contested.Assess().Count(r => !r.Stable));
     }
 
     // One model's reused buffers.

@@ -3,13 +3,16 @@ namespace Scoring.Server.Models;
 /// <summary>Whether the database is open and the active model loaded: until then only health, reflection and metrics answer.</summary>
 public sealed class Readiness
 {
-    private volatile bool _ready;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>True once the models are loaded.</summary>
-    public bool IsReady => _ready;
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>Completes when the service is marked ready.</summary>
+    public Task WhenReady => _ready.Task;
 
     /// <summary>Marks the service ready.</summary>
-    public void MarkReady() => _ready = true;
+    public void MarkReady() => _ready.TrySetResult();
 }
 
 /// <summary>

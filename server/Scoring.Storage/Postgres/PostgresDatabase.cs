@@ -10,6 +10,8 @@ namespace Scoring.Storage.Postgres;
 public sealed partial class PostgresDatabase : IScoringDatabase, IDisposable
 {
     private volatile bool _fullSeen;
+    // As given (the data source's own copy leaves out the password), for the connection that listens.
+    private readonly string _connectionString;
 
     /// <summary>Connects to the database and migrates it to <see cref="LatestSchemaVersion"/>.</summary>
     /// <param name="connectionString">An Npgsql connection string, e.g. <c>Host=db;Database=scoring;Username=scoring</c>.</param>
@@ -28,6 +30,7 @@ public sealed partial class PostgresDatabase : IScoringDatabase, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(schemaVersion);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(schemaVersion, LatestSchemaVersion);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        _connectionString = builder.ConnectionString;
         Name = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         DataSource = NpgsqlDataSource.Create(builder);
         Time = timeProvider ?? TimeProvider.System;

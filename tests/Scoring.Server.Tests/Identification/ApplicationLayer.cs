@@ -27,7 +27,7 @@ public sealed class ApplicationLayer : IAsyncDisposable
         History = new EvaluationStore(Database);
         Writer = new HistoryWriter(History, NullLogger<HistoryWriter>.Instance);
         Evaluations = new ParcelEvaluations(Parcels, History, Writer, TimeProvider.System, new ScoringMetrics(_services.GetRequiredService<IMeterFactory>()));
-        Impact = new ImpactAnalysis(Parcels);
+        Impact = new ImpactAnalysis(Parcels, new WeightDrawSource(new Models.ModelRegistry(new Storage.Models.ModelStore(Database))));
     }
 
     /// <summary>The default model (Table 1 and domain.md's curves) as version "1".</summary>

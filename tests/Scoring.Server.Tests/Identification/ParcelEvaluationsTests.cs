@@ -136,6 +136,27 @@ public sealed class ParcelEvaluationsTests : IAsyncLifetime
         Assert.Equal(0.57405, move.ToScore, 9);
         Assert.Equal([(Classification.Efficient, Classification.InefficientScore, 1, 120.0), (Classification.InefficientVeto, Classification.InefficientVeto, 1, 120.0)],
             impact.Shifts.Select(s => (s.From, s.To, s.Count, s.AreaMu)));
+        // 0.7363 under the base weights is far from the line: its verdict was not contested.
+        Assert.Equal(0, impact.MovesAlreadyContested);
+    }
+
+    [Fact]
+    public async Task Impact_analysis_tells_how_many_moved_parcels_were_already_contested_under_the_base_version()
+    {
+        await _app.Parcels.UpsertAsync("registry", new DateOnly(2025, 6, 30), [Write(OnCurve("CONTESTED-1"))]);
+        // Base weights population 0.5, energy 0.3, the other four 0.05 each:
+        // 0.5·0.532 + 0.3·0.566 + 0.05·(0.864 + 0.763 + 0.776 + 0.700) = 0.266 + 0.1698 + 0.15515 = 0.59095 < 0.6.
+        // Its spread under Dirichlet(100·W) is about 0.009 (Σ W(1 − W)/101 · (s − S)²), so the verdict is contested.
+        double[] weights = [0.5, 0.05, 0.05, 0.05, 0.05, 0.3];
+        var table = Model.Elements.Select(e => new GroupWeight(ModelWeights.ElementsGroup, e.Code, weights[e.Index])).ToList();
+        var leaning = ModelCompiler.Compile(ModelWeights.Apply(Model.Document, table, "3"));
+
+        var impact = await _app.Impact.PreviewAsync(leaning, Model, 0, CancellationToken.None);
+
+        var move = impact.Moves.Single();
+        Assert.Equal(0.59095, move.FromScore, 9);
+        Assert.Equal((Classification.InefficientScore, Classification.Efficient), (move.From, move.To));
+        Assert.Equal(1, impact.MovesAlreadyContested);
     }
 
     private static ParcelInput OnCurve(string id) => HandWorkedParcel.Input(id);
