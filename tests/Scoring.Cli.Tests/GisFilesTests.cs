@@ -188,4 +188,16 @@ public sealed class GisFilesTests(ServerFixture server) : IClassFixture<ServerFi
         var first = document.RootElement.GetProperty("features")[0].GetProperty("geometry");
         Assert.Equal(("Polygon", "EPSG:4549"), (first.GetProperty("type").GetString(), first.GetProperty("crs").GetProperty("properties").GetProperty("name").GetString()));
     }
+
+    [Fact]
+    public void Shapefile_field_names_alike_after_the_cut_are_told_apart_within_10_characters()
+    {
+        // Two element codes sharing their first 10 characters (population_jobs, population_talent) and a third.
+        string[] cut = [Output.EvaluationColumns.Field("population_jobs"), Output.EvaluationColumns.Field("population_talent"), "score", "population"];
+
+        var fields = Output.ShapefileRecordWriter<Scoring.V1.Evaluation>.UniqueFields(cut);
+
+        Assert.Equal(["population", "populati_2", "score", "populati_3"], fields);
+        Assert.All(fields, f => Assert.True(f.Length <= 10));
+    }
 }

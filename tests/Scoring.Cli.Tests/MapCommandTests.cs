@@ -53,6 +53,11 @@ public sealed class MapCommandTests(ServerFixture server) : IClassFixture<Server
         Assert.Contains(">地图街道 低效工业用地识别结果</text>", text);
         Assert.True(painted.ExitCode == 0, painted.ToString());
         Assert.Equal([0x89, 0x50, 0x4E, 0x47], (await File.ReadAllBytesAsync(png))[..4]);
+        // The page's explanations: M1's element scores as its record carries them (the hand-worked 0.532 … 0.566).
+        var html = _cli.PathOf("fig3.html");
+        Assert.Equal(0, (await CliRunner.RunAsync("map", "--street", "地图街道", "-o", html, "--server", Server)).ExitCode);
+        var page = await File.ReadAllTextAsync(html);
+        Assert.Contains("\"M1\":{\"score\":0.7363,\"classification\":\"\\u975E\\u4F4E\\u6548\",\"disposition\":\"\\u73B0\\u72B6\\u4FDD\\u7559\",\"elements\":[[\"\\u4EBA\\u53E3\\u5C31\\u4E1A\",0.532],[\"\\u571F\\u5730\\u5229\\u7528\",0.864]", page);
     }
 
     [Fact]

@@ -112,6 +112,20 @@ public sealed class DistrictListTests(DistrictListFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_listed_evaluation_carries_its_element_scores_replayed_from_its_inputs()
+    {
+        var dl2 = Assert.Single(await ListAll(new ListEvaluationsRequest { ParcelId = "DL-2", LatestOnly = true }));
+
+        // A failed veto leaves the scores as worked out by hand: 0.532, 0.864, 0.763, 0.776, 0.700, 0.566 under the
+        // Table 1 weights 0.05, 0.25, 0.16, 0.11, 0.32, 0.11.
+        Assert.Equal(DefaultModelCodes.Elements, dl2.Elements.Select(e => e.Code));
+        Assert.Equal(DefaultModel.Model.Document.Elements.Select(e => e.Name), dl2.Elements.Select(e => e.Name));
+        Assert.Equal(HandWorkedParcel.ElementScores, dl2.Elements.Select(e => Math.Round(e.Score, 3)));
+        Assert.Equal([0.05, 0.25, 0.16, 0.11, 0.32, 0.11], dl2.Elements.Select(e => Math.Round(e.Weight, 2)));
+        Assert.All(dl2.Elements, e => Assert.False(e.Missing));
+    }
+
+    [Fact]
     public async Task Score_order_lists_the_lowest_first_and_retained_parcels_by_disposition()
     {
         var retained = await ListAll(new ListEvaluationsRequest { Disposition = Disposition.Retained, LatestOnly = true, OrderBy = "score" });

@@ -138,7 +138,7 @@ internal static class MapCommand
                 continue;
             }
             parcels.Add(new MapParcel(r.ParcelId, shape, shape.SRID, Disposition(Verdicts.Short(r.Disposition)), r.Score, Verdicts.Chinese(r.Classification),
-                new ParcelExplanation([], [.. r.TopShortfalls.Select(names)], [.. r.FailedVetoes.Select(names)], [.. r.RedevelopmentModes.Select(Verdicts.Chinese)])));
+                new ParcelExplanation([.. r.Elements.Select(e => new ElementEntry(e.Name, e.Missing ? null : e.Score))], [.. r.TopShortfalls.Select(names)], [.. r.FailedVetoes.Select(names)], [.. r.RedevelopmentModes.Select(Verdicts.Chinese)])));
         }
         var layers = new List<MapLayer>();
         if (settings.Layers)

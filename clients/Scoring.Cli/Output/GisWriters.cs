@@ -142,7 +142,7 @@ internal sealed class GeoPackageRecordWriter<T> : RecordWriter<T> where T : IMes
 
 /// <summary>
 /// An Esri Shapefile (.shp with .shx, .dbf, .prj and .cpg): polygons, the columns as dBASE fields under their short
-/// names (at most 10 characters: classif, disposit, …), text in UTF-8 as the .cpg says, numbers as doubles, and the
+/// names (at most 10 characters: classif, disposit, …; a name met twice ends in _2), text in UTF-8 as the .cpg says, numbers as doubles, and the
 /// outlines' system in the .prj (OGC WKT with its EPSG authority). Written under partial names, renamed when complete.
 /// </summary>
 internal sealed class ShapefileRecordWriter<T> : RecordWriter<T> where T : IMessage
@@ -157,20 +157,22 @@ internal sealed class ShapefileRecordWriter<T> : RecordWriter<T> where T : IMess
     private readonly string _partialBase, _finalBase;
     private readonly ShapefileWriter _writer;
     private readonly Outlines _outlines = new();
+    private readonly string[] _fields;
     private bool _committed, _closed;
 
     public ShapefileRecordWriter(RecordFile<T> file)
     {
+        _fields = UniqueFields(file.Columns.Select(c => c.ShapefileField));
         _file = file;
         var full = Path.GetFullPath(file.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         _finalBase = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full));
         _partialBase = _finalBase + ".partial";
         var options = new ShapefileWriterOptions(ShapeType.Polygon) { Encoding = Encoding.UTF8 };
-        foreach (var column in file.Columns)
+        for (var i = 0; i < file.Columns.Count; i++)
         {
-            if (column.Kind == CellKind.Number) options.AddNumericDoubleField(column.ShapefileField);
-            else options.AddCharacterField(column.ShapefileField, column.Kind == CellKind.Time ? 20 : TextLength);
+            if (file.Columns[i].Kind == CellKind.Number) options.AddNumericDoubleField(_fields[i]);
+            else options.AddCharacterField(_fields[i], file.Columns[i].Kind == CellKind.Time ? 20 : TextLength);
         }
         _writer = Shapefile.OpenWrite(_partialBase + ".shp", options);
     }
@@ -178,9 +180,9 @@ internal sealed class ShapefileRecordWriter<T> : RecordWriter<T> where T : IMess
     public override ValueTask WriteAsync(T record, Outline? outline, CancellationToken cancellationToken)
     {
         _writer.Geometry = _outlines.Read(outline, out _);
-        foreach (var column in _file.Columns)
+        for (var i = 0; i < _file.Columns.Count; i++)
         {
-            _writer.Fields[column.ShapefileField].Value = column.Value(record) switch
+            _writer.Fields[_fields[i]].Value = _file.Columns[i].Value(record) switch
             {
                 null => null,
                 double d => d,
@@ -222,6 +224,27 @@ internal sealed class ShapefileRecordWriter<T> : RecordWriter<T> where T : IMess
         if (_closed) return;
         _closed = true;
         _writer.Dispose();
+    }
+
+    /// <summary>
+    /// The dBASE names of the columns: each column's short name, and when two are alike after the cut (two element codes
+    /// sharing their first 10 characters) the later ones end in _2, _3 … within the 10 characters.
+    /// </summary>
+    public static string[] UniqueFields(IEnumerable<string> names)
+    {
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var fields = new List<string>();
+        foreach (var name in names)
+        {
+            var field = name;
+            for (var n = 2; !taken.Add(field); n++)
+            {
+                var suffix = "_" + n.ToString(CultureInfo.InvariantCulture);
+                field = name[..Math.Min(name.Length, FileColumn<T>.MaxShapefileField - suffix.Length)] + suffix;
+            }
+            fields.Add(field);
+        }
+        return [.. fields];
     }
 
     // Cut to the field's 254 bytes of UTF-8 on a character boundary.

@@ -65,11 +65,31 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
         var page = ParcelMapping.ToFilter(request) is { } filter
             ? await RichErrors.ListPage(() => history.ListAsync(filter, request.PageSize, NullIfEmpty(request.PageToken), token))
             : await RichErrors.ListPage(() => history.ListAsync(request.ParcelId, request.PageSize, NullIfEmpty(request.PageToken), token));
-        return new ListEvaluationsResponse
+        var response = new ListEvaluationsResponse { NextPageToken = page.NextPageToken ?? "" };
+        var models = new Dictionary<string, Engine.Model.ScoringModel?>(StringComparer.Ordinal);
+        foreach (var (_, e) in page.Evaluations)
         {
-            Evaluations = { page.Evaluations.Select(s => s.Evaluation.ToProto()) },
-            NextPageToken = page.NextPageToken ?? "",
-        };
+            var record = e.ToProto();
+            if (!models.TryGetValue(e.ModelVersion, out var model)) models[e.ModelVersion] = model = await ModelOrNullAsync(e.ModelVersion, token);
+            if (model is not null)
+                foreach (var el in Reports.RecordedInputs.Elements(model, e.ParcelId, e.InputsJson))
+                    record.Elements.Add(new ElementScore { Code = el.Code, Name = el.Name, Weight = el.Weight, Score = el.Score, Missing = el.Missing });
+            response.Evaluations.Add(record);
+        }
+        return response;
+    }
+
+    // A version the history names may since have been removed from the store: its records then carry no element scores.
+    private async Task<Engine.Model.ScoringModel?> ModelOrNullAsync(string version, CancellationToken token)
+    {
+        try
+        {
+            return await registry.ResolveAsync(version, token);
+        }
+        catch (Models.ModelNotFoundException)
+        {
+            return null;
+        }
     }
 
     [Authorize(Policy = Roles.Reader)]
