@@ -37,6 +37,7 @@ internal static class PassThroughHost
         var answers = new PassThroughAnswers(
             Evaluation.Parser.ParseFrom(await File.ReadAllBytesAsync(basic)),
             EvaluateParcelResponse.Parser.ParseFrom(await File.ReadAllBytesAsync(full)));
+        answers.CheckSize();
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -81,8 +82,23 @@ internal sealed class PassThroughAnswers(Evaluation basic, EvaluateParcelRespons
             Elements = { basic.Elements }, // shared, read-only: the same bytes as the real ones
             FailedVetoes = { basic.FailedVetoes },
             UnknownVetoes = { basic.UnknownVetoes },
+            SpatialFacts = { basic.SpatialFacts },
+            ClearanceZone = basic.ClearanceZone,
+            RedevelopmentModes = { basic.RedevelopmentModes },
+            Warnings = { basic.Warnings },
         },
     };
+
+    /// <summary>
+    /// Throws unless an answer made here has the real answer's size: a field the basic view gained and this copy missed
+    /// would make the ceiling answer fewer bytes than the server.
+    /// </summary>
+    public void CheckSize()
+    {
+        var made = Result(basic.ParcelId).Evaluation;
+        if (made.CalculateSize() != basic.CalculateSize())
+            throw new InvalidOperationException($"the pass-through's basic answer is {made.CalculateSize()} bytes, the real one {basic.CalculateSize()}: copy the fields the basic view gained");
+    }
 }
 
 /// <summary>scoring.bench.v1.PassThrough: parse, answer, nothing else.</summary>
