@@ -103,12 +103,7 @@ internal sealed partial class BenchmarkRun
 
             // Chunks built as they are sent: a million parcels built ahead would take the client gigabytes.
             var chunkCount = (total + IngestChunk - 1) / IngestChunk;
-            UpsertParcelsRequest Chunk(int k)
-            {
-                var request = new UpsertParcelsRequest { Source = "bench-district", AsOf = asOf };
-                for (var i = k * IngestChunk; i < Math.Min(total, (k + 1) * IngestChunk); i++) request.Parcels.Add(workload.MapParcel(i, "cached-"));
-                return request;
-            }
+            UpsertParcelsRequest Chunk(int k) => FeedChunk(workload, "bench-district", asOf, "cached-", total, k);
             Progress($"cached district: ingesting {total:N0} parcels");
             server.ResetPeak();
             var ingestSampling = new CancellationTokenSource();

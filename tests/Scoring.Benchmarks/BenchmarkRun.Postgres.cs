@@ -66,19 +66,8 @@ internal sealed partial class BenchmarkRun
         var scoring = new ScoringService.ScoringServiceClient(channel);
         var prefix = "store-" + store.ToLowerInvariant() + "-";
         var asOf = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var chunks = Enumerable.Range(0, (total + IngestChunk - 1) / IngestChunk).Select(k =>
-        {
-            var request = new UpsertParcelsRequest { Source = "bench-store", AsOf = asOf };
-            for (var i = k * IngestChunk; i < Math.Min(total, (k + 1) * IngestChunk); i++) request.Parcels.Add(workload.MapParcel(i, prefix));
-            return request;
-        }).ToArray();
-        var rows = Enumerable.Range(0, (total + options.Chunk - 1) / options.Chunk).Select(k =>
-        {
-            var chunk = new BatchEvaluateRequest { Columns = new ParcelColumns() };
-            for (var i = k * options.Chunk; i < Math.Min(total, (k + 1) * options.Chunk); i++)
-                chunk.Columns.Rows.Add(new ParcelRow { ParcelId = prefix + i.ToString(CultureInfo.InvariantCulture) });
-            return chunk;
-        }).ToArray();
+        var chunks = Enumerable.Range(0, (total + IngestChunk - 1) / IngestChunk).Select(k => FeedChunk(workload, "bench-store", asOf, prefix, total, k)).ToArray();
+        var rows = IdOnlyChunks(prefix, total);
 
         Progress($"postgres: {store}: ingest of {total:N0} parcels x {workload.ValuesPerParcel} values");
         GC.Collect();

@@ -317,13 +317,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
             }
             return new StreamOutcome(results, results, errors, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
-        var rows = Enumerable.Range(0, (total + options.Chunk - 1) / options.Chunk).Select(k =>
-        {
-            var chunk = new BatchEvaluateRequest { Columns = new ParcelColumns() };
-            for (var i = k * options.Chunk; i < Math.Min(total, (k + 1) * options.Chunk); i++)
-                chunk.Columns.Rows.Add(new ParcelRow { ParcelId = "ingest-" + i.ToString(CultureInfo.InvariantCulture) });
-            return chunk;
-        }).ToArray();
+        var rows = IdOnlyChunks("ingest-", total);
         var weights = new WeightTable();
         weights.Weights.AddRange((await new ModelService.ModelServiceClient(_serverChannel!).GetModelAsync(new GetModelRequest())).Model.Weights);
 
@@ -535,6 +529,24 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
 
     private StreamRow Ceiling(StreamRow real) =>
         _streams.Single(s => s.Ceiling && s.Form == real.Form && s.Chunk == real.Chunk && s.Mode == real.Mode);
+
+    // BatchEvaluate chunks of id-only columnar rows for the parcels prefix0 … prefix(total-1), options.Chunk rows each.
+    private BatchEvaluateRequest[] IdOnlyChunks(string prefix, int total) =>
+        [.. Enumerable.Range(0, (total + options.Chunk - 1) / options.Chunk).Select(k =>
+        {
+            var chunk = new BatchEvaluateRequest { Columns = new ParcelColumns() };
+            for (var i = k * options.Chunk; i < Math.Min(total, (k + 1) * options.Chunk); i++)
+                chunk.Columns.Rows.Add(new ParcelRow { ParcelId = prefix + i.ToString(CultureInfo.InvariantCulture) });
+            return chunk;
+        })];
+
+    // UpsertParcels chunk k (IngestChunk parcels) of the parcels prefix0 … prefix(total-1), as of asOf.
+    private static UpsertParcelsRequest FeedChunk(ParcelWorkload workload, string source, string asOf, string prefix, int total, int k)
+    {
+        var request = new UpsertParcelsRequest { Source = source, AsOf = asOf };
+        for (var i = k * IngestChunk; i < Math.Min(total, (k + 1) * IngestChunk); i++) request.Parcels.Add(workload.MapParcel(i, prefix));
+        return request;
+    }
 
     private static async Task<Evaluation> FirstResultAsync(ScoringService.ScoringServiceClient scoring, BatchEvaluateRequest chunk)
     {

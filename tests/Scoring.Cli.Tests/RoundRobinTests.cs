@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf;
 using Scoring.V1;
 
@@ -22,7 +20,7 @@ public sealed class RoundRobinTests : IDisposable
     public async Task Parcel_show_over_a_dns_name_of_two_replicas_spreads_its_calls_over_both()
     {
         await using var store = await SharedStore.CreateAsync();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         string[] logRequests = ["--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information"];
         await using var a = await ServerProcess.StartOnAsync(store.ConnectionString, new Uri($"http://127.0.0.1:{port}"), logRequests);
         await using var b = await ServerProcess.StartOnAsync(store.ConnectionString, new Uri($"http://127.0.0.2:{port}"), logRequests);
@@ -88,10 +86,4 @@ public sealed class RoundRobinTests : IDisposable
         return Path.Combine(root, "clients", "Scoring.Cli", "bin", configuration.Name, framework.Name, "scoring.dll");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

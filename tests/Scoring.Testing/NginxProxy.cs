@@ -33,8 +33,8 @@ public sealed partial class NginxProxy : IAsyncDisposable
     {
         var nginx = InstalledTools.Find("nginx") ?? throw new InvalidOperationException("nginx is not installed (apt-get install nginx)");
         var folder = Directory.CreateTempSubdirectory("scoring-nginx-").FullName;
-        var grpcPort = FreePort();
-        var restPort = FreePort();
+        var grpcPort = LoopbackPorts.Free();
+        var restPort = LoopbackPorts.Free();
         File.WriteAllText(Path.Combine(folder, "nginx.conf"), Configure(File.ReadAllText(ShippedConfig()), folder, replicas, restReplicas ?? replicas, grpcPort, restPort));
         var info = new ProcessStartInfo(nginx)
         {
@@ -100,12 +100,6 @@ public sealed partial class NginxProxy : IAsyncDisposable
         throw new FileNotFoundException("deploy/nginx/nginx.conf not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex(@"(upstream scoring_grpc \{\n(?:\s*#.*\n)*)(?:\s*server .*\n)+(\s*keepalive)")]
     private static partial Regex GrpcUpstream();
