@@ -159,6 +159,76 @@ public abstract class EvaluationStoreTests(StoreUnderTest target) : IDisposable
     }
 
     [StoreFact]
+    public async Task Contested_verdict_and_its_probability_read_back_as_appended_and_stay_unknown_without_robustness()
+    {
+        await _store.AppendAsync([
+            At("P1", 1) with { Contested = true, PBelowThreshold = 0.4375 },
+            At("P1", 2) with { Contested = false, PBelowThreshold = 0.0 },
+            At("P1", 3),
+        ]);
+
+        var kept = (await _store.ListAsync("P1", 10, null)).Evaluations.Select(e => (e.Evaluation.Contested, e.Evaluation.PBelowThreshold));
+
+        // Newest first.
+        Assert.Equal([((bool?)null, (double?)null), (false, 0.0), (true, 0.4375)], kept);
+    }
+
+    private static void AssertContested(EvaluationGroup group, string key, int known, int contested, double contestedAreaMu)
+    {
+        Assert.Equal(key, group.Key);
+        Assert.Equal(known, group.RobustnessKnownCount);
+        Assert.Equal(contested, group.ContestedCount);
+        Assert.Equal(contestedAreaMu, group.ContestedAreaMu, 9);
+    }
+
+    [StoreFact]
+    public async Task Summary_counts_the_contested_verdicts_and_their_area_among_the_latest_evaluations()
+    {
+        static EvaluationRecord Assessed(string id, string version, int level, double area, string unit, string street, bool? contested) =>
+            Verdict(id, version, 0.6, Classification.Review, Disposition.Retained, level, area, unit, street) with
+            {
+                Contested = contested, PBelowThreshold = contested is null ? null : contested.Value ? 0.5 : 0.0,
+            };
+        await _store.AppendAsync([
+            // A was contested, then re-evaluated stable: only its latest evaluation counts.
+            Assessed("A", "v1", 1, 100, "U1", "S1", true),
+            Assessed("B", "v1", 1, 50, "U1", "S1", true),
+            Assessed("C", "v1", 2, 30, "U2", "S2", true),
+            // D was evaluated without robustness: neither contested nor stable, and not known.
+            Assessed("D", "v1", 2, 20, "U2", "S1", null),
+            // Another version's evaluation is left out.
+            Assessed("E", "v2", 1, 999, "U1", "S1", true),
+        ]);
+        await _store.AppendAsync([Assessed("A", "v1", 1, 100, "U1", "S1", false)]);
+
+        var summary = await _store.SummarizeAsync("v1");
+
+        // Known: A, B, C; contested: B (50 亩) and C (30 亩).
+        AssertContested(summary.Total, "", 3, 2, 80);
+        AssertContested(summary.ByLevel[0], "1", 2, 1, 50);
+        AssertContested(summary.ByLevel[1], "2", 1, 1, 30);
+        AssertContested(summary.ByUnit[0], "U1", 2, 1, 50);
+        AssertContested(summary.ByUnit[1], "U2", 1, 1, 30);
+        // S1: A, B and D; S2: C.
+        AssertContested(summary.ByStreet[0], "S1", 2, 1, 50);
+        AssertContested(summary.ByStreet[1], "S2", 1, 1, 30);
+    }
+
+    [StoreFact]
+    public async Task Summary_of_evaluations_without_robustness_knows_no_verdict_as_contested_or_stable()
+    {
+        await _store.AppendAsync([
+            Verdict("A", "v1", 0.59, Classification.InefficientScore, Disposition.IdentifiedInefficient, 1, 100, "U1", "S1"),
+            Verdict("B", "v1", 0.61, Classification.Review, Disposition.Retained, 2, 40, "U2", "S2"),
+        ]);
+
+        var summary = await _store.SummarizeAsync("v1");
+
+        AssertContested(summary.Total, "", 0, 0, 0);
+        Assert.All(summary.ByLevel.Concat(summary.ByUnit).Concat(summary.ByStreet), g => Assert.Equal((0, 0, 0.0), (g.RobustnessKnownCount, g.ContestedCount, g.ContestedAreaMu)));
+    }
+
+    [StoreFact]
     public async Task Summary_of_a_version_without_evaluations_is_an_empty_total_and_no_groups()
     {
         await _store.AppendAsync([Verdict("A", "v1", 0.8, Classification.Efficient, Disposition.Retained, 1, 100, "U1", "S1")]);
@@ -166,6 +236,7 @@ public abstract class EvaluationStoreTests(StoreUnderTest target) : IDisposable
         var summary = await _store.SummarizeAsync("v9");
 
         AssertGroup(summary.Total, "", 0, 0, 0, 0, 0, [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]);
+        AssertContested(summary.Total, "", 0, 0, 0);
         Assert.Empty(summary.ByLevel);
         Assert.Empty(summary.ByUnit);
         Assert.Empty(summary.ByStreet);

@@ -25,7 +25,7 @@ public sealed class SchemaMigrationTests : IDisposable
     [Fact]
     public void Code_knows_twelve_migrations()
     {
-        Assert.Equal(13, ScoringDatabase.LatestSchemaVersion);
+        Assert.Equal(14, ScoringDatabase.LatestSchemaVersion);
     }
 
     [Fact]
@@ -34,8 +34,8 @@ public sealed class SchemaMigrationTests : IDisposable
         var database = _temp.Open();
 
         Assert.True(File.Exists(_temp.FilePath));
-        Assert.Equal(13, database.SchemaVersion);
-        Assert.Equal(13, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(14, database.SchemaVersion);
+        Assert.Equal(14, _temp.Scalar("PRAGMA user_version;"));
         Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "layers", "management_units", "model_requests",
             "models", "parcels", "value_writes"], Objects("table"));
         Assert.Equal(["evaluations_by_model", "evaluations_by_parcel", "evaluations_by_score", "parcels_by_level", "parcels_by_street",
@@ -67,8 +67,8 @@ public sealed class SchemaMigrationTests : IDisposable
         _temp.Open();
         var again = _temp.Open();
 
-        Assert.Equal(13, again.SchemaVersion);
-        Assert.Equal(13, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(14, again.SchemaVersion);
+        Assert.Equal(14, _temp.Scalar("PRAGMA user_version;"));
     }
 
     [Theory]
@@ -98,8 +98,8 @@ public sealed class SchemaMigrationTests : IDisposable
 
         var database = _temp.Open();
 
-        Assert.Equal(13, database.SchemaVersion);
-        Assert.Equal(13, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(14, database.SchemaVersion);
+        Assert.Equal(14, _temp.Scalar("PRAGMA user_version;"));
         Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "layers", "management_units", "model_requests",
             "models", "parcels", "value_writes"], Objects("table"));
         if (version >= 1)
@@ -116,16 +116,16 @@ public sealed class SchemaMigrationTests : IDisposable
         using (var connection = _temp.Raw())
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "PRAGMA user_version = 14;";
+            command.CommandText = "PRAGMA user_version = 15;";
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<SchemaTooNewException>(() => _temp.Open());
 
-        Assert.Equal(14, refused.DatabaseVersion);
-        Assert.Equal(13, refused.SupportedVersion);
-        Assert.Contains("schema version 14", refused.Message);
-        Assert.Contains("versions up to 13", refused.Message);
-        Assert.Equal(14, _temp.Scalar("PRAGMA user_version;")); // left untouched
+        Assert.Equal(15, refused.DatabaseVersion);
+        Assert.Equal(14, refused.SupportedVersion);
+        Assert.Contains("schema version 15", refused.Message);
+        Assert.Contains("versions up to 14", refused.Message);
+        Assert.Equal(15, _temp.Scalar("PRAGMA user_version;")); // left untouched
     }
 }

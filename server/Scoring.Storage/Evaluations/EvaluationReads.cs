@@ -35,6 +35,9 @@ public abstract class EvaluationReads : IEvaluationStore
     // The engine's one rule for "inefficient", written into the roll-up SQL.
     private static readonly string Inefficient = $"classification IN ({string.Join(", ", Classifications.Inefficient.Select(c => (int)c))})";
 
+    // contested is 0/1 in SQLite and a boolean in PostgreSQL; as a condition it reads the same in both (NULL is neither).
+    private const string ContestedFlag = "CASE WHEN e.contested THEN 1 WHEN NOT e.contested THEN 0 END";
+
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
     private readonly Func<string, object> _timeParameter;
     private readonly Func<DbConnection, CancellationToken, ValueTask<DbTransaction>> _snapshot;
@@ -56,7 +59,8 @@ public abstract class EvaluationReads : IEvaluationStore
             e.classification AS Classification, e.disposition AS Disposition, e.completeness AS Completeness,
             e.inputs_json AS InputsJson, {timeColumn("e.evaluated_at")} AS EvaluatedAt, e.level AS Level, e.area_mu AS AreaMu, e.unit_id AS UnitId,
             e.street AS Street, e.clearance_zone AS ClearanceZone, e.failed_vetoes AS FailedVetoes, e.top_shortfalls AS TopShortfalls,
-            e.redevelopment_modes AS RedevelopmentModes
+            e.redevelopment_modes AS RedevelopmentModes,
+            {ContestedFlag} AS Contested, e.p_below_threshold AS PBelowThreshold
             """;
     }
 
@@ -117,6 +121,9 @@ public abstract class EvaluationReads : IEvaluationStore
                        CASE WHEN {area} > 0 THEN {GroupColumns.Sum("area_mu * score")} / {area} ELSE AVG(score) END AS mean_score,
                        {GroupColumns.Count(Inefficient)} AS inefficient_count,
                        {GroupColumns.Sum($"CASE WHEN {Inefficient} THEN area_mu END")} AS inefficient_area_mu,
+                       {GroupColumns.Count("contested IS NOT NULL")} AS robustness_known_count,
+                       {GroupColumns.Count("contested")} AS contested_count,
+                       {GroupColumns.Sum("CASE WHEN contested THEN area_mu END")} AS contested_area_mu,
                        {GroupColumns.Counts}
                 FROM latest GROUP BY 1 ORDER BY 1;
                 """;

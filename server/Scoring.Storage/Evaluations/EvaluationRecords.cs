@@ -28,6 +28,10 @@ public sealed record EvaluationRecord(string ParcelId, string ModelVersion, doub
     public IReadOnlyList<string>? TopShortfalls { get; init; }
     /// <summary>The redevelopment modes suggested (as <see cref="Scoring.Engine.Spatial.RedevelopmentMode"/>); null when not recorded.</summary>
     public IReadOnlyList<int>? RedevelopmentModes { get; init; }
+    /// <summary>Whether the verdict is contested (not stable under the version's weight draws); null when robustness was not computed.</summary>
+    public bool? Contested { get; init; }
+    /// <summary>The share of the weight draws scoring below the threshold; null when robustness was not computed.</summary>
+    public double? PBelowThreshold { get; init; }
 }
 
 /// <summary>
@@ -89,8 +93,12 @@ public sealed record EvaluationPage(IReadOnlyList<StoredEvaluation> Evaluations,
 /// <param name="InefficientAreaMu">Their area in 亩.</param>
 /// <param name="ClassificationCounts">Parcels per classification number (index 0 unused).</param>
 /// <param name="DispositionCounts">Parcels per disposition number (index 0 unused).</param>
+/// <param name="RobustnessKnownCount">Parcels whose latest evaluation was made with robustness.</param>
+/// <param name="ContestedCount">Of those, parcels whose verdict is contested (not stable under the weight draws).</param>
+/// <param name="ContestedAreaMu">Their area in 亩.</param>
 public sealed record EvaluationGroup(string Key, int ParcelCount, double AreaMu, double MeanScore, int InefficientCount,
-    double InefficientAreaMu, IReadOnlyList<int> ClassificationCounts, IReadOnlyList<int> DispositionCounts);
+    double InefficientAreaMu, IReadOnlyList<int> ClassificationCounts, IReadOnlyList<int> DispositionCounts,
+    int RobustnessKnownCount, int ContestedCount, double ContestedAreaMu);
 
 /// <summary>A roll-up of the latest evaluations under one model version, by level, unit and street.</summary>
 public sealed record EvaluationSummary(EvaluationGroup Total, IReadOnlyList<EvaluationGroup> ByLevel,

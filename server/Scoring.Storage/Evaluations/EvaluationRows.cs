@@ -29,10 +29,10 @@ internal sealed class GroupColumns
 
     /// <summary>The total of a version without evaluations.</summary>
     public static EvaluationGroup Empty =>
-        new("", 0, 0, 0, 0, 0, new int[ClassificationNumbers.Max() + 1], new int[DispositionNumbers.Max() + 1]);
+        new("", 0, 0, 0, 0, 0, new int[ClassificationNumbers.Max() + 1], new int[DispositionNumbers.Max() + 1], 0, 0, 0);
 
     private readonly DbDataReader _reader;
-    private readonly int _key, _parcelCount, _areaMu, _meanScore, _inefficientCount, _inefficientAreaMu;
+    private readonly int _key, _parcelCount, _areaMu, _meanScore, _inefficientCount, _inefficientAreaMu, _robustnessKnown, _contestedCount, _contestedAreaMu;
     private readonly (int Number, int Ordinal)[] _classifications, _dispositions;
 
     public GroupColumns(DbDataReader reader)
@@ -44,6 +44,9 @@ internal sealed class GroupColumns
         _meanScore = reader.GetOrdinal("mean_score");
         _inefficientCount = reader.GetOrdinal("inefficient_count");
         _inefficientAreaMu = reader.GetOrdinal("inefficient_area_mu");
+        _robustnessKnown = reader.GetOrdinal("robustness_known_count");
+        _contestedCount = reader.GetOrdinal("contested_count");
+        _contestedAreaMu = reader.GetOrdinal("contested_area_mu");
         _classifications = [.. ClassificationNumbers.Select(n => (n, reader.GetOrdinal(Column("classification", n))))];
         _dispositions = [.. DispositionNumbers.Select(n => (n, reader.GetOrdinal(Column("disposition", n))))];
     }
@@ -56,7 +59,10 @@ internal sealed class GroupColumns
         (int)_reader.GetDouble(_inefficientCount),
         _reader.GetDouble(_inefficientAreaMu),
         CountsBy(_classifications),
-        CountsBy(_dispositions));
+        CountsBy(_dispositions),
+        (int)_reader.GetDouble(_robustnessKnown),
+        (int)_reader.GetDouble(_contestedCount),
+        _reader.GetDouble(_contestedAreaMu));
 
     // Indexed by the enum number; index 0 (no member) stays 0.
     private int[] CountsBy((int Number, int Ordinal)[] columns)
@@ -89,6 +95,8 @@ internal sealed class EvaluationRow
     public string? FailedVetoes { get; set; }
     public string? TopShortfalls { get; set; }
     public string? RedevelopmentModes { get; set; }
+    public long? Contested { get; set; }
+    public double? PBelowThreshold { get; set; }
 
     public StoredEvaluation ToStored() => new(Id, new EvaluationRecord(ParcelId, ModelVersion, Score, Classification, Disposition,
         Completeness, InputsJson, StoredText.ParseTime(EvaluatedAt))
@@ -101,5 +109,7 @@ internal sealed class EvaluationRow
         FailedVetoes = StoredLists.Read<string>(FailedVetoes),
         TopShortfalls = StoredLists.Read<string>(TopShortfalls),
         RedevelopmentModes = StoredLists.Read<int>(RedevelopmentModes),
+        Contested = Contested is { } contested ? contested != 0 : null,
+        PBelowThreshold = PBelowThreshold,
     });
 }

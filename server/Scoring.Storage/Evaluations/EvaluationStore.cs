@@ -12,10 +12,10 @@ public sealed class EvaluationStore(ScoringDatabase database) : EvaluationReads(
     private const string InsertSql = """
         INSERT INTO evaluations (parcel_id, model_version, score, classification, disposition, completeness,
                                  inputs_json, evaluated_at, level, area_mu, unit_id, street,
-                                 clearance_zone, failed_vetoes, top_shortfalls, redevelopment_modes)
+                                 clearance_zone, failed_vetoes, top_shortfalls, redevelopment_modes, contested, p_below_threshold)
         VALUES ($parcel_id, $model_version, $score, $classification, $disposition, $completeness, $inputs_json,
                 $evaluated_at, $level, $area_mu, $unit_id, $street,
-                $clearance_zone, $failed_vetoes, $top_shortfalls, $redevelopment_modes);
+                $clearance_zone, $failed_vetoes, $top_shortfalls, $redevelopment_modes, $contested, $p_below_threshold);
         """;
 
     /// <inheritdoc />
@@ -48,6 +48,8 @@ public sealed class EvaluationStore(ScoringDatabase database) : EvaluationReads(
             var failedVetoes = p.Add("$failed_vetoes", SqliteType.Text);
             var topShortfalls = p.Add("$top_shortfalls", SqliteType.Text);
             var redevelopmentModes = p.Add("$redevelopment_modes", SqliteType.Text);
+            var contested = p.Add("$contested", SqliteType.Integer);
+            var pBelowThreshold = p.Add("$p_below_threshold", SqliteType.Real);
             command.Prepare();
             foreach (var e in evaluations)
             {
@@ -68,6 +70,8 @@ public sealed class EvaluationStore(ScoringDatabase database) : EvaluationReads(
                 failedVetoes.Value = (object?)StoredLists.Write(e.FailedVetoes) ?? DBNull.Value;
                 topShortfalls.Value = (object?)StoredLists.Write(e.TopShortfalls) ?? DBNull.Value;
                 redevelopmentModes.Value = (object?)StoredLists.Write(e.RedevelopmentModes) ?? DBNull.Value;
+                contested.Value = e.Contested is { } c ? (c ? 1 : 0) : DBNull.Value;
+                pBelowThreshold.Value = (object?)e.PBelowThreshold ?? DBNull.Value;
                 command.ExecuteNonQuery();
             }
             return evaluations.Count;

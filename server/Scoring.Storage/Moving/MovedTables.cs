@@ -77,7 +77,8 @@ internal sealed record MovedTable(string Name, string Key, MovedColumn[] Columns
             new("classification", ColumnKind.Int), new("disposition", ColumnKind.Int), new("completeness", ColumnKind.Real),
             new("inputs_json", ColumnKind.Text), new("evaluated_at", ColumnKind.Time), new("level", ColumnKind.Int), new("area_mu", ColumnKind.Real),
             new("unit_id", ColumnKind.Text), new("street", ColumnKind.Text), new("clearance_zone", ColumnKind.Int), new("failed_vetoes", ColumnKind.Text),
-            new("top_shortfalls", ColumnKind.Text), new("redevelopment_modes", ColumnKind.Text),
+            new("top_shortfalls", ColumnKind.Text), new("redevelopment_modes", ColumnKind.Text), new("contested", ColumnKind.Flag),
+            new("p_below_threshold", ColumnKind.Real),
         ], Identity: "id"),
         new("layers", "layer_id, version",
         [

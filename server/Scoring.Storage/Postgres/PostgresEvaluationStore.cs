@@ -21,7 +21,8 @@ public sealed class PostgresEvaluationStore(PostgresDatabase database) : Evaluat
             var now = PostgresText.Utc(database.Now());
             await using var copy = await connection.BeginBinaryImportAsync("""
                 COPY evaluations (parcel_id, model_version, score, classification, disposition, completeness, inputs_json, evaluated_at,
-                                  level, area_mu, unit_id, street, clearance_zone, failed_vetoes, top_shortfalls, redevelopment_modes)
+                                  level, area_mu, unit_id, street, clearance_zone, failed_vetoes, top_shortfalls, redevelopment_modes,
+                                  contested, p_below_threshold)
                 FROM STDIN (FORMAT BINARY)
                 """, ct).ConfigureAwait(false);
             foreach (var e in evaluations)
@@ -43,6 +44,8 @@ public sealed class PostgresEvaluationStore(PostgresDatabase database) : Evaluat
                 await Copy.WriteAsync(copy, StoredLists.Write(e.FailedVetoes), NpgsqlDbType.Text, ct).ConfigureAwait(false);
                 await Copy.WriteAsync(copy, StoredLists.Write(e.TopShortfalls), NpgsqlDbType.Text, ct).ConfigureAwait(false);
                 await Copy.WriteAsync(copy, StoredLists.Write(e.RedevelopmentModes), NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                await Copy.WriteAsync(copy, e.Contested, NpgsqlDbType.Boolean, ct).ConfigureAwait(false);
+                await Copy.WriteAsync(copy, e.PBelowThreshold, NpgsqlDbType.Double, ct).ConfigureAwait(false);
             }
             await copy.CompleteAsync(ct).ConfigureAwait(false);
             return evaluations.Count;
