@@ -25,7 +25,7 @@ public sealed class RobustnessTests(ServerFixture server) : IClassFixture<Server
 
     // The default model with every indicator made numeric with utility = value on [0, 1], so a parcel's utilities are
     // set directly. Curve overrides and spatial rules that name categories are dropped with them.
-    private static readonly ModelDocument Linear = DefaultModel.Model.Document with
+    internal static readonly ModelDocument Linear = DefaultModel.Model.Document with
     {
         Version = "",
         LevelOverrides = [],
@@ -53,7 +53,7 @@ public sealed class RobustnessTests(ServerFixture server) : IClassFixture<Server
         (await Models.CreateModelAsync(new CreateModelRequest { DocumentJson = Linear.ToJson(), Note = "utility = value" })).Model.Version;
 
     // Utilities by element, in model order, for a parcel whose score under the model's weights is `target`.
-    private static double[][] UtilitiesFor(double target)
+    internal static double[][] UtilitiesFor(double target)
     {
         double[] Pattern(int e) => [.. Linear.Elements[e].Indicators.Select((_, k) => Offsets[e] + (k % 2 == 0 ? Within : -Within))];
         // S = c + Σ_e W_e Σ_k w_ek (offset_e ± 0.03), because every element's weights sum to 1.
@@ -62,7 +62,7 @@ public sealed class RobustnessTests(ServerFixture server) : IClassFixture<Server
         return [.. Linear.Elements.Select((_, e) => Pattern(e).Select(p => c + p).ToArray())];
     }
 
-    private static ParcelInput Parcel(string id, double[][] utilities)
+    internal static ParcelInput Parcel(string id, double[][] utilities)
     {
         var p = new ParcelInput { ParcelId = id, Level = Level.Park, AreaMu = 50, Vetoes = { DefaultModelCodes.AllVetoesMet() } };
         for (var e = 0; e < utilities.Length; e++)

@@ -10,9 +10,9 @@ namespace Scoring.Server.Grpc;
 /// <see cref="BatchResult"/>s, in order. Parcels of the chunk's <c>parcels</c> come first, then its columnar rows;
 /// an error names its field under <c>parcels[i]</c> or <c>columns.rows[r]</c>.
 /// </summary>
-/// <remarks>With <paramref name="robustness"/> (the robustness view) each evaluation also gets its robustness when
-/// <see cref="Complete"/> scores the whole chunk under the version's weight draws.</remarks>
-internal sealed class ChunkResults(bool full, RobustnessBatch? robustness = null) : IEvaluationSink
+/// <remarks>In a session with robustness (the robustness view) each evaluation also gets its robustness when the
+/// chunk has been assessed under the version's weight draws.</remarks>
+internal sealed class ChunkResults(bool full) : IEvaluationSink
 {
     private readonly List<Evaluation> _assessed = [];
     private BatchEvaluateResponse _response = new();
@@ -35,11 +35,7 @@ internal sealed class ChunkResults(bool full, RobustnessBatch? robustness = null
         _mapForm = mapForm;
         SizeBound = 0;
         _assessed.Clear();
-        robustness?.Clear();
     }
-
-    /// <summary>Adds the robustness of every evaluation of the chunk (robustness view only); call once before sending.</summary>
-    public void Complete() => RobustnessMapping.Fill(robustness, _assessed);
 
     /// <summary>The chunk's answer.</summary>
     public BatchEvaluateResponse Response => _response;
@@ -64,13 +60,9 @@ internal sealed class ChunkResults(bool full, RobustnessBatch? robustness = null
             result = new BatchResult { ParcelId = parcel.Vector.ParcelId, Evaluation = parcel.ToProto(full) };
         }
         _response.Results.Add(result);
-        if (robustness is not null)
-        {
-            robustness.Add(parcel.Card);
-            _assessed.Add(result.Evaluation);
-        }
         if (full)
         {
+            _assessed.Add(result.Evaluation);
             SizeBound = long.MaxValue;
             return;
         }
@@ -86,6 +78,8 @@ internal sealed class ChunkResults(bool full, RobustnessBatch? robustness = null
         Add(new BatchResult { ParcelId = RichErrors.Clip(parcelId, RichErrors.MaxEchoChars), Error = RichErrors.InvalidArgument(named, RichErrors.Reasons.InvalidParcel) });
     }
 
+    public void Assessed(IReadOnlyList<VerdictRobustness> robustness, string method) => RobustnessMapping.Fill(robustness, method, _assessed);
+
     public void NotFound(int index, string parcelId) =>
         Add(new BatchResult { ParcelId = RichErrors.Clip(parcelId, RichErrors.MaxEchoChars), Error = RichErrors.UnknownParcel(parcelId) });
 
@@ -98,7 +92,7 @@ internal sealed class ChunkResults(bool full, RobustnessBatch? robustness = null
 }
 
 /// <summary>Keeps the one answer of an EvaluateParcel call.</summary>
-internal sealed class SingleResult(bool full, RobustnessBatch? robustness = null) : IEvaluationSink
+internal sealed class SingleResult(bool full) : IEvaluationSink
 {
     /// <summary>The evaluation, once the parcel was scored.</summary>
     public Evaluation? Evaluation { get; private set; }
@@ -106,14 +100,9 @@ internal sealed class SingleResult(bool full, RobustnessBatch? robustness = null
     /// <summary>The error, once the parcel was refused or not found.</summary>
     public Google.Rpc.Status? Error { get; private set; }
 
-    public void Evaluated(int index, in EvaluatedParcel parcel)
-    {
-        Evaluation = parcel.ToProto(full);
-        if (robustness is null) return;
-        robustness.Clear();
-        robustness.Add(parcel.Card);
-        RobustnessMapping.Fill(robustness, [Evaluation]);
-    }
+    public void Evaluated(int index, in EvaluatedParcel parcel) => Evaluation = parcel.ToProto(full);
+
+    public void Assessed(IReadOnlyList<VerdictRobustness> robustness, string method) => RobustnessMapping.Fill(robustness, method, [Evaluation!]);
 
     public void Refused(int index, string parcelId, IReadOnlyList<FieldViolation> violations) =>
         Error = RichErrors.InvalidArgument([.. violations.Select(v => v with { Field = "parcel." + v.Field })], RichErrors.Reasons.InvalidParcel);

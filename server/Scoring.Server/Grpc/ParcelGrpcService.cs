@@ -124,14 +124,13 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
         {
             throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
         }
-        var session = evaluations.Open(model, request.RecordHistory);
-        var results = new ChunkResults(full: request.View.IsFull(),
-            request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
+        var session = evaluations.Open(model, request.RecordHistory,
+            robustness: request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
+        var results = new ChunkResults(full: request.View.IsFull());
         results.Start(0);
         var selection = new ParcelFilter(NullIfEmpty(request.UnitId), NullIfEmpty(request.Street), request.Level == Level.Unspecified ? null : (int)request.Level);
         await foreach (var _ in evaluations.EvaluateStoredAsync(session, selection, request.ChunkSize == 0 ? DefaultStoredChunk : request.ChunkSize, results, token))
         {
-            results.Complete();
             await ReplySize.WriteChunkAsync(responseStream, results.Response, results.SizeBound, token);
             results.Start(0);
         }

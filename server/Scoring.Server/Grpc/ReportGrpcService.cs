@@ -99,6 +99,7 @@ internal sealed class ReportGrpcService(ModelRegistry registry, DistrictReports 
             Key = g.Key, ParcelCount = g.ParcelCount, AreaMu = g.AreaMu, MeanScore = g.MeanScore,
             InefficientCount = g.InefficientCount, InefficientAreaMu = g.InefficientAreaMu,
             InefficientAreaShare = g.AreaMu > 0 ? g.InefficientAreaMu / g.AreaMu : 0,
+            ContestedCount = g.ContestedCount, ContestedAreaMu = g.ContestedAreaMu, RobustnessKnownCount = g.RobustnessKnownCount,
         };
         for (var c = 1; c < g.ClassificationCounts.Count; c++)
             if (g.ClassificationCounts[c] > 0) s.Classifications.Add(new ClassificationCount { Classification = (Classification)c, Count = g.ClassificationCounts[c] });

@@ -12,13 +12,10 @@ internal static class RobustnessMapping
     /// <summary>Whether a view carries indicators and shortfalls (full, and robustness which is full plus robustness).</summary>
     public static bool IsFull(this EvaluationView view) => view is EvaluationView.Full or EvaluationView.Robustness;
 
-    /// <summary>Scores the parcels of <paramref name="batch"/> under the draws and sets each evaluation's robustness, in order.</summary>
-    public static void Fill(RobustnessBatch? batch, IReadOnlyList<Evaluation> evaluations)
+    /// <summary>Sets each evaluation's robustness from the chunk's assessment, in order.</summary>
+    public static void Fill(IReadOnlyList<VerdictRobustness> robustness, string method, IReadOnlyList<Evaluation> evaluations)
     {
-        if (batch is null || evaluations.Count == 0) return;
-        var results = batch.Assess();
-        for (var j = 0; j < results.Length; j++) evaluations[j].Robustness = results[j].ToProto(batch.Draws.Method);
-        batch.Clear();
+        for (var j = 0; j < robustness.Count; j++) evaluations[j].Robustness = robustness[j].ToProto(method);
     }
 
     /// <summary>The contract's Robustness; no critical element is an empty code and a 0 change.</summary>

@@ -25,9 +25,9 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
         var model = await ResolveModelAsync(request.ModelVersion, token);
         if (request.Parcel is null)
             throw RichErrors.InvalidArgument([new FieldViolation("parcel", "is required")], RichErrors.Reasons.InvalidRequest).ToRpcException();
-        var session = evaluations.Open(model, record: !request.SkipHistory, groupCommit: true);
-        var result = new SingleResult(full: request.View != EvaluationView.Basic,
+        var session = evaluations.Open(model, record: !request.SkipHistory, groupCommit: true,
             request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
+        var result = new SingleResult(full: request.View != EvaluationView.Basic);
         await evaluations.EvaluateAsync(session, [request.Parcel.ToFacts()], result, token);
         if (result.Error is { } error) throw error.ToRpcException();
         return new EvaluateParcelResponse { Evaluation = result.Evaluation };
@@ -50,9 +50,9 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
             {
                 // The model, the view and the history flag are fixed by the first chunk for the whole stream.
                 var model = chunk.ModelVersion.Length == 0 ? activeAtOpen : await ResolveModelAsync(chunk.ModelVersion, token);
-                session = evaluations.Open(model, record: chunk.RecordHistory);
-                results = new ChunkResults(full: chunk.View.IsFull(),
-                    chunk.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
+                session = evaluations.Open(model, record: chunk.RecordHistory,
+                    robustness: chunk.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
+                results = new ChunkResults(full: chunk.View.IsFull());
             }
             var size = chunk.Parcels.Count + (chunk.Columns?.Rows.Count ?? 0);
             if (size > MaxChunkParcels)
@@ -73,7 +73,6 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
                 results!.Start(chunk.Parcels.Count);
                 await evaluations.EvaluateAsync(session, facts, results, token);
             }
-            results.Complete();
             await ReplySize.WriteChunkAsync(responseStream, results.Response, results.SizeBound, token);
             chunkIndex++;
         }

@@ -1,5 +1,6 @@
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
+using Scoring.Engine.Robustness;
 using Scoring.Storage.Parcels;
 
 namespace Scoring.Server.Identification;
@@ -11,9 +12,10 @@ namespace Scoring.Server.Identification;
 /// </summary>
 public sealed class EvaluationSession
 {
-    internal EvaluationSession(ScoringModel model, bool record, bool groupCommit, DateOnly staleBefore)
+    internal EvaluationSession(ScoringModel model, bool record, bool groupCommit, DateOnly staleBefore, RobustnessBatch? robustness)
     {
         Model = model;
+        Robustness = robustness;
         Record = record;
         GroupCommit = groupCommit;
         StaleBefore = staleBefore;
@@ -30,6 +32,12 @@ public sealed class EvaluationSession
 
     /// <summary>Cached values dated before this day are stale under the session's model.</summary>
     public DateOnly StaleBefore { get; }
+
+    /// <summary>
+    /// Scores each chunk's parcels under the model's weight draws (the robustness view); null when robustness is not
+    /// wanted. Its results are told to the sink and kept with the history.
+    /// </summary>
+    public RobustnessBatch? Robustness { get; }
 
     // Single evaluations from concurrent calls are committed together; a chunk is one transaction of its own.
     internal bool GroupCommit { get; }
@@ -54,6 +62,12 @@ public interface IEvaluationSink
 
     /// <summary>The parcel at <paramref name="index"/> carries only its id and the cache does not hold it.</summary>
     void NotFound(int index, string parcelId);
+
+    /// <summary>
+    /// The robustness of the chunk's scored parcels, in the order they were told to <see cref="Evaluated"/>, under the
+    /// draws described by <paramref name="method"/>. Told once per chunk, only in a session with robustness.
+    /// </summary>
+    void Assessed(IReadOnlyList<VerdictRobustness> robustness, string method) { }
 }
 
 /// <summary>

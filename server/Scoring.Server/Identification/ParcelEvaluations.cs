@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Model;
+using Scoring.Engine.Robustness;
 using Scoring.Server.Operations;
 using Scoring.Storage.Evaluations;
 using Scoring.Storage.Parcels;
@@ -17,10 +18,12 @@ public sealed class ParcelEvaluations(IParcelStore parcels, IEvaluationStore his
 {
     /// <summary>
     /// Opens a session for the parcels of one call or stream. <paramref name="groupCommit"/> commits the
-    /// history of single evaluations together with those of concurrent calls.
+    /// history of single evaluations together with those of concurrent calls; with <paramref name="robustness"/>
+    /// (a batch of <paramref name="model"/>'s draws) each chunk's parcels are also assessed under the weight draws, and
+    /// the history keeps whether each verdict is contested.
     /// </summary>
-    public EvaluationSession Open(ScoringModel model, bool record, bool groupCommit = false) =>
-        new(model, record, groupCommit, StaleBefore(model));
+    public EvaluationSession Open(ScoringModel model, bool record, bool groupCommit = false, RobustnessBatch? robustness = null) =>
+        new(model, record, groupCommit, StaleBefore(model), robustness);
 
     /// <summary>
     /// Evaluates a chunk: one cache query for the whole chunk, then each parcel in order, told to
@@ -37,7 +40,7 @@ public sealed class ParcelEvaluations(IParcelStore parcels, IEvaluationStore his
             var given = chunk[i]; // a columnar row's facts are made on each access
             Evaluate(session, i, given, cached?.GetValueOrDefault(given.ParcelId), sink, records, now);
         }
-        await FinishAsync(session, records, cancellationToken);
+        await FinishAsync(session, records, sink, cancellationToken);
     }
 
     /// <summary>
@@ -54,7 +57,7 @@ public sealed class ParcelEvaluations(IParcelStore parcels, IEvaluationStore his
             var now = time.GetUtcNow();
             for (var i = 0; i < batch.Count; i++)
                 Evaluate(session, i, new ParcelFacts { ParcelId = batch[i].ParcelId }, batch[i], sink, records, now);
-            await FinishAsync(session, records, cancellationToken);
+            await FinishAsync(session, records, sink, cancellationToken);
             yield return batch.Count;
             records?.Clear();
         }
@@ -84,6 +87,7 @@ public sealed class ParcelEvaluations(IParcelStore parcels, IEvaluationStore his
         var parcel = new EvaluatedParcel(session, given, cached);
         if (session.Spatial is { } outcome) spatial!.Place(parcel, outcome);
         records?.Add(HistoryRecords.Create(parcel, now));
+        session.Robustness?.Add(session.Card);
         sink.Evaluated(index, parcel);
     }
 
@@ -96,15 +100,27 @@ public sealed class ParcelEvaluations(IParcelStore parcels, IEvaluationStore his
         return spatial.Derive(given, cached, session.Vector, violations, outcome);
     }
 
-    // Counts the chunk's classifications and commits its history before the caller answers.
-    private async Task FinishAsync(EvaluationSession session, List<EvaluationRecord>? records, CancellationToken cancellationToken)
+    // Counts the chunk's classifications, assesses its robustness (when wanted) and commits its history before the caller answers.
+    private async Task FinishAsync(EvaluationSession session, List<EvaluationRecord>? records, IEvaluationSink sink, CancellationToken cancellationToken)
     {
         metrics.Evaluated(session.Classified);
         Array.Clear(session.Classified);
+        if (session.Robustness is { Count: > 0 } batch)
+        {
+            var assessed = batch.Assess();
+            batch.Clear();
+            // The batch and the records hold the same scored parcels, in the same order.
+            if (records is not null)
+                for (var j = 0; j < assessed.Length; j++)
+                    records[j] = records[j] with { Contested = !assessed[j].Stable, PBelowThreshold = Finite(assessed[j].PBelowThreshold) };
+            sink.Assessed(assessed, batch.Draws.Method);
+        }
         if (records is not { Count: > 0 }) return;
         if (session.GroupCommit && records.Count == 1) await grouped.AppendAsync(records[0], cancellationToken);
         else await history.AppendAsync([.. records], cancellationToken);
     }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>Cached values dated before this day are stale under <paramref name="model"/>.</summary>
     public DateOnly StaleBefore(ScoringModel model) =>
