@@ -19,7 +19,8 @@ public sealed class MoveDistrictTests(ServerFixture server, PostgresCluster clus
     [ToolFact(PostgresCluster.Program, PostgresCluster.Package)]
     public async Task The_sample_district_is_moved_into_PostgreSQL_and_verified_and_a_row_changed_there_is_caught()
     {
-        // The README's sample: 5,000 rows, 4,996 stored with 167,346 values, 16 units; one layer; three parcels evaluated.
+        // The README's sample: 5,000 rows, 4,996 stored with 167,346 values, 16 units; one layer; three parcels evaluated
+        // (one of them again with robustness).
         using var cli = new CliRunner();
         var ingest = await CliRunner.RunAsync("ingest", Sample("jiangning-5000.csv"), "--source", "planning-bureau", "--as-of", "2024-12-31",
             "--units", Sample("jiangning-units.csv"), "--errors", cli.PathOf("errors.csv"), "--server", server.Address.ToString());
@@ -30,7 +31,10 @@ public sealed class MoveDistrictTests(ServerFixture server, PostgresCluster clus
         var scoring = new ScoringService.ScoringServiceClient(server.Channel);
         foreach (var id in new[] { "320115-10S00-0001", "320115-01P02-0001", "320115-01P02-0002" })
             await scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = new ParcelInput { ParcelId = id } });
-        await WaitForEvaluationsAsync(3);
+        // One more with robustness: its contested verdict and probability are moved and checked too.
+        await scoring.EvaluateParcelAsync(new EvaluateParcelRequest
+            { Parcel = new ParcelInput { ParcelId = "320115-10S00-0001" }, View = EvaluationView.Robustness });
+        await WaitForEvaluationsAsync(4);
 
         var target = await cluster.CreateDatabaseAsync("moved_sample");
         var moved = await MigrateAsync("--from", $"Data Source={SourceFile}", "--to", target);
@@ -39,10 +43,11 @@ public sealed class MoveDistrictTests(ServerFixture server, PostgresCluster clus
         Assert.Equal(
         [
             Row("parcels", 4996), Row("value_writes", 4996), Row("management_units", 16), Row("models", 1), Row("model_requests", 0),
-            Row("audit_log", 2), Row("evaluations", 3), Row("layers", 1),
+            Row("audit_log", 2), Row("evaluations", 4), Row("layers", 1),
         ], TableRows(moved.Output));
-        Assert.Contains($"verified: 8 tables, {4996 + 4996 + 16 + 1 + 2 + 3 + 1:N0} rows, the same in both", moved.Output);
+        Assert.Contains($"verified: 8 tables, {4996 + 4996 + 16 + 1 + 2 + 4 + 1:N0} rows, the same in both", moved.Output);
         Assert.Equal(167346, await TargetScalarAsync(target, "SELECT sum(value_count) FROM value_writes;"));
+        Assert.Equal(1, await TargetScalarAsync(target, "SELECT count(*) FROM evaluations WHERE contested IS NOT NULL AND p_below_threshold IS NOT NULL;"));
 
         // A changed area in the target: only the parcels differ.
         await TargetScalarAsync(target, "UPDATE parcels SET area_mu = area_mu + 1 WHERE id = '320115-01P02-0001' RETURNING 1;");
@@ -55,7 +60,7 @@ public sealed class MoveDistrictTests(ServerFixture server, PostgresCluster clus
         // And a target that holds a district is not written over without --force.
         var again = await MigrateAsync("--from", $"Data Source={SourceFile}", "--to", target);
         Assert.Equal(2, again.Code);
-        Assert.Contains("the target database is not empty (parcels: 4,996, value_writes: 4,996, management_units: 16, models: 1, audit_log: 2, evaluations: 3, layers: 1); give --force", again.Error);
+        Assert.Contains("the target database is not empty (parcels: 4,996, value_writes: 4,996, management_units: 16, models: 1, audit_log: 2, evaluations: 4, layers: 1); give --force", again.Error);
     }
 
     private static string Row(string table, long rows) => $"{table} {rows:N0} {rows:N0} ok";
