@@ -43,9 +43,7 @@ public sealed class ContestedRollupTests(ServerFixture server) : IClassFixture<S
 
     private static void AssertContested(EvaluationGroupSummary group, string key, int known, int contested, double contestedAreaMu)
     {
-        Assert.Equal(key, group.Key);
-        Assert.Equal(known, group.RobustnessKnownCount);
-        Assert.Equal(contested, group.ContestedCount);
+        Assert.Equal((key, known, contested), (group.Key, group.RobustnessKnownCount, group.ContestedCount));
         Assert.Equal(contestedAreaMu, group.ContestedAreaMu, 9);
     }
 

@@ -173,11 +173,19 @@ public abstract class EvaluationStoreTests(StoreUnderTest target) : IDisposable
         Assert.Equal([((bool?)null, (double?)null), (false, 0.0), (true, 0.4375)], kept);
     }
 
+    [StoreFact]
+    public async Task A_probability_that_is_not_a_number_is_refused_and_nothing_of_the_batch_is_kept()
+    {
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() =>
+            _store.AppendAsync([At("P1", 1) with { Contested = false, PBelowThreshold = 0.0 }, At("P1", 2) with { Contested = true, PBelowThreshold = double.NaN }]));
+
+        Assert.Contains("evaluations[1]", refused.Message);
+        Assert.Empty((await _store.ListAsync("P1", 10, null)).Evaluations);
+    }
+
     private static void AssertContested(EvaluationGroup group, string key, int known, int contested, double contestedAreaMu)
     {
-        Assert.Equal(key, group.Key);
-        Assert.Equal(known, group.RobustnessKnownCount);
-        Assert.Equal(contested, group.ContestedCount);
+        Assert.Equal((key, known, contested), (group.Key, group.RobustnessKnownCount, group.ContestedCount));
         Assert.Equal(contestedAreaMu, group.ContestedAreaMu, 9);
     }
 

@@ -8,7 +8,10 @@ namespace Scoring.Storage.Evaluations;
 /// <summary>What both evaluation stores check before appending.</summary>
 internal static class EvaluationWrites
 {
-    /// <summary>Refuses evaluations the log cannot keep, naming the first: none, no parcel id, no model or inputs, a score that is not finite.</summary>
+    /// <summary>
+    /// Refuses evaluations the log cannot keep, naming the first: none, no parcel id, no model or inputs, a score,
+    /// completeness or probability below the threshold that is not finite.
+    /// </summary>
     public static void Check(IReadOnlyList<EvaluationRecord> evaluations)
     {
             ArgumentNullException.ThrowIfNull(evaluations);
@@ -20,8 +23,8 @@ internal static class EvaluationWrites
                 if (e.ModelVersion is null || e.InputsJson is null)
                     throw new ArgumentException($"evaluations[{i}] has no model version or inputs.", nameof(evaluations));
                 // SQLite stores NaN as NULL, which the NOT NULL columns refuse.
-                if (!double.IsFinite(e.Score) || !double.IsFinite(e.Completeness))
-                    throw new ArgumentException($"evaluations[{i}] has a score or completeness that is not finite.", nameof(evaluations));
+                if (!double.IsFinite(e.Score) || !double.IsFinite(e.Completeness) || e.PBelowThreshold is { } p && !double.IsFinite(p))
+                    throw new ArgumentException($"evaluations[{i}] has a score, completeness or probability that is not finite.", nameof(evaluations));
             }
     }
 }
