@@ -191,11 +191,13 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     public long WalLimitBytes { get; init; } = 64L << 20;
 
     /// <summary>
-    /// How much of the database file readers map into memory (<c>PRAGMA mmap_size</c>; default 1 GiB, 0 turns it off).
-    /// A scan of the district then reads pages where they lie in the OS cache instead of copying each into the
-    /// connection's own cache, about three times faster. Writes still go through SQLite's file calls. As SQLite documents,
-    /// an I/O error on a mapped page (a failing disk, or the file truncated underneath) stops the process instead of
-    /// failing one read.
+    /// How much of the database file a district scan maps into memory (<c>PRAGMA mmap_size</c>; default 1 GiB, 0 turns
+    /// it off). The scan then reads pages where they lie in the OS cache instead of copying each into the connection's
+    /// own cache, about three times faster. Only scans map the file (<see cref="OpenMappedAsync"/>): a read transaction
+    /// that finds the WAL changed since its connection's last one unmaps the whole file and maps it again, so point reads
+    /// between concurrent writes (a single evaluation's cache probe) would pay two system calls and fresh page faults
+    /// each. Writes always go through SQLite's file calls. As SQLite documents, an I/O error on a mapped page (a failing
+    /// disk, or the file truncated underneath) stops the process instead of failing one read.
     /// </summary>
     public long MmapBytes { get; init; } = 1L << 30;
 
@@ -255,6 +257,27 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(Open());
+    }
+
+    /// <summary>
+    /// Opens a pooled connection for one batch of a long read (a district scan), with the file mapped into memory
+    /// (<see cref="MmapBytes"/>) until it is disposed; the connection goes back to the pool unmapped.
+    /// </summary>
+    internal Task<MappedRead> OpenMappedAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var connection = Open();
+        if (MmapBytes <= 0) return Task.FromResult(new MappedRead(connection, mapped: false));
+        try
+        {
+            Execute(connection, $"PRAGMA mmap_size = {MmapBytes};");
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        return Task.FromResult(new MappedRead(connection, mapped: true));
     }
 
     /// <summary>
@@ -336,7 +359,6 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
                 // Before it reads anything, a new physical connection checks that the path still names this database.
                 Admit(connection);
                 Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
-                if (MmapBytes > 0) Execute(connection, $"PRAGMA mmap_size = {MmapBytes};");
                 Configured.AddOrUpdate(handle, Marker);
             }
             return connection;
@@ -599,5 +621,29 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode)
         var major = BitConverter.ToUInt32(buffer, 136);
         var minor = BitConverter.ToUInt32(buffer, 140);
         return new FileIdentity(((ulong)major << 32) | minor, inode);
+    }
+}
+
+/// <summary>A pooled read connection with the database file mapped into memory; disposing unmaps it and returns it.</summary>
+internal sealed class MappedRead(SqliteConnection connection, bool mapped) : IAsyncDisposable
+{
+    public SqliteConnection Connection { get; } = connection;
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (mapped)
+            {
+                using var command = Connection.CreateCommand();
+                command.CommandText = "PRAGMA mmap_size = 0;";
+                command.ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException)
+        {
+            // A broken connection: SQLite drops the mapping with it.
+        }
+        return Connection.DisposeAsync();
     }
 }

@@ -164,9 +164,9 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         while (true)
         {
             List<CachedParcel> batch;
-            await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using (var read = await database.OpenMappedAsync(cancellationToken).ConfigureAwait(false))
             {
-                batch = Load(connection, parts,
+                batch = Load(read.Connection, parts,
                     $"{where} AND p.id > $after",
                     "LIMIT $limit",
                     [.. ParcelListing.Parameters(filter, '$', after), new("$limit", batchSize)]);
