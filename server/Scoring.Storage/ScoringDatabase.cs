@@ -41,6 +41,9 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     private static readonly object Marker = new();
 
     private readonly string _connectionString;
+    // The pool of district scans' connections, which keep the file mapped (MmapBytes). A pool is keyed by its connection
+    // string, so this one differs from the point readers' by naming its (default) command timeout.
+    private readonly string _scanConnectionString;
     private readonly string _writerConnectionString;
     private readonly string _dataSource;
     private readonly WriteQueue _writeLock;
@@ -112,6 +115,8 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         if (!inMemory && builder.Mode == SqliteOpenMode.ReadWriteCreate) builder.Mode = SqliteOpenMode.ReadWrite;
         _connectionString = builder.ToString();
         _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
+        _scanConnectionString = new SqliteConnectionStringBuilder(_connectionString) { DefaultTimeout = builder.DefaultTimeout }.ToString();
+        if (_scanConnectionString == _connectionString) _scanConnectionString += ";Pooling=True";
         _dataSource = builder.DataSource;
         _walPath = inMemory ? null : _dataSource + "-wal";
         _writeLock = WriteLocks.GetOrAdd(inMemory ? _connectionString : _dataSource, _ => new WriteQueue());
@@ -193,7 +198,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     /// <summary>
     /// How much of the database file a district scan maps into memory (<c>PRAGMA mmap_size</c>; default 1 GiB, 0 turns
     /// it off). The scan then reads pages where they lie in the OS cache instead of copying each into the connection's
-    /// own cache, about three times faster. Only scans map the file (<see cref="OpenMappedAsync"/>): a read transaction
+    /// own cache, about three times faster. Only scans map the file (their own pool, <see cref="OpenMappedAsync"/>): a read transaction
     /// that finds the WAL changed since its connection's last one unmaps the whole file and maps it again, so point reads
     /// between concurrent writes (a single evaluation's cache probe) would pay two system calls and fresh page faults
     /// each. Writes always go through SQLite's file calls. As SQLite documents, an I/O error on a mapped page (a failing
@@ -213,7 +218,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         // Pooled readers may hold a deleted or replaced file open: they reopen the path once it is back. Readers
         // that opened a read-only file keep SQLite's shared-memory index of it read-only, which would hold back
         // even a writer that can open the file again: they go too.
-        if (fault?.Fault is StorageFault.Missing or StorageFault.ReadOnly) SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        if (fault?.Fault is StorageFault.Missing or StorageFault.ReadOnly) ClearPools();
         return fault;
     }
 
@@ -260,24 +265,13 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     }
 
     /// <summary>
-    /// Opens a pooled connection for one batch of a long read (a district scan), with the file mapped into memory
-    /// (<see cref="MmapBytes"/>) until it is disposed; the connection goes back to the pool unmapped.
+    /// Opens a pooled connection for one batch of a long read (a district scan): one of the scans' own pool, which keep
+    /// the file mapped into memory (<see cref="MmapBytes"/>).
     /// </summary>
-    internal Task<MappedRead> OpenMappedAsync(CancellationToken cancellationToken)
+    internal Task<SqliteConnection> OpenMappedAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var connection = Open();
-        if (MmapBytes <= 0) return Task.FromResult(new MappedRead(connection, mapped: false));
-        try
-        {
-            Execute(connection, $"PRAGMA mmap_size = {MmapBytes};");
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-        return Task.FromResult(new MappedRead(connection, mapped: true));
+        return Task.FromResult(Open(_scanConnectionString, mapped: true));
     }
 
     /// <summary>
@@ -340,7 +334,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
 
     private SqliteConnection Open(bool pooled = true) => Open(pooled ? _connectionString : _writerConnectionString);
 
-    private SqliteConnection Open(string connectionString)
+    private SqliteConnection Open(string connectionString, bool mapped = false)
     {
         var connection = new SqliteConnection(connectionString);
         try
@@ -359,6 +353,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
                 // Before it reads anything, a new physical connection checks that the path still names this database.
                 Admit(connection);
                 Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
+                if (mapped && MmapBytes > 0) Execute(connection, $"PRAGMA mmap_size = {MmapBytes};");
                 Configured.AddOrUpdate(handle, Marker);
             }
             return connection;
@@ -453,7 +448,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
                     "the file at the path is not this service's database"));
             _file = now;
             // Pooled readers may still hold the old file: they go, and later reads open the one taken back.
-            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+            ClearPools();
         }
     }
 
@@ -587,8 +582,14 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         _checkpointer?.Dispose();
         _writer?.Dispose();
         _keepAlive?.Dispose();
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        ClearPools();
+    }
+
+    // Closes the idle pooled connections of the point readers and of the scans.
+    private void ClearPools()
+    {
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        SqliteConnection.ClearPool(new SqliteConnection(_scanConnectionString));
     }
 }
 
@@ -621,29 +622,5 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode)
         var major = BitConverter.ToUInt32(buffer, 136);
         var minor = BitConverter.ToUInt32(buffer, 140);
         return new FileIdentity(((ulong)major << 32) | minor, inode);
-    }
-}
-
-/// <summary>A pooled read connection with the database file mapped into memory; disposing unmaps it and returns it.</summary>
-internal sealed class MappedRead(SqliteConnection connection, bool mapped) : IAsyncDisposable
-{
-    public SqliteConnection Connection { get; } = connection;
-
-    public ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (mapped)
-            {
-                using var command = Connection.CreateCommand();
-                command.CommandText = "PRAGMA mmap_size = 0;";
-                command.ExecuteNonQuery();
-            }
-        }
-        catch (SqliteException)
-        {
-            // A broken connection: SQLite drops the mapping with it.
-        }
-        return Connection.DisposeAsync();
     }
 }

@@ -164,9 +164,9 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         while (true)
         {
             List<CachedParcel> batch;
-            await using (var read = await database.OpenMappedAsync(cancellationToken).ConfigureAwait(false))
+            await using (var connection = await database.OpenMappedAsync(cancellationToken).ConfigureAwait(false))
             {
-                batch = Load(read.Connection, parts,
+                batch = Load(connection, parts,
                     $"{where} AND p.id > $after",
                     "LIMIT $limit",
                     [.. ParcelListing.Parameters(filter, '$', after), new("$limit", batchSize)]);
