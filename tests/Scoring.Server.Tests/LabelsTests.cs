@@ -183,6 +183,35 @@ public sealed class LabelsTests(SecuredServerFixture server) : IClassFixture<Sec
         Assert.Equal(plain.CalculateSize() + 3 + 9 + 3 + 12, zh.CalculateSize());
     }
 
+    [Fact]
+    public async Task REST_ListEvaluations_labels_each_record_in_the_language_asked_for()
+    {
+        await new ScoringService.ScoringServiceClient(server.Channel).EvaluateParcelAsync(
+            new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input("LBL-HIST") }, Key(ReaderKey));
+        using var http = new HttpClient { BaseAddress = server.RestAddress };
+        http.DefaultRequestHeaders.Add("x-api-key", ReaderKey);
+
+        async Task<JsonElement> Record(string? acceptLanguage)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, "/v1/parcels/LBL-HIST/evaluations");
+            if (acceptLanguage is not null) message.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+            using var response = await http.SendAsync(message);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.GetProperty("evaluations").EnumerateArray().Single().Clone();
+        }
+
+        var en = await Record("en-US,en;q=0.9");
+        Assert.Equal(("CLASSIFICATION_EFFICIENT", "Efficient", "Retained as it is"),
+            (en.GetProperty("classification").GetString(), en.GetProperty("classificationLabel").GetString(), en.GetProperty("dispositionLabel").GetString()));
+        var zh = await Record("zh");
+        Assert.Equal(("非低效", "现状保留"), (zh.GetProperty("classificationLabel").GetString(), zh.GetProperty("dispositionLabel").GetString()));
+        var plain = await Record(null);
+        Assert.False(plain.TryGetProperty("classificationLabel", out _));
+        Assert.False(plain.TryGetProperty("dispositionLabel", out _));
+    }
+
     private async Task<(HttpStatusCode Status, JsonElement Evaluation)> EvaluateOverRest(string parcelId, string? acceptLanguage)
     {
         using var http = new HttpClient { BaseAddress = server.RestAddress };

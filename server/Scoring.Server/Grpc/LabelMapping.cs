@@ -79,11 +79,15 @@ internal static class LabelMapping
     }
 
     /// <summary>Sets the classification and disposition labels of <paramref name="evaluation"/> in <paramref name="language"/>.</summary>
-    public static void AddLabels(this Evaluation evaluation, DisplayLanguage language)
-    {
-        evaluation.ClassificationLabel = DisplayNames.Of((EngineClassification)(int)evaluation.Classification).In(language);
-        evaluation.DispositionLabel = DisplayNames.Of((EngineDisposition)(int)evaluation.Disposition).In(language);
-    }
+    public static void AddLabels(this Evaluation evaluation, DisplayLanguage language) =>
+        (evaluation.ClassificationLabel, evaluation.DispositionLabel) = Words(evaluation.Classification, evaluation.Disposition, language);
+
+    /// <summary>Sets the classification and disposition labels of a stored evaluation in <paramref name="language"/>.</summary>
+    public static void AddLabels(this EvaluationRecord record, DisplayLanguage language) =>
+        (record.ClassificationLabel, record.DispositionLabel) = Words(record.Classification, record.Disposition, language);
+
+    private static (string Classification, string Disposition) Words(Classification classification, Disposition disposition, DisplayLanguage language) =>
+        (DisplayNames.Of((EngineClassification)(int)classification).In(language), DisplayNames.Of((EngineDisposition)(int)disposition).In(language));
 
     private static CodeLabel Label(string code, DisplayName name) => new() { Code = code, Zh = name.Zh, En = name.En };
 }
