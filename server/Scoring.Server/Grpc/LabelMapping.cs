@@ -49,7 +49,7 @@ internal static class LabelMapping
     public static GetLabelsResponse ToLabels(ScoringModel model) => new()
     {
         ModelVersion = model.Version,
-        Enums = { ContractEnumLabels },
+        Enums = { ContractEnumLabels.Select(e => e.Clone()) },  // each answer its own messages: protobuf messages are mutable
         Elements = { model.Elements.Select(e => Label(e.Code, DisplayNames.Of(e))) },
         Indicators = { model.Indicators.Select(i => Label(i.Code, DisplayNames.Of(i))) },
         Vetoes = { model.Vetoes.Select(v => Label(v.Code, DisplayNames.Of(v))) },
