@@ -220,6 +220,7 @@ public sealed class ContractFuzzTests(FuzzServerFixture server, ITestOutputHelpe
             Of("scoring.v1.ReportService", "SummarizeEvaluations", MethodType.Unary, new SummarizeEvaluationsRequest { ModelVersion = "1" }),
             // Each accepted call writes a snapshot of the database: a few dozen cases.
             Of("scoring.v1.OperationsService", "CreateBackup", MethodType.Unary, new CreateBackupRequest(), maxCases: 40),
+            Of(models, "GetLabels", MethodType.Unary, new GetLabelsRequest { ModelVersion = "1" }),
         ];
     }
 }

@@ -67,9 +67,11 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
             : await RichErrors.ListPage(() => history.ListAsync(request.ParcelId, request.PageSize, NullIfEmpty(request.PageToken), token));
         var response = new ListEvaluationsResponse { NextPageToken = page.NextPageToken ?? "" };
         var models = new Dictionary<string, Engine.Model.ScoringModel?>(StringComparer.Ordinal);
+        var language = context.RequestedLanguage();
         foreach (var (_, e) in page.Evaluations)
         {
             var record = e.ToProto();
+            if (language is { } l) record.AddLabels(l);
             if (!models.TryGetValue(e.ModelVersion, out var model)) models[e.ModelVersion] = model = await ModelOrNullAsync(e.ModelVersion, token);
             if (model is not null)
                 foreach (var el in Reports.RecordedInputs.Elements(model, e.ParcelId, e.InputsJson))

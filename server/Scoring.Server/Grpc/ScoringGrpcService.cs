@@ -30,6 +30,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
             request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
         await evaluations.EvaluateAsync(session, [request.Parcel.ToFacts()], result, token);
         if (result.Error is { } error) throw error.ToRpcException();
+        if (context.RequestedLanguage() is { } language) result.Evaluation!.AddLabels(language);
         return new EvaluateParcelResponse { Evaluation = result.Evaluation };
     }
 
