@@ -8,32 +8,18 @@ using Scoring.V1;
 namespace Scoring.Server.Tests;
 
 /// <summary>
-/// A server with a gRPC endpoint (HTTP/2 cleartext), a REST endpoint (HTTP/1.1) and CORS for one origin: the port of a
-/// test page, which is not the server's own, so that a browser's call is a cross-origin one.
+/// A server with a gRPC and a REST endpoint and CORS for one origin: the port of a test page, which is not the server's
+/// own, so that a browser's call is a cross-origin one.
 /// </summary>
-public sealed class BrowserFixture : ServerFixture
+public sealed class BrowserFixture : RestServerFixture
 {
-    private readonly int _grpcPort = FreePort();
-    private readonly int _restPort = FreePort();
-
     /// <summary>The port the test page is served from.</summary>
     public int PagePort { get; } = FreePort();
 
     /// <summary>The origin the server allows (Cors:AllowedOrigins), the test page's.</summary>
     public string PageOrigin => $"http://127.0.0.1:{PagePort}";
 
-    /// <summary>The REST (HTTP/1.1) endpoint, where browsers come.</summary>
-    public Uri RestAddress => new($"http://127.0.0.1:{_restPort}");
-
-    protected override IEnumerable<string> EndpointArgs =>
-    [
-        $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{_grpcPort}", "--Kestrel:Endpoints:Grpc:Protocols=Http2",
-        $"--Kestrel:Endpoints:Rest:Url={RestAddress}", "--Kestrel:Endpoints:Rest:Protocols=Http1",
-    ];
-
     protected override IEnumerable<string> ExtraArgs => [$"--Cors:AllowedOrigins:0={PageOrigin}"];
-
-    protected override Uri GrpcAddress(IReadOnlyCollection<string> addresses) => new($"http://127.0.0.1:{_grpcPort}");
 }
 
 /// <summary>

@@ -57,23 +57,9 @@ public sealed class LimitTests(OneCallServerFixture server) : IClassFixture<OneC
 }
 
 /// <summary>One unary call per caller and none waiting, open mode, with a gRPC port and a REST port.</summary>
-public sealed class OneCallRestFixture : ServerFixture
+public sealed class OneCallRestFixture : RestServerFixture
 {
-    private readonly int _grpcPort = FreePort();
-    private readonly int _restPort = FreePort();
-
-    /// <summary>The REST (HTTP/1.1) endpoint.</summary>
-    public Uri RestAddress => new($"http://127.0.0.1:{_restPort}");
-
-    protected override IEnumerable<string> EndpointArgs =>
-    [
-        $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{_grpcPort}", "--Kestrel:Endpoints:Grpc:Protocols=Http2",
-        $"--Kestrel:Endpoints:Rest:Url=http://127.0.0.1:{_restPort}", "--Kestrel:Endpoints:Rest:Protocols=Http1",
-    ];
-
     protected override IEnumerable<string> ExtraArgs => ["--Scoring:Limits:MaxConcurrentCallsPerCaller=1", "--Scoring:Limits:QueuedCallsPerCaller=0"];
-
-    protected override Uri GrpcAddress(IReadOnlyCollection<string> addresses) => new($"http://127.0.0.1:{_grpcPort}");
 }
 
 public sealed class RestLimitTests(OneCallRestFixture server) : IClassFixture<OneCallRestFixture>
