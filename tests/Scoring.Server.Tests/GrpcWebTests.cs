@@ -147,9 +147,11 @@ public sealed class GrpcWebTests(BrowserFixture server) : IClassFixture<BrowserF
     public async Task Chromium_runs_a_page_of_another_origin_that_evaluates_parcels_with_fetch()
     {
         // The page, from its own origin (another port): its script encodes the request by hand, posts it as gRPC-Web
-        // (a CORS call, preflight first) and writes what it decoded into the DOM.
+        // (a CORS call, preflight first) and writes what it decoded into the DOM. The same page from a port the server
+        // does not allow is kept out by the browser.
+        var otherOrigin = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var page = WebApplication.CreateSlimBuilder();
-        page.WebHost.UseUrls(server.PageOrigin);
+        page.WebHost.UseUrls(server.PageOrigin, otherOrigin);
         await using var pageServer = page.Build();
         pageServer.MapGet("/", () => Results.Content(BrowserPage.Html(server.RestAddress, HandWorkedParcel.Input("CHROME-1")), "text/html; charset=utf-8"));
         await pageServer.StartAsync();
@@ -157,6 +159,7 @@ public sealed class GrpcWebTests(BrowserFixture server) : IClassFixture<BrowserF
         try
         {
             var (dom, log) = await MapPageTests.ChromiumAsync(folder.FullName, "--dump-dom", server.PageOrigin + "/", "--virtual-time-budget=20000");
+            var (kept, _) = await MapPageTests.ChromiumAsync(folder.FullName, "--dump-dom", otherOrigin + "/", "--virtual-time-budget=20000");
 
             Assert.Contains("<output id=\"status\">0</output>", dom);
             Assert.Contains("<output id=\"parcel\">CHROME-1</output>", dom);
@@ -164,6 +167,9 @@ public sealed class GrpcWebTests(BrowserFixture server) : IClassFixture<BrowserF
             // The second parcel of the request (area -1) came back as its own error: INVALID_ARGUMENT is 3.
             Assert.Contains("<output id=\"error\">3</output>", dom);
             Assert.DoesNotContain("Uncaught", log);
+            // From the other origin, fetch itself fails (the preflight is not answered for it): no status, no score.
+            Assert.Contains("<output id=\"status\">failed: TypeError", kept);
+            Assert.Contains("<output id=\"score\"></output>", kept);
         }
         finally
         {
