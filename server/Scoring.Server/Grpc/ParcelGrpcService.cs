@@ -117,15 +117,7 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
         if (violations.Count > 0) throw RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest).ToRpcException();
 
         // The model is fixed when the stream opens.
-        Engine.Model.ScoringModel model;
-        try
-        {
-            model = await registry.ResolveAsync(request.ModelVersion, token);
-        }
-        catch (Models.ModelNotFoundException)
-        {
-            throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
-        }
+        var model = await ResolveModelAsync(request.ModelVersion, token);
         var session = evaluations.Open(model, request.RecordHistory);
         var results = new ChunkResults(full: request.View.IsFull(),
             request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
@@ -140,10 +132,37 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
     }
 
     [Authorize(Policy = Roles.Reader)]
+    public override async Task<EvaluateParcelsResponse> EvaluateParcels(EvaluateParcelsRequest request, ServerCallContext context)
+    {
+        var token = context.CancellationToken;
+        // The whole request is refused when it is over the chunk limit; within it, each parcel is answered alone.
+        if (ChunkEvaluation.OverLimit(ChunkEvaluation.Size(request.Parcels, request.Columns), "the request") is { } tooMany)
+            throw RichErrors.InvalidArgument([tooMany], RichErrors.Reasons.InvalidRequest).ToRpcException();
+        var model = await ResolveModelAsync(request.ModelVersion, token);
+        var session = evaluations.Open(model, request.RecordHistory);
+        var results = new ChunkResults(full: request.View.IsFull(),
+            request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
+        await ChunkEvaluation.EvaluateAsync(evaluations, session, request.Parcels, request.Columns, results, new ChunkBuffers(), token);
+        return new EvaluateParcelsResponse { Results = { results.Response.Results }, ModelVersion = model.Version };
+    }
+
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<ListUnitsResponse> ListUnits(ListUnitsRequest request, ServerCallContext context)
     {
         var page = await RichErrors.ListPage(() => units.ListAsync(request.PageSize, NullIfEmpty(request.PageToken), context.CancellationToken));
         return new ListUnitsResponse { Units = { page.Units.Select(u => u.ToProto()) }, NextPageToken = page.NextPageToken ?? "" };
+    }
+
+    private async Task<Engine.Model.ScoringModel> ResolveModelAsync(string version, CancellationToken token)
+    {
+        try
+        {
+            return await registry.ResolveAsync(version, token);
+        }
+        catch (Models.ModelNotFoundException)
+        {
+            throw RichErrors.UnknownModel(version).ToRpcException();
+        }
     }
 
     private static void RequireId(string id, string field)
