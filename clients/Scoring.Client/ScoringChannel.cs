@@ -23,6 +23,7 @@ public static class ScoringChannel
         ("scoring.v1.ModelService", "ListModels"),
         ("scoring.v1.ModelService", "ExportModel"),
         ("scoring.v1.ModelService", "ListAuditRecords"),
+        ("scoring.v1.ModelService", "GetLabels"),
         ("scoring.v1.ReportService", "SummarizeEvaluations"),
     ];
 

@@ -40,14 +40,7 @@ public static class Legend
     };
 
     /// <summary>The name of a layer.</summary>
-    public static string Name(MapLayerKind k) => k switch
-    {
-        MapLayerKind.DevelopmentBoundary => "城镇开发边界",
-        MapLayerKind.EcologicalRedLine => "生态保护红线",
-        MapLayerKind.ClearanceMust => "必须清退区",
-        MapLayerKind.ClearanceEncouraged => "鼓励清退区",
-        _ => "可考虑清退区",
-    };
+    public static string Name(MapLayerKind k) => ChineseTerms.Of(k);
 
     /// <summary>A layer's fill (light, beneath the parcels) and outline.</summary>
     public static (Rgb Fill, Rgb Stroke, bool Dashed) Style(MapLayerKind k) => k switch

@@ -41,6 +41,9 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     private static readonly object Marker = new();
 
     private readonly string _connectionString;
+    // The pool of district scans' connections, which keep the file mapped (MmapBytes). A pool is keyed by its connection
+    // string, so this one differs from the point readers' by naming its (default) command timeout.
+    private readonly string _scanConnectionString;
     private readonly string _writerConnectionString;
     private readonly string _dataSource;
     private readonly WriteQueue _writeLock;
@@ -112,6 +115,8 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         if (!inMemory && builder.Mode == SqliteOpenMode.ReadWriteCreate) builder.Mode = SqliteOpenMode.ReadWrite;
         _connectionString = builder.ToString();
         _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
+        _scanConnectionString = new SqliteConnectionStringBuilder(_connectionString) { DefaultTimeout = builder.DefaultTimeout }.ToString();
+        if (_scanConnectionString == _connectionString) _scanConnectionString += ";Pooling=True";
         _dataSource = builder.DataSource;
         _walPath = inMemory ? null : _dataSource + "-wal";
         _writeLock = WriteLocks.GetOrAdd(inMemory ? _connectionString : _dataSource, _ => new WriteQueue());
@@ -191,11 +196,13 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     public long WalLimitBytes { get; init; } = 64L << 20;
 
     /// <summary>
-    /// How much of the database file readers map into memory (<c>PRAGMA mmap_size</c>; default 1 GiB, 0 turns it off).
-    /// A scan of the district then reads pages where they lie in the OS cache instead of copying each into the
-    /// connection's own cache, about three times faster. Writes still go through SQLite's file calls. As SQLite documents,
-    /// an I/O error on a mapped page (a failing disk, or the file truncated underneath) stops the process instead of
-    /// failing one read.
+    /// How much of the database file a district scan maps into memory (<c>PRAGMA mmap_size</c>; default 1 GiB, 0 turns
+    /// it off). The scan then reads pages where they lie in the OS cache instead of copying each into the connection's
+    /// own cache, about three times faster. Only scans map the file (their own pool, <see cref="OpenMappedAsync"/>): a read transaction
+    /// that finds the WAL changed since its connection's last one unmaps the whole file and maps it again, so point reads
+    /// between concurrent writes (a single evaluation's cache probe) would pay two system calls and fresh page faults
+    /// each. Writes always go through SQLite's file calls. As SQLite documents, an I/O error on a mapped page (a failing
+    /// disk, or the file truncated underneath) stops the process instead of failing one read.
     /// </summary>
     public long MmapBytes { get; init; } = 1L << 30;
 
@@ -211,7 +218,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         // Pooled readers may hold a deleted or replaced file open: they reopen the path once it is back. Readers
         // that opened a read-only file keep SQLite's shared-memory index of it read-only, which would hold back
         // even a writer that can open the file again: they go too.
-        if (fault?.Fault is StorageFault.Missing or StorageFault.ReadOnly) SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        if (fault?.Fault is StorageFault.Missing or StorageFault.ReadOnly) ClearPools();
         return fault;
     }
 
@@ -255,6 +262,16 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(Open());
+    }
+
+    /// <summary>
+    /// Opens a pooled connection for one batch of a long read (a district scan): one of the scans' own pool, which keep
+    /// the file mapped into memory (<see cref="MmapBytes"/>).
+    /// </summary>
+    internal Task<SqliteConnection> OpenMappedAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Open(_scanConnectionString, mapped: true));
     }
 
     /// <summary>
@@ -317,7 +334,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
 
     private SqliteConnection Open(bool pooled = true) => Open(pooled ? _connectionString : _writerConnectionString);
 
-    private SqliteConnection Open(string connectionString)
+    private SqliteConnection Open(string connectionString, bool mapped = false)
     {
         var connection = new SqliteConnection(connectionString);
         try
@@ -336,7 +353,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
                 // Before it reads anything, a new physical connection checks that the path still names this database.
                 Admit(connection);
                 Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
-                if (MmapBytes > 0) Execute(connection, $"PRAGMA mmap_size = {MmapBytes};");
+                if (mapped && MmapBytes > 0) Execute(connection, $"PRAGMA mmap_size = {MmapBytes};");
                 Configured.AddOrUpdate(handle, Marker);
             }
             return connection;
@@ -431,7 +448,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
                     "the file at the path is not this service's database"));
             _file = now;
             // Pooled readers may still hold the old file: they go, and later reads open the one taken back.
-            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+            ClearPools();
         }
     }
 
@@ -565,8 +582,14 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         _checkpointer?.Dispose();
         _writer?.Dispose();
         _keepAlive?.Dispose();
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        ClearPools();
+    }
+
+    // Closes the idle pooled connections of the point readers and of the scans.
+    private void ClearPools()
+    {
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        SqliteConnection.ClearPool(new SqliteConnection(_scanConnectionString));
     }
 }
 

@@ -87,7 +87,7 @@ public sealed class BatchEvaluateTests(ServerFixture server) : IClassFixture<Ser
         Assert.False(await call.ResponseStream.MoveNext());
     }
 
-    private static ParcelColumns Columnar(IEnumerable<ParcelInput> parcels)
+    internal static ParcelColumns Columnar(IEnumerable<ParcelInput> parcels)
     {
         var first = HandWorkedParcel.Input();
         var columns = new ParcelColumns

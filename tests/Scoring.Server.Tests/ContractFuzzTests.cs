@@ -211,6 +211,10 @@ public sealed class ContractFuzzTests(FuzzServerFixture server, ITestOutputHelpe
             Of(parcels, "ListValueHistory", MethodType.Unary, new ListValueHistoryRequest { ParcelId = "FZ-1", Code = "far" }),
             Of(parcels, "ListUnits", MethodType.Unary, new ListUnitsRequest { PageSize = 1 }),
             Of(parcels, "EvaluateStored", MethodType.ServerStreaming, new EvaluateStoredRequest { UnitId = HandWorkedParcel.Input("x").UnitId, ChunkSize = 1, ModelVersion = "1" }),
+            Of(parcels, "EvaluateParcels", MethodType.Unary, new EvaluateParcelsRequest
+            {
+                Parcels = { HandWorkedParcel.Input("FZ-M1"), new ParcelInput { ParcelId = "FZ-1" } }, Columns = columns, View = EvaluationView.Full,
+            }),
             Of(models, "GetModel", MethodType.Unary, new GetModelRequest { Version = "1" }),
             Of(models, "ListModels", MethodType.Unary, new ListModelsRequest { PageSize = 1 }),
             Of(models, "ActivateModel", MethodType.Unary, new ActivateModelRequest { Version = "1", Note = "fuzz", ExpectedActiveVersion = "1" }),
@@ -220,6 +224,7 @@ public sealed class ContractFuzzTests(FuzzServerFixture server, ITestOutputHelpe
             Of("scoring.v1.ReportService", "SummarizeEvaluations", MethodType.Unary, new SummarizeEvaluationsRequest { ModelVersion = "1" }),
             // Each accepted call writes a snapshot of the database: a few dozen cases.
             Of("scoring.v1.OperationsService", "CreateBackup", MethodType.Unary, new CreateBackupRequest(), maxCases: 40),
+            Of(models, "GetLabels", MethodType.Unary, new GetLabelsRequest { ModelVersion = "1" }),
         ];
     }
 }

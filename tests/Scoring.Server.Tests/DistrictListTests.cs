@@ -7,22 +7,7 @@ using Scoring.V1;
 namespace Scoring.Server.Tests;
 
 /// <summary>A server of its own (so its history holds only this class's evaluations) with a gRPC and a REST endpoint.</summary>
-public sealed class DistrictListFixture : ServerFixture
-{
-    private readonly int _grpcPort = FreePort();
-    private readonly int _restPort = FreePort();
-
-    /// <summary>The REST (HTTP/1.1) endpoint.</summary>
-    public Uri RestAddress => new($"http://127.0.0.1:{_restPort}");
-
-    protected override IEnumerable<string> EndpointArgs =>
-    [
-        $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{_grpcPort}", "--Kestrel:Endpoints:Grpc:Protocols=Http2",
-        $"--Kestrel:Endpoints:Rest:Url=http://127.0.0.1:{_restPort}", "--Kestrel:Endpoints:Rest:Protocols=Http1",
-    ];
-
-    protected override Uri GrpcAddress(IReadOnlyCollection<string> addresses) => new($"http://127.0.0.1:{_grpcPort}");
-}
+public sealed class DistrictListFixture : RestServerFixture;
 
 /// <summary>
 /// The district's lists (名单) through ListEvaluations: four parcels evaluated through the real server, each list

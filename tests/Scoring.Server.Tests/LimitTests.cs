@@ -57,23 +57,9 @@ public sealed class LimitTests(OneCallServerFixture server) : IClassFixture<OneC
 }
 
 /// <summary>One unary call per caller and none waiting, open mode, with a gRPC port and a REST port.</summary>
-public sealed class OneCallRestFixture : ServerFixture
+public sealed class OneCallRestFixture : RestServerFixture
 {
-    private readonly int _grpcPort = FreePort();
-    private readonly int _restPort = FreePort();
-
-    /// <summary>The REST (HTTP/1.1) endpoint.</summary>
-    public Uri RestAddress => new($"http://127.0.0.1:{_restPort}");
-
-    protected override IEnumerable<string> EndpointArgs =>
-    [
-        $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{_grpcPort}", "--Kestrel:Endpoints:Grpc:Protocols=Http2",
-        $"--Kestrel:Endpoints:Rest:Url=http://127.0.0.1:{_restPort}", "--Kestrel:Endpoints:Rest:Protocols=Http1",
-    ];
-
     protected override IEnumerable<string> ExtraArgs => ["--Scoring:Limits:MaxConcurrentCallsPerCaller=1", "--Scoring:Limits:QueuedCallsPerCaller=0"];
-
-    protected override Uri GrpcAddress(IReadOnlyCollection<string> addresses) => new($"http://127.0.0.1:{_grpcPort}");
 }
 
 public sealed class RestLimitTests(OneCallRestFixture server) : IClassFixture<OneCallRestFixture>
@@ -103,5 +89,37 @@ public sealed class RestLimitTests(OneCallRestFixture server) : IClassFixture<On
         Assert.Contains(details, d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo"
             && d.GetProperty("reason").GetString() == "TOO_MANY_CONCURRENT_CALLS");
         Assert.Contains(details, d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.QuotaFailure");
+    }
+
+    [Fact]
+    public async Task A_gRPC_Web_call_over_the_callers_budget_is_RESOURCE_EXHAUSTED_as_over_HTTP_2()
+    {
+        // The same budget on the REST port for gRPC-Web: of many calls sent at once by one caller, some are refused.
+        using var channel = GrpcWebTests.GrpcWebChannel(server.RestAddress, global::Grpc.Net.Client.Web.GrpcWebMode.GrpcWeb);
+        var client = new ParcelService.ParcelServiceClient(channel);
+        var request = new EvaluateParcelsRequest { Parcels = { Enumerable.Range(0, 50).Select(i => HandWorkedParcel.Input($"WEB-LIMIT-{i}")) } };
+        RpcException? refused = null;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (refused is null && DateTime.UtcNow < deadline)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
+            {
+                try
+                {
+                    await client.EvaluateParcelsAsync(request);
+                    return null;
+                }
+                catch (RpcException e)
+                {
+                    return e;
+                }
+            }));
+            Assert.All(answers, a => Assert.True(a is null || a.StatusCode == StatusCode.ResourceExhausted, a?.Status.ToString()));
+            refused = answers.FirstOrDefault(a => a is not null);
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal("caller '127.0.0.1' has 1 unary calls running and 0 waiting; retry later", refused.Status.Detail);
+        Assert.Equal("TOO_MANY_CONCURRENT_CALLS", refused.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
     }
 }

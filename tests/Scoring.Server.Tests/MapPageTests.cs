@@ -117,16 +117,17 @@ public sealed class MapPageTests(DistrictListFixture server) : IClassFixture<Dis
         }
     }
 
-    // Headless chromium as Debian installs it (as root it needs --no-sandbox), its own profile, at most a minute.
-    private static async Task<(string Out, string Err)> ChromiumAsync(string folder, string what, string url)
+    // Headless chromium as Debian installs it (as root it needs --no-sandbox), its own profile, at most a minute; more
+    // switches in `flags` (the gRPC-Web page's test gives its script time to finish its call).
+    internal static async Task<(string Out, string Err)> ChromiumAsync(string folder, string what, string url, params string[] flags)
     {
         var info = new ProcessStartInfo(InstalledTools.Find("chromium") ?? "chromium")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var a in new[] { "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1600,1200",
-                     $"--user-data-dir={Path.Combine(folder, "profile")}", "--enable-logging=stderr", "--v=0", what, url })
-            info.ArgumentList.Add(a);
+        string[] arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1600,1200",
+            $"--user-data-dir={Path.Combine(folder, "profile")}", "--enable-logging=stderr", "--v=0", .. flags, what, url];
+        foreach (var a in arguments) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

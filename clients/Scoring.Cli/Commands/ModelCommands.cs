@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Scoring.Cli.Commands;
 
-/// <summary><c>scoring model list|show|activate|export</c>: the life cycle of model versions.</summary>
+/// <summary><c>scoring model list|show|activate|export|labels</c>: the life cycle of model versions.</summary>
 internal static class ModelCommands
 {
     public static Command Build(CliContext ctx, Option<Uri> server)
@@ -70,7 +70,7 @@ internal static class ModelCommands
             return ExitCodes.Ok;
         }));
 
-        return new Command("model", "Model versions: list, show, activate (or roll back), export.") { list, show, activate, export };
+        return new Command("model", "Model versions: list, show, activate (or roll back), export, labels.") { list, show, activate, export, LabelsCommand.Build(ctx, server) };
     }
 
     /// <summary>Writes one model: its header lines, weights and consistency figures.</summary>
@@ -99,5 +99,5 @@ internal static class ModelCommands
 
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 
-    private static string[] Esc(params string[] cells) => [.. cells.Select(Markup.Escape)];
+    internal static string[] Esc(params string[] cells) => [.. cells.Select(Markup.Escape)];
 }

@@ -63,6 +63,7 @@ public static class ScoringApp
         builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Scoring — inefficient industrial land identification", Version = "v1" }));
         builder.Services.AddScoringSecurity(configuration);
         builder.Services.AddScoringLimits(configuration);
+        builder.Services.AddBrowserAccess(configuration);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(ScoringMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
@@ -104,6 +105,7 @@ public static class ScoringApp
 
         var app = builder.Build();
         app.UseMetricsPort(metricsOptions);
+        app.UseBrowserAccess(configuration);
         app.UseStartingGate();
         app.UseMessageSizeDetails(limits.MaxMessageBytes);
         app.UseRestBodyLimit(limits.MaxMessageBytes);

@@ -24,11 +24,15 @@ internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
 
     private readonly int _keys;
 
-    /// <summary>Reads <paramref name="chunk"/>'s codes against <paramref name="model"/> and copies its rows' values into <paramref name="buffers"/>.</summary>
-    public ChunkFacts(BatchEvaluateRequest chunk, Engine.Model.ScoringModel model, ChunkBuffers buffers)
+    /// <summary>
+    /// Reads a chunk's codes against <paramref name="model"/> and copies its rows' values into <paramref name="buffers"/>:
+    /// its map-form <paramref name="parcels"/>, then the rows of <paramref name="columns"/>.
+    /// </summary>
+    public ChunkFacts(Google.Protobuf.Collections.RepeatedField<ParcelInput> parcels, ParcelColumns? columns, Engine.Model.ScoringModel model,
+        ChunkBuffers buffers)
     {
-        _parcels = chunk.Parcels;
-        var rows = _rows = chunk.Columns?.Rows;
+        _parcels = parcels;
+        var rows = _rows = columns?.Rows;
         var count = rows?.Count ?? 0;
         _starts = ChunkBuffers.Fit(ref buffers.Starts, 3 * count + 3);
         int values = 0, keys = 0, answers = 0;
@@ -52,7 +56,7 @@ internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
             var at = _starts[3 * r + 2];
             for (var i = 0; i < row.Vetoes.Count; i++) _vetoes[at + i] = ProtoMapping.Answer(row.Vetoes[i]);
         }
-        if (chunk.Columns is { } columns) _layout = columns.Layout(model);
+        if (columns is not null) _layout = columns.Layout(model);
     }
 
     /// <summary>Map-form parcels and columnar rows.</summary>

@@ -116,6 +116,19 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
         };
     }
 
+    [Authorize(Policy = Roles.Reader)]
+    public override async Task<GetLabelsResponse> GetLabels(GetLabelsRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return LabelMapping.ToLabels(await registry.ResolveAsync(request.ModelVersion, context.CancellationToken));
+        }
+        catch (ModelNotFoundException)
+        {
+            throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
+        }
+    }
+
     private V1.Model ToProto(StoredModel stored) => ModelMapping.ToProto(stored, registry.Compiled(stored), registry.IsActive(stored));
 
     private async Task<StoredModel> Find(string version, CancellationToken token) =>

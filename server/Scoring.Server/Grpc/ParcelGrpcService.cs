@@ -67,9 +67,11 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
             : await RichErrors.ListPage(() => history.ListAsync(request.ParcelId, request.PageSize, NullIfEmpty(request.PageToken), token));
         var response = new ListEvaluationsResponse { NextPageToken = page.NextPageToken ?? "" };
         var models = new Dictionary<string, Engine.Model.ScoringModel?>(StringComparer.Ordinal);
+        var language = context.RequestedLanguage();
         foreach (var (_, e) in page.Evaluations)
         {
             var record = e.ToProto();
+            if (language is { } l) record.AddLabels(l);
             if (!models.TryGetValue(e.ModelVersion, out var model)) models[e.ModelVersion] = model = await ModelOrNullAsync(e.ModelVersion, token);
             if (model is not null)
                 foreach (var el in Reports.RecordedInputs.Elements(model, e.ParcelId, e.InputsJson))
@@ -115,15 +117,7 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
         if (violations.Count > 0) throw RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest).ToRpcException();
 
         // The model is fixed when the stream opens.
-        Engine.Model.ScoringModel model;
-        try
-        {
-            model = await registry.ResolveAsync(request.ModelVersion, token);
-        }
-        catch (Models.ModelNotFoundException)
-        {
-            throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
-        }
+        var model = await ResolveModelAsync(request.ModelVersion, token);
         var session = evaluations.Open(model, request.RecordHistory,
             robustness: request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
         var results = new ChunkResults(full: request.View.IsFull());
@@ -137,10 +131,37 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
     }
 
     [Authorize(Policy = Roles.Reader)]
+    public override async Task<EvaluateParcelsResponse> EvaluateParcels(EvaluateParcelsRequest request, ServerCallContext context)
+    {
+        var token = context.CancellationToken;
+        // The whole request is refused when it is over the chunk limit; within it, each parcel is answered alone.
+        if (ChunkEvaluation.OverLimit(ChunkEvaluation.Size(request.Parcels, request.Columns), "the request") is { } tooMany)
+            throw RichErrors.InvalidArgument([tooMany], RichErrors.Reasons.InvalidRequest).ToRpcException();
+        var model = await ResolveModelAsync(request.ModelVersion, token);
+        var session = evaluations.Open(model, request.RecordHistory,
+            robustness: request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
+        var results = new ChunkResults(full: request.View.IsFull());
+        await ChunkEvaluation.EvaluateAsync(evaluations, session, request.Parcels, request.Columns, results, new ChunkBuffers(), token);
+        return new EvaluateParcelsResponse { Results = { results.Response.Results }, ModelVersion = model.Version };
+    }
+
+    [Authorize(Policy = Roles.Reader)]
     public override async Task<ListUnitsResponse> ListUnits(ListUnitsRequest request, ServerCallContext context)
     {
         var page = await RichErrors.ListPage(() => units.ListAsync(request.PageSize, NullIfEmpty(request.PageToken), context.CancellationToken));
         return new ListUnitsResponse { Units = { page.Units.Select(u => u.ToProto()) }, NextPageToken = page.NextPageToken ?? "" };
+    }
+
+    private async Task<Engine.Model.ScoringModel> ResolveModelAsync(string version, CancellationToken token)
+    {
+        try
+        {
+            return await registry.ResolveAsync(version, token);
+        }
+        catch (Models.ModelNotFoundException)
+        {
+            throw RichErrors.UnknownModel(version).ToRpcException();
+        }
     }
 
     private static void RequireId(string id, string field)

@@ -16,7 +16,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
     : ScoringService.ScoringServiceBase
 {
     /// <summary>The most parcels one BatchEvaluate chunk may carry.</summary>
-    public const int MaxChunkParcels = 10_000;
+    public const int MaxChunkParcels = ChunkEvaluation.MaxChunkParcels;
 
     [Authorize(Policy = Roles.Reader)]
     public override async Task<EvaluateParcelResponse> EvaluateParcel(EvaluateParcelRequest request, ServerCallContext context)
@@ -30,6 +30,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
         var result = new SingleResult(full: request.View != EvaluationView.Basic);
         await evaluations.EvaluateAsync(session, [request.Parcel.ToFacts()], result, token);
         if (result.Error is { } error) throw error.ToRpcException();
+        if (context.RequestedLanguage() is { } language) result.Evaluation!.AddLabels(language);
         return new EvaluateParcelResponse { Evaluation = result.Evaluation };
     }
 
@@ -54,26 +55,19 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
                     robustness: chunk.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
                 results = new ChunkResults(full: chunk.View.IsFull());
             }
-            var size = chunk.Parcels.Count + (chunk.Columns?.Rows.Count ?? 0);
-            if (size > MaxChunkParcels)
+            if (ChunkEvaluation.OverLimit(ChunkEvaluation.Size(chunk.Parcels, chunk.Columns), $"chunk {chunkIndex}") is { } tooMany)
             {
                 // Refused alone, like an UpsertParcels chunk: the stream goes on with the next chunk.
                 await responseStream.WriteAsync(new BatchEvaluateResponse
                 {
-                    ChunkError = RichErrors.InvalidArgument(
-                        [new FieldViolation("parcels", $"chunk {chunkIndex} carries {size} parcels; at most {MaxChunkParcels} are allowed per chunk")],
-                        RichErrors.Reasons.InvalidRequest),
+                    ChunkError = RichErrors.InvalidArgument([tooMany], RichErrors.Reasons.InvalidRequest),
                 }, token);
                 chunkIndex++;
                 continue;
             }
 
-            using (var facts = new ChunkFacts(chunk, session.Model, buffers))
-            {
-                results!.Start(chunk.Parcels.Count);
-                await evaluations.EvaluateAsync(session, facts, results, token);
-            }
-            await ReplySize.WriteChunkAsync(responseStream, results.Response, results.SizeBound, token);
+            await ChunkEvaluation.EvaluateAsync(evaluations, session, chunk.Parcels, chunk.Columns, results!, buffers, token);
+            await ReplySize.WriteChunkAsync(responseStream, results!.Response, results.SizeBound, token);
             chunkIndex++;
         }
     }

@@ -21,7 +21,6 @@ public sealed class EvaluationSession
         StaleBefore = staleBefore;
         Vector = new ParcelVector(model, "");
         Card = new Scorecard(model);
-        Cached = new CachedLayout(model);
     }
 
     /// <summary>The model every parcel of the session is scored with.</summary>
@@ -43,7 +42,9 @@ public sealed class EvaluationSession
     internal bool GroupCommit { get; }
     internal ParcelVector Vector { get; }
     internal Scorecard Card { get; }
-    internal CachedLayout Cached { get; }
+    // Made when the first cached parcel is laid out: a call with one inline parcel the cache does not hold needs none.
+    internal CachedLayout Cached => _cached ??= new CachedLayout(Model);
+    private CachedLayout? _cached;
     internal List<FieldViolation> Violations { get; } = [];
     internal int[] Classified { get; } = new int[6];
     // What the parcel being evaluated gained from its outline and the layers in force; null without an overlay.

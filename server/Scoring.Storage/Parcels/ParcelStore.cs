@@ -164,7 +164,7 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         while (true)
         {
             List<CachedParcel> batch;
-            await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using (var connection = await database.OpenMappedAsync(cancellationToken).ConfigureAwait(false))
             {
                 batch = Load(connection, parts,
                     $"{where} AND p.id > $after",
