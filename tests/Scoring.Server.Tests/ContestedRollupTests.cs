@@ -3,8 +3,8 @@ using Scoring.V1;
 namespace Scoring.Server.Tests;
 
 /// <summary>
-/// Issue 16's roll-up through a real server: parcels evaluated with the robustness view (by EvaluateParcel, BatchEvaluate
-/// and EvaluateStored) are counted as contested or not in SummarizeEvaluations, per level, unit and street, with their area.
+/// Issue 16's roll-up through a real server: parcels evaluated with the robustness view (by EvaluateParcel, BatchEvaluate,
+/// EvaluateStored and EvaluateParcels) are counted as contested or not in SummarizeEvaluations, per level, unit and street, with their area.
 /// </summary>
 public sealed class ContestedRollupTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
@@ -109,6 +109,23 @@ public sealed class ContestedRollupTests(ServerFixture server) : IClassFixture<S
         AssertContested(after.ByUnit[0], "U1", 2, 0, 0);
         AssertContested(after.ByStreet[0], "S1", 2, 1, 12);
         Assert.Equal(6, after.Total.ParcelCount);
+    }
+
+    [Fact]
+    public async Task EvaluateParcels_with_robustness_records_the_contested_verdicts_too()
+    {
+        var version = await LinearVersionAsync(activate: false);
+        await Parcels.EvaluateParcelsAsync(new EvaluateParcelsRequest
+        {
+            ModelVersion = version, View = EvaluationView.Robustness, RecordHistory = true,
+            Parcels = { Parcel("E-1", 0.60, Level.Park, 25, "U1", "S1"), Parcel("E-2", 0.45, Level.Park, 10, "U1", "S1") },
+        });
+
+        var summary = await Reports.SummarizeEvaluationsAsync(new SummarizeEvaluationsRequest { ModelVersion = version });
+
+        // E-1 on the line is contested, E-2 far below it is not.
+        AssertContested(summary.Total, "", 2, 1, 25);
+        AssertContested(Assert.Single(summary.ByUnit), "U1", 2, 1, 25);
     }
 
     [Fact]
