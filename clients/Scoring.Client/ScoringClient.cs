@@ -171,6 +171,40 @@ public sealed class ScoringClient : IDisposable
         return PagesAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// Points <paramref name="label"/> (e.g. official, candidate, 2024-round) at <paramref name="version"/> (a version or
+    /// another label), moving it when it names another version, or removes it when <paramref name="version"/> is null.
+    /// An admin call, audited; afterwards the label is accepted wherever a model version is.
+    /// </summary>
+    public async Task<SetModelLabelResponse> SetModelLabelAsync(string label, string? version, string? note = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        return await Models.SetModelLabelAsync(new SetModelLabelRequest { Label = label, Version = version ?? "", Note = note ?? "" },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Two versions (or labels) side by side over the cached parcels of the request's selection, nothing written: the
+    /// transitions of classification and disposition and each street's inefficient area, with the first page of the
+    /// parcels that change; <see cref="ChangedParcelsAsync"/> gives all of them.
+    /// </summary>
+    public async Task<CompareModelsResponse> CompareModelsAsync(CompareModelsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await Models.CompareModelsAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every parcel whose classification or disposition changes between the request's two versions, in parcel-id order,
+    /// page after page (<see cref="ListPageSize"/> per call when the request asks for no size). Each page is compared
+    /// again on the server, so a label moved meanwhile ends the listing with INVALID_ARGUMENT. The request is not changed.
+    /// </summary>
+    public IAsyncEnumerable<ChangedParcel> ChangedParcelsAsync(CompareModelsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ChangedPagesAsync(request, cancellationToken);
+    }
+
     /// <summary>Evaluations per page when a listing asks for none: the most the server gives in one.</summary>
     public const int ListPageSize = 1000;
 
@@ -207,6 +241,18 @@ public sealed class ScoringClient : IDisposable
         {
             var response = await Parcels.ListEvaluationsAsync(page, cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var evaluation in response.Evaluations) yield return evaluation;
+            page.PageToken = response.NextPageToken;
+        } while (page.PageToken.Length > 0);
+    }
+
+    private async IAsyncEnumerable<ChangedParcel> ChangedPagesAsync(CompareModelsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var page = request.Clone();
+        if (page.PageSize == 0) page.PageSize = ListPageSize;
+        do
+        {
+            var response = await Models.CompareModelsAsync(page, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var parcel in response.ChangedParcels) yield return parcel;
             page.PageToken = response.NextPageToken;
         } while (page.PageToken.Length > 0);
     }
