@@ -143,6 +143,27 @@ public sealed class ModelVersionsTests(ComparedDistrict district) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_label_resolves_in_EvaluateStored_and_filters_ListEvaluations_by_its_version()
+    {
+        await Models.SetModelLabelAsync(new SetModelLabelRequest { Label = "lbl-stored", Version = district.VersionB });
+        var cache = new ParcelService.ParcelServiceClient(district.Channel);
+
+        using var stored = cache.EvaluateStored(new EvaluateStoredRequest { ModelVersion = "lbl-stored", UnitId = ComparedDistrict.Unit, Street = "moling" });
+        var results = new List<BatchResult>();
+        while (await stored.ResponseStream.MoveNext(CancellationToken.None)) results.AddRange(stored.ResponseStream.Current.Results);
+        // Under B: CMP-3 1.00, CMP-4 0.18, CMP-5 0.64, CMP-7 1.00 (veto).
+        Assert.Equal([("CMP-3", 1.0), ("CMP-4", 0.18), ("CMP-5", 0.64), ("CMP-7", 1.0)], results.Select(r => (r.ParcelId, Math.Round(r.Evaluation.Score, 9))));
+        Assert.All(results, r => Assert.Equal(district.VersionB, r.Evaluation.ModelVersion));
+
+        var parcel = ComparedDistrict.Parcel("LBL-H1", "dongshan", 10, 0.9, 2);
+        await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcel, ModelVersion = district.VersionA });
+        await Scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = parcel, ModelVersion = "lbl-stored" });
+        // A recorded evaluation is committed before its answer is sent.
+        var listed = await cache.ListEvaluationsAsync(new ListEvaluationsRequest { ParcelId = "LBL-H1", ModelVersion = "lbl-stored" });
+        Assert.Equal([(district.VersionB, 0.76)], listed.Evaluations.Select(e => (e.ModelVersion, Math.Round(e.Score, 9))));
+    }
+
+    [Fact]
     public async Task Moving_and_removing_a_label_is_audited_and_the_label_follows()
     {
         var set = await Models.SetModelLabelAsync(new SetModelLabelRequest { Label = "lbl-moving", Version = district.VersionA, Note = "first" });

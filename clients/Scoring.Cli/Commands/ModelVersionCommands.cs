@@ -91,7 +91,7 @@ internal static class ModelVersionCommands
                 Change(Verdicts.Short(c.BaseDisposition), Verdicts.Short(c.CandidateDisposition))));
         ctx.Console.Write(RightAligned(changed, 2));
         if (r.ChangedParcels.Count < r.ChangedCount)
-            ctx.Out.WriteLine($"{r.ChangedCount - r.ChangedParcels.Count} more changed parcels; raise --page-size, or page with the SDK's CompareModels.");
+            ctx.Out.WriteLine($"{r.ChangedCount - r.ChangedParcels.Count} more changed parcels; raise --page-size, or page with the SDK's ChangedParcelsAsync.");
     }
 
     private static string Change(string from, string to) => from == to ? from : $"{from} → {to}";
