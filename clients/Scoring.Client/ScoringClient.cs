@@ -168,7 +168,13 @@ public sealed class ScoringClient : IDisposable
     public IAsyncEnumerable<EvaluationRecord> ListEvaluationsAsync(ListEvaluationsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return PagesAsync(request, cancellationToken);
+        var page = request.Clone();
+        if (page.PageSize == 0) page.PageSize = ListPageSize;
+        return PagesAsync<ListEvaluationsRequest, EvaluationRecord>(page, async (p, ct) =>
+        {
+            var response = await Parcels.ListEvaluationsAsync(p, cancellationToken: ct).ConfigureAwait(false);
+            return (response.Evaluations, response.NextPageToken);
+        }, (p, token) => p.PageToken = token, cancellationToken);
     }
 
     /// <summary>
@@ -202,7 +208,13 @@ public sealed class ScoringClient : IDisposable
     public IAsyncEnumerable<ChangedParcel> ChangedParcelsAsync(CompareModelsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ChangedPagesAsync(request, cancellationToken);
+        var page = request.Clone();
+        if (page.PageSize == 0) page.PageSize = ListPageSize;
+        return PagesAsync<CompareModelsRequest, ChangedParcel>(page, async (p, ct) =>
+        {
+            var response = await Models.CompareModelsAsync(p, cancellationToken: ct).ConfigureAwait(false);
+            return (response.ChangedParcels, response.NextPageToken);
+        }, (p, token) => p.PageToken = token, cancellationToken);
     }
 
     /// <summary>Evaluations per page when a listing asks for none: the most the server gives in one.</summary>
@@ -233,28 +245,18 @@ public sealed class ScoringClient : IDisposable
         }
     }
 
-    private async IAsyncEnumerable<EvaluationRecord> PagesAsync(ListEvaluationsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // Every item of a paged listing, page after page, each next page asked for only when the caller has taken the last one.
+    private static async IAsyncEnumerable<TItem> PagesAsync<TRequest, TItem>(TRequest page,
+        Func<TRequest, CancellationToken, Task<(IEnumerable<TItem> Items, string NextPageToken)>> call, Action<TRequest, string> setPageToken,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var page = request.Clone();
-        if (page.PageSize == 0) page.PageSize = ListPageSize;
+        string next;
         do
         {
-            var response = await Parcels.ListEvaluationsAsync(page, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var evaluation in response.Evaluations) yield return evaluation;
-            page.PageToken = response.NextPageToken;
-        } while (page.PageToken.Length > 0);
-    }
-
-    private async IAsyncEnumerable<ChangedParcel> ChangedPagesAsync(CompareModelsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var page = request.Clone();
-        if (page.PageSize == 0) page.PageSize = ListPageSize;
-        do
-        {
-            var response = await Models.CompareModelsAsync(page, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var parcel in response.ChangedParcels) yield return parcel;
-            page.PageToken = response.NextPageToken;
-        } while (page.PageToken.Length > 0);
+            var (items, nextPageToken) = await call(page, cancellationToken).ConfigureAwait(false);
+            foreach (var item in items) yield return item;
+            setPageToken(page, next = nextPageToken);
+        } while (next.Length > 0);
     }
 
     // The channel reports the caller's cancellation as CANCELLED; the caller is told as .NET says it.

@@ -30,10 +30,8 @@ public sealed class FollowedReplicaTests(PostgresCluster cluster)
         Assert.Equal("1", (await EvaluateAsync(scoringB, "FOL-0")).ModelVersion);
 
         // Through A: all weight on energy, activated. The hand-worked parcel then scores its energy element, 0.566.
-        var weights = new WeightTable { Weights = { new[] { ("population", 0.0), ("land", 0.0), ("enterprise", 0.0), ("industry", 0.0), ("economy", 0.0), ("energy", 1.0) }
-            .Select(w => new Weight { Group = "elements", Code = w.Item1, Weight_ = w.Item2 }) } };
         var version = (await new ScoringService.ScoringServiceClient(a.Channel).UpdateWeightsAsync(
-            new UpdateWeightsRequest { BaseVersion = "1", Weights = weights, Activate = true })).ModelVersion;
+            new UpdateWeightsRequest { BaseVersion = "1", Weights = EnergyOnly(), Activate = true })).ModelVersion;
         var activated = Stopwatch.StartNew();
 
         Evaluation onB;
@@ -68,6 +66,13 @@ public sealed class FollowedReplicaTests(PostgresCluster cluster)
         Assert.True(uploaded.Elapsed < Allowed, $"B overlaid the new layer {uploaded.Elapsed.TotalMilliseconds:F0} ms after the upload");
     }
 
+    // All weight on energy: the hand-worked parcel then scores its energy element, 0.566.
+    private static WeightTable EnergyOnly() => new()
+    {
+        Weights = { new[] { ("population", 0.0), ("land", 0.0), ("enterprise", 0.0), ("industry", 0.0), ("economy", 0.0), ("energy", 1.0) }
+            .Select(w => new Weight { Group = "elements", Code = w.Item1, Weight_ = w.Item2 }) },
+    };
+
     private static async Task<Evaluation> EvaluateAsync(ScoringService.ScoringServiceClient client, string id, string version = "") =>
         (await client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input(id), ModelVersion = version, SkipHistory = true })).Evaluation;
 
@@ -83,10 +88,8 @@ public sealed class FollowedReplicaTests(PostgresCluster cluster)
         Assert.Equal("1", (await EvaluateAsync(scoringB, "FOL-L0", "official")).ModelVersion); // B now knows official = 1
 
         // Through A: a version with all weight on energy (not activated), and the label moved onto it.
-        var weights = new WeightTable { Weights = { new[] { ("population", 0.0), ("land", 0.0), ("enterprise", 0.0), ("industry", 0.0), ("economy", 0.0), ("energy", 1.0) }
-            .Select(w => new Weight { Group = "elements", Code = w.Item1, Weight_ = w.Item2 }) } };
         var version = (await new ScoringService.ScoringServiceClient(a.Channel).UpdateWeightsAsync(
-            new UpdateWeightsRequest { BaseVersion = "official", Weights = weights })).ModelVersion;
+            new UpdateWeightsRequest { BaseVersion = "official", Weights = EnergyOnly() })).ModelVersion;
         await modelsA.SetModelLabelAsync(new SetModelLabelRequest { Label = "official", Version = version });
         var moved = Stopwatch.StartNew();
 
