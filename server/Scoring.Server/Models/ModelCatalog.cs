@@ -46,9 +46,6 @@ public sealed class ModelCatalog
     /// <summary>The version a label names as this replica last read it; null when it knows no such label.</summary>
     public string? LabelVersion(string label) => _snapshot.Labels.GetValueOrDefault(label);
 
-    /// <summary>Every label this replica knows and the version each names.</summary>
-    public IReadOnlyDictionary<string, string> Labels => _snapshot.Labels;
-
     /// <summary>Replaces the labels with those read from the store, atomically.</summary>
     public void SetLabels(IEnumerable<KeyValuePair<string, string>> labels)
     {
