@@ -168,7 +168,53 @@ public sealed class ScoringClient : IDisposable
     public IAsyncEnumerable<EvaluationRecord> ListEvaluationsAsync(ListEvaluationsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return PagesAsync(request, cancellationToken);
+        var page = request.Clone();
+        if (page.PageSize == 0) page.PageSize = ListPageSize;
+        return PagesAsync<ListEvaluationsRequest, EvaluationRecord>(page, async (p, ct) =>
+        {
+            var response = await Parcels.ListEvaluationsAsync(p, cancellationToken: ct).ConfigureAwait(false);
+            return (response.Evaluations, response.NextPageToken);
+        }, (p, token) => p.PageToken = token, cancellationToken);
+    }
+
+    /// <summary>
+    /// Points <paramref name="label"/> (e.g. official, candidate, 2024-round) at <paramref name="version"/> (a version or
+    /// another label), moving it when it names another version, or removes it when <paramref name="version"/> is null.
+    /// An admin call, audited; afterwards the label is accepted wherever a model version is.
+    /// </summary>
+    public async Task<SetModelLabelResponse> SetModelLabelAsync(string label, string? version, string? note = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        return await Models.SetModelLabelAsync(new SetModelLabelRequest { Label = label, Version = version ?? "", Note = note ?? "" },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Two versions (or labels) side by side over the cached parcels of the request's selection, nothing written: the
+    /// transitions of classification and disposition and each street's inefficient area, with the first page of the
+    /// parcels that change; <see cref="ChangedParcelsAsync"/> gives all of them.
+    /// </summary>
+    public async Task<CompareModelsResponse> CompareModelsAsync(CompareModelsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await Models.CompareModelsAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every parcel whose classification or disposition changes between the request's two versions, in parcel-id order,
+    /// page after page (<see cref="ListPageSize"/> per call when the request asks for no size). Each page is compared
+    /// again on the server, so a label moved meanwhile ends the listing with INVALID_ARGUMENT. The request is not changed.
+    /// </summary>
+    public IAsyncEnumerable<ChangedParcel> ChangedParcelsAsync(CompareModelsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var page = request.Clone();
+        if (page.PageSize == 0) page.PageSize = ListPageSize;
+        return PagesAsync<CompareModelsRequest, ChangedParcel>(page, async (p, ct) =>
+        {
+            var response = await Models.CompareModelsAsync(p, cancellationToken: ct).ConfigureAwait(false);
+            return (response.ChangedParcels, response.NextPageToken);
+        }, (p, token) => p.PageToken = token, cancellationToken);
     }
 
     /// <summary>Evaluations per page when a listing asks for none: the most the server gives in one.</summary>
@@ -199,16 +245,18 @@ public sealed class ScoringClient : IDisposable
         }
     }
 
-    private async IAsyncEnumerable<EvaluationRecord> PagesAsync(ListEvaluationsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // Every item of a paged listing, page after page, each next page asked for only when the caller has taken the last one.
+    private static async IAsyncEnumerable<TItem> PagesAsync<TRequest, TItem>(TRequest page,
+        Func<TRequest, CancellationToken, Task<(IEnumerable<TItem> Items, string NextPageToken)>> call, Action<TRequest, string> setPageToken,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var page = request.Clone();
-        if (page.PageSize == 0) page.PageSize = ListPageSize;
+        string next;
         do
         {
-            var response = await Parcels.ListEvaluationsAsync(page, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var evaluation in response.Evaluations) yield return evaluation;
-            page.PageToken = response.NextPageToken;
-        } while (page.PageToken.Length > 0);
+            var (items, nextPageToken) = await call(page, cancellationToken).ConfigureAwait(false);
+            foreach (var item in items) yield return item;
+            setPageToken(page, next = nextPageToken);
+        } while (next.Length > 0);
     }
 
     // The channel reports the caller's cancellation as CANCELLED; the caller is told as .NET says it.

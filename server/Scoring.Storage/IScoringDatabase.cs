@@ -24,6 +24,9 @@ public enum StoreChange
 
     /// <summary>A chunk of parcels was stored.</summary>
     ParcelsStored,
+
+    /// <summary>A model label was set, moved or removed.</summary>
+    ModelLabeled,
 }
 
 /// <summary>

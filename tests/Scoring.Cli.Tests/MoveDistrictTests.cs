@@ -35,6 +35,8 @@ public sealed class MoveDistrictTests(ServerFixture server, PostgresCluster clus
         await scoring.EvaluateParcelAsync(new EvaluateParcelRequest
             { Parcel = new ParcelInput { ParcelId = "320115-10S00-0001" }, View = EvaluationView.Robustness });
         await WaitForEvaluationsAsync(4);
+        // A label on the default model: its row and its audit record move too.
+        await new ModelService.ModelServiceClient(server.Channel).SetModelLabelAsync(new SetModelLabelRequest { Label = "official", Version = "1" });
 
         var target = await cluster.CreateDatabaseAsync("moved_sample");
         var moved = await MigrateAsync("--from", $"Data Source={SourceFile}", "--to", target);
@@ -43,9 +45,9 @@ public sealed class MoveDistrictTests(ServerFixture server, PostgresCluster clus
         Assert.Equal(
         [
             Row("parcels", 4996), Row("value_writes", 4996), Row("management_units", 16), Row("models", 1), Row("model_requests", 0),
-            Row("audit_log", 2), Row("evaluations", 4), Row("layers", 1),
+            Row("model_labels", 1), Row("audit_log", 3), Row("evaluations", 4), Row("layers", 1),
         ], TableRows(moved.Output));
-        Assert.Contains($"verified: 8 tables, {4996 + 4996 + 16 + 1 + 2 + 4 + 1:N0} rows, the same in both", moved.Output);
+        Assert.Contains($"verified: 9 tables, {4996 + 4996 + 16 + 1 + 1 + 3 + 4 + 1:N0} rows, the same in both", moved.Output);
         Assert.Equal(167346, await TargetScalarAsync(target, "SELECT sum(value_count) FROM value_writes;"));
         Assert.Equal(1, await TargetScalarAsync(target, "SELECT count(*) FROM evaluations WHERE contested IS NOT NULL AND p_below_threshold IS NOT NULL;"));
 
@@ -55,12 +57,12 @@ public sealed class MoveDistrictTests(ServerFixture server, PostgresCluster clus
 
         Assert.Equal(1, checkedAgain.Code);
         Assert.Equal(["parcels"], MismatchedTables(checkedAgain.Output));
-        Assert.Contains("NOT verified: 1 of 8 tables differ", checkedAgain.Output);
+        Assert.Contains("NOT verified: 1 of 9 tables differ", checkedAgain.Output);
 
         // And a target that holds a district is not written over without --force.
         var again = await MigrateAsync("--from", $"Data Source={SourceFile}", "--to", target);
         Assert.Equal(2, again.Code);
-        Assert.Contains("the target database is not empty (parcels: 4,996, value_writes: 4,996, management_units: 16, models: 1, audit_log: 2, evaluations: 4, layers: 1); give --force", again.Error);
+        Assert.Contains("the target database is not empty (parcels: 4,996, value_writes: 4,996, management_units: 16, models: 1, model_labels: 1, audit_log: 3, evaluations: 4, layers: 1); give --force", again.Error);
     }
 
     private static string Row(string table, long rows) => $"{table} {rows:N0} {rows:N0} ok";

@@ -30,10 +30,8 @@ public sealed class FollowedReplicaTests(PostgresCluster cluster)
         Assert.Equal("1", (await EvaluateAsync(scoringB, "FOL-0")).ModelVersion);
 
         // Through A: all weight on energy, activated. The hand-worked parcel then scores its energy element, 0.566.
-        var weights = new WeightTable { Weights = { new[] { ("population", 0.0), ("land", 0.0), ("enterprise", 0.0), ("industry", 0.0), ("economy", 0.0), ("energy", 1.0) }
-            .Select(w => new Weight { Group = "elements", Code = w.Item1, Weight_ = w.Item2 }) } };
         var version = (await new ScoringService.ScoringServiceClient(a.Channel).UpdateWeightsAsync(
-            new UpdateWeightsRequest { BaseVersion = "1", Weights = weights, Activate = true })).ModelVersion;
+            new UpdateWeightsRequest { BaseVersion = "1", Weights = EnergyOnly(), Activate = true })).ModelVersion;
         var activated = Stopwatch.StartNew();
 
         Evaluation onB;
@@ -68,8 +66,41 @@ public sealed class FollowedReplicaTests(PostgresCluster cluster)
         Assert.True(uploaded.Elapsed < Allowed, $"B overlaid the new layer {uploaded.Elapsed.TotalMilliseconds:F0} ms after the upload");
     }
 
-    private static async Task<Evaluation> EvaluateAsync(ScoringService.ScoringServiceClient client, string id) =>
-        (await client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input(id), SkipHistory = true })).Evaluation;
+    // All weight on energy: the hand-worked parcel then scores its energy element, 0.566.
+    private static WeightTable EnergyOnly() => new()
+    {
+        Weights = { new[] { ("population", 0.0), ("land", 0.0), ("enterprise", 0.0), ("industry", 0.0), ("economy", 0.0), ("energy", 1.0) }
+            .Select(w => new Weight { Group = "elements", Code = w.Item1, Weight_ = w.Item2 }) },
+    };
+
+    private static async Task<Evaluation> EvaluateAsync(ScoringService.ScoringServiceClient client, string id, string version = "") =>
+        (await client.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = HandWorkedParcel.Input(id), ModelVersion = version, SkipHistory = true })).Evaluation;
+
+    [ToolFact(PostgresCluster.Program, PostgresCluster.Package)]
+    public async Task A_label_moved_through_one_replica_names_the_new_version_on_the_others_next_call_within_a_second()
+    {
+        var database = await cluster.CreateDatabaseAsync("followed_labels");
+        await using var a = await Replica.StartAsync(database);
+        await using var b = await Replica.StartAsync(database);
+        var modelsA = new ModelService.ModelServiceClient(a.Channel);
+        await modelsA.SetModelLabelAsync(new SetModelLabelRequest { Label = "official", Version = "1" });
+        var scoringB = new ScoringService.ScoringServiceClient(b.Channel);
+        Assert.Equal("1", (await EvaluateAsync(scoringB, "FOL-L0", "official")).ModelVersion); // B now knows official = 1
+
+        // Through A: a version with all weight on energy (not activated), and the label moved onto it.
+        var version = (await new ScoringService.ScoringServiceClient(a.Channel).UpdateWeightsAsync(
+            new UpdateWeightsRequest { BaseVersion = "official", Weights = EnergyOnly() })).ModelVersion;
+        await modelsA.SetModelLabelAsync(new SetModelLabelRequest { Label = "official", Version = version });
+        var moved = Stopwatch.StartNew();
+
+        Evaluation onB;
+        do onB = await EvaluateAsync(scoringB, "FOL-L1", "official");
+        while (onB.ModelVersion != version && moved.Elapsed < Allowed);
+
+        Assert.Equal(version, onB.ModelVersion);
+        Assert.Equal(0.566, onB.Score, 9);
+        Assert.True(moved.Elapsed < Allowed, $"B used the moved label {moved.Elapsed.TotalMilliseconds:F0} ms after the move");
+    }
 
     // An in-process server on the database with its periodic refreshes at an hour.
     private sealed class Replica(WebApplication app, GrpcChannel channel) : IAsyncDisposable

@@ -468,6 +468,61 @@ public abstract class ModelStoreTests(StoreUnderTest target) : IDisposable
     }
 
     [StoreFact]
+    public async Task A_label_points_at_a_version_moves_and_is_removed_each_change_audited_with_the_label()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        await _store.AddAsync(Weights(1), activate: false, null); // version 2, audit 3
+        target.Clock.Advance(TimeSpan.FromDays(1));
+        var day2 = Start.AddDays(1);
+
+        Assert.Equal(new LabelChange("official", 1, null, true), await _store.SetLabelAsync("official", 1, "carol", "round 1"));
+        Assert.Equal([new ModelLabel("official", 1, target.Kept(day2), "carol")], await _store.ListLabelsAsync());
+        target.Clock.Advance(TimeSpan.FromDays(1));
+        var day3 = Start.AddDays(2);
+        Assert.Equal(new LabelChange("official", 2, 1, true), await _store.SetLabelAsync("official", 2, "dave", "round 2 adopted"));
+        Assert.Equal(new LabelChange("candidate", 2, null, true), await _store.SetLabelAsync("candidate", 2, "dave", ""));
+        Assert.Equal(new LabelChange("candidate", null, 2, true), await _store.SetLabelAsync("candidate", null, "dave", "withdrawn"));
+
+        Assert.Equal([new ModelLabel("official", 2, target.Kept(day3), "dave")], await _store.ListLabelsAsync());
+        Assert.Equal(
+        [
+            new AuditRecord(7, target.Kept(day3), "dave", "remove_model_label", 2, null, "withdrawn", """{"label":"candidate"}"""),
+            new AuditRecord(6, target.Kept(day3), "dave", "set_model_label", 2, null, "", """{"label":"candidate"}"""),
+            new AuditRecord(5, target.Kept(day3), "dave", "set_model_label", 2, 1, "round 2 adopted", """{"label":"official"}"""),
+            new AuditRecord(4, target.Kept(day2), "carol", "set_model_label", 1, null, "round 1", """{"label":"official"}"""),
+        ], (await _store.ListAuditAsync(4, null)).Records);
+        Assert.Equal("official", ModelLabels.FromAuditDetails((await _store.ListAuditAsync(4, null)).Records[^1].DetailsJson));
+        // Another replica on the same database reads the same labels.
+        Assert.Equal(await _store.ListLabelsAsync(), await target.Open().Models.ListLabelsAsync());
+    }
+
+    [StoreFact]
+    public async Task Setting_a_label_to_the_version_it_names_writes_nothing()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+        await _store.SetLabelAsync("official", 1, "carol", "");
+
+        Assert.Equal(new LabelChange("official", 1, 1, false), await _store.SetLabelAsync("official", 1, "dave", "again"));
+
+        Assert.Equal(3, Count("audit_log"));
+        Assert.Equal("carol", (await _store.ListLabelsAsync()).Single().SetBy);
+    }
+
+    [StoreFact]
+    public async Task An_unknown_version_a_label_never_set_and_a_badly_spelled_label_are_refused_writing_nothing()
+    {
+        await _store.EnsureInitialAsync(Doc, "system");
+
+        Assert.Equal(7, (await Assert.ThrowsAsync<ModelVersionNotFoundException>(() => _store.SetLabelAsync("official", 7, "carol", ""))).Version);
+        Assert.Equal("official", (await Assert.ThrowsAsync<ModelLabelNotFoundException>(() => _store.SetLabelAsync("official", null, "carol", ""))).Label);
+        foreach (var bad in new[] { "", "42", "Official", "-x", "a b", new string('a', 65) })
+            await Assert.ThrowsAsync<ArgumentException>(() => _store.SetLabelAsync(bad, 1, "carol", ""));
+
+        Assert.Equal(0, Count("model_labels"));
+        Assert.Equal(2, Count("audit_log"));
+    }
+
+    [StoreFact]
     public void Typed_judgments_compare_by_their_contents()
     {
         Assert.Equal(new StoredJudgment("g", ["a", "b"], [1, 2, 0.5, 1], "e"), new StoredJudgment("g", ["a", "b"], [1, 2, 0.5, 1], "e"));

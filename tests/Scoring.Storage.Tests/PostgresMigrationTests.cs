@@ -38,7 +38,7 @@ public sealed class PostgresMigrationTests(PostgresCluster cluster)
     [StoreFact]
     public void Both_stores_know_thirteen_migrations()
     {
-        Assert.Equal(14, PostgresDatabase.LatestSchemaVersion);
+        Assert.Equal(15, PostgresDatabase.LatestSchemaVersion);
         Assert.Equal(ScoringDatabase.LatestSchemaVersion, PostgresDatabase.LatestSchemaVersion);
     }
 
@@ -54,11 +54,11 @@ public sealed class PostgresMigrationTests(PostgresCluster cluster)
             return new PostgresDatabase(connectionString);
         })));
 
-        Assert.All(opened, database => Assert.Equal(14, database.SchemaVersion));
+        Assert.All(opened, database => Assert.Equal(15, database.SchemaVersion));
         foreach (var database in opened) database.Dispose();
         // One row per migration (the primary key would refuse a second), and the one row migration 9 inserts.
-        Assert.Equal(14, await ScalarAsync(connectionString, "SELECT count(*) FROM schema_migrations;"));
-        Assert.Equal(105, await ScalarAsync(connectionString, "SELECT sum(version) FROM schema_migrations;"));
+        Assert.Equal(15, await ScalarAsync(connectionString, "SELECT count(*) FROM schema_migrations;"));
+        Assert.Equal(120, await ScalarAsync(connectionString, "SELECT sum(version) FROM schema_migrations;"));
         Assert.Equal(1, await ScalarAsync(connectionString, "SELECT count(*) FROM database_identity;"));
     }
 
@@ -71,8 +71,8 @@ public sealed class PostgresMigrationTests(PostgresCluster cluster)
 
         using var database = new PostgresDatabase(connectionString);
 
-        Assert.Equal(14, database.SchemaVersion);
-        Assert.Equal(14, await ScalarAsync(connectionString, "SELECT count(*) FROM schema_migrations;"));
+        Assert.Equal(15, database.SchemaVersion);
+        Assert.Equal(15, await ScalarAsync(connectionString, "SELECT count(*) FROM schema_migrations;"));
         Assert.Equal(1, await ScalarAsync(connectionString, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'layers';"));
     }
 
@@ -81,11 +81,11 @@ public sealed class PostgresMigrationTests(PostgresCluster cluster)
     {
         var connectionString = await NewDatabaseAsync();
         new PostgresDatabase(connectionString).Dispose();
-        await ScalarAsync(connectionString, "INSERT INTO schema_migrations (version) VALUES (15) RETURNING version;");
+        await ScalarAsync(connectionString, "INSERT INTO schema_migrations (version) VALUES (16) RETURNING version;");
 
         var refused = Assert.Throws<SchemaTooNewException>(() => new PostgresDatabase(connectionString));
 
-        Assert.Equal((15, 14), (refused.DatabaseVersion, refused.SupportedVersion));
+        Assert.Equal((16, 15), (refused.DatabaseVersion, refused.SupportedVersion));
     }
 
     [StoreFact]

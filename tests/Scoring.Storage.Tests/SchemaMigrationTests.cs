@@ -23,9 +23,9 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
-    public void Code_knows_twelve_migrations()
+    public void Code_knows_fifteen_migrations()
     {
-        Assert.Equal(14, ScoringDatabase.LatestSchemaVersion);
+        Assert.Equal(15, ScoringDatabase.LatestSchemaVersion);
     }
 
     [Fact]
@@ -34,12 +34,12 @@ public sealed class SchemaMigrationTests : IDisposable
         var database = _temp.Open();
 
         Assert.True(File.Exists(_temp.FilePath));
-        Assert.Equal(14, database.SchemaVersion);
-        Assert.Equal(14, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "layers", "management_units", "model_requests",
-            "models", "parcels", "value_writes"], Objects("table"));
-        Assert.Equal(["evaluations_by_model", "evaluations_by_parcel", "evaluations_by_score", "parcels_by_level", "parcels_by_street",
-            "parcels_by_unit", "value_writes_by_parcel"], Objects("index"));
+        Assert.Equal(15, database.SchemaVersion);
+        Assert.Equal(15, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "layers", "management_units", "model_labels",
+            "model_requests", "models", "parcels", "value_writes"], Objects("table"));
+        Assert.Equal(["evaluations_by_model", "evaluations_by_parcel", "evaluations_by_score", "model_labels_by_version", "parcels_by_level",
+            "parcels_by_street", "parcels_by_unit", "value_writes_by_parcel"], Objects("index"));
         Assert.Equal(["layers_are_immutable", "layers_are_kept"], Objects("trigger"));
     }
 
@@ -67,8 +67,8 @@ public sealed class SchemaMigrationTests : IDisposable
         _temp.Open();
         var again = _temp.Open();
 
-        Assert.Equal(14, again.SchemaVersion);
-        Assert.Equal(14, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(15, again.SchemaVersion);
+        Assert.Equal(15, _temp.Scalar("PRAGMA user_version;"));
     }
 
     [Theory]
@@ -98,15 +98,32 @@ public sealed class SchemaMigrationTests : IDisposable
 
         var database = _temp.Open();
 
-        Assert.Equal(14, database.SchemaVersion);
-        Assert.Equal(14, _temp.Scalar("PRAGMA user_version;"));
-        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "layers", "management_units", "model_requests",
-            "models", "parcels", "value_writes"], Objects("table"));
+        Assert.Equal(15, database.SchemaVersion);
+        Assert.Equal(15, _temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(["active_model", "audit_log", "database_identity", "evaluations", "layers", "management_units", "model_labels",
+            "model_requests", "models", "parcels", "value_writes"], Objects("table"));
         if (version >= 1)
         {
             var parcel = await new Parcels.ParcelStore(database).GetAsync("P-OLD");
             Assert.Equal("kept", parcel!.Attributes.Name);
         }
+    }
+
+    [Fact]
+    public async Task Migration_15_keeps_the_audit_log_and_its_ids_and_the_next_record_follows_them()
+    {
+        var old = _temp.OpenAt(14);
+        var models = new Models.ModelStore(old);
+        await models.EnsureInitialAsync(v => $$"""{"id":"m","version":"{{v}}"}""", "system");
+        await models.ActivateAsync(1, "carol", "again", null); // already active: nothing written
+        old.Dispose();
+
+        var database = _temp.Open();
+        var store = new Models.ModelStore(database);
+        await store.SetLabelAsync("official", 1, "carol", "round 1");
+
+        Assert.Equal([3L, 2L, 1L], (await store.ListAuditAsync(10, null)).Records.Select(r => r.Id));
+        Assert.Equal(["set_model_label", "activate_model", "create_model"], (await store.ListAuditAsync(10, null)).Records.Select(r => r.Action));
     }
 
     [Fact]
@@ -116,16 +133,16 @@ public sealed class SchemaMigrationTests : IDisposable
         using (var connection = _temp.Raw())
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "PRAGMA user_version = 15;";
+            command.CommandText = "PRAGMA user_version = 16;";
             command.ExecuteNonQuery();
         }
 
         var refused = Assert.Throws<SchemaTooNewException>(() => _temp.Open());
 
-        Assert.Equal(15, refused.DatabaseVersion);
-        Assert.Equal(14, refused.SupportedVersion);
-        Assert.Contains("schema version 15", refused.Message);
-        Assert.Contains("versions up to 14", refused.Message);
-        Assert.Equal(15, _temp.Scalar("PRAGMA user_version;")); // left untouched
+        Assert.Equal(16, refused.DatabaseVersion);
+        Assert.Equal(15, refused.SupportedVersion);
+        Assert.Contains("schema version 16", refused.Message);
+        Assert.Contains("versions up to 15", refused.Message);
+        Assert.Equal(16, _temp.Scalar("PRAGMA user_version;")); // left untouched
     }
 }

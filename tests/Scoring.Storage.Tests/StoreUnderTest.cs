@@ -98,7 +98,7 @@ public sealed class PostgresUnderTest : StoreUnderTest
         using var connection = Raw();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            TRUNCATE parcels, value_writes, management_units, evaluations, models, audit_log, model_requests, layers RESTART IDENTITY CASCADE;
+            TRUNCATE parcels, value_writes, management_units, evaluations, models, audit_log, model_requests, model_labels, layers RESTART IDENTITY CASCADE;
             """;
         command.ExecuteNonQuery();
     }

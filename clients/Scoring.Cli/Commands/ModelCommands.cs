@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Scoring.Cli.Commands;
 
-/// <summary><c>scoring model list|show|activate|export|labels</c>: the life cycle of model versions.</summary>
+/// <summary><c>scoring model list|show|activate|export|labels|label|compare</c>: the life cycle of model versions.</summary>
 internal static class ModelCommands
 {
     public static Command Build(CliContext ctx, Option<Uri> server)
@@ -14,13 +14,13 @@ internal static class ModelCommands
         var list = new Command("list", "Lists the model versions, newest first; * marks the active one.");
         list.SetAction((parse, token) => Program.CallAsync(ctx, parse.GetValue(server)!, "ListModels", async client =>
         {
-            var table = new Table().AddColumns("", "version", "parent", "created", "author", "name", "note");
+            var table = new Table().AddColumns("", "version", "parent", "created", "author", "name", "note", "labels");
             var pageToken = "";
             do
             {
                 var page = await client.Models.ListModelsAsync(new ListModelsRequest { PageSize = 200, PageToken = pageToken }, cancellationToken: token);
                 foreach (var m in page.Models)
-                    table.AddRow(Esc(m.Active ? "*" : "", m.Version, m.ParentVersion, Time(m.CreateTime), m.Author, m.Name, m.Note));
+                    table.AddRow(Esc(m.Active ? "*" : "", m.Version, m.ParentVersion, Time(m.CreateTime), m.Author, m.Name, m.Note, string.Join(", ", m.Labels)));
                 pageToken = page.NextPageToken;
             } while (pageToken.Length > 0);
             ctx.Console.Write(table);
@@ -70,7 +70,8 @@ internal static class ModelCommands
             return ExitCodes.Ok;
         }));
 
-        return new Command("model", "Model versions: list, show, activate (or roll back), export, labels.") { list, show, activate, export, LabelsCommand.Build(ctx, server) };
+        return new Command("model", "Model versions: list, show, activate (or roll back), export, labels, label, compare.")
+            { list, show, activate, export, LabelsCommand.Build(ctx, server), ModelVersionCommands.Label(ctx, server), ModelVersionCommands.Compare(ctx, server) };
     }
 
     /// <summary>Writes one model: its header lines, weights and consistency figures.</summary>
@@ -82,6 +83,7 @@ internal static class ModelCommands
         Line("name", m.Name);
         Line("model id", m.ModelId);
         if (m.ParentVersion.Length > 0) Line("parent", m.ParentVersion);
+        if (m.Labels.Count > 0) Line("labels", string.Join(", ", m.Labels));
         Line("created", $"{Time(m.CreateTime)} {m.Author}".Trim());
         if (m.Note.Length > 0) Line("note", m.Note);
         Line("threshold", F(m.Threshold) + $" (review band {F(m.ReviewBand)}, min completeness {F(m.MinCompleteness)})");

@@ -10,31 +10,33 @@ using Scoring.V1;
 namespace Scoring.Server.Grpc;
 
 /// <summary>scoring.v1.ModelService: the life cycle of model versions.</summary>
-internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.ModelServiceBase
+internal sealed partial class ModelGrpcService(ModelRegistry registry, Identification.ImpactAnalysis impact) : ModelService.ModelServiceBase
 {
     [Authorize(Policy = Roles.Reader)]
     public override async Task<GetModelResponse> GetModel(GetModelRequest request, ServerCallContext context)
     {
         var stored = await Find(request.Version, context.CancellationToken);
-        return new GetModelResponse { Model = ToProto(stored) };
+        return new GetModelResponse { Model = await ToProtoAsync(stored, context.CancellationToken) };
     }
 
     [Authorize(Policy = Roles.Reader)]
     public override async Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
         var page = await RichErrors.ListPage(() => registry.Store.ListAsync(request.PageSize, Empty(request.PageToken), context.CancellationToken));
-        return new ListModelsResponse { Models = { page.Models.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
+        var labels = await registry.LabelsByVersionAsync(context.CancellationToken);
+        return new ListModelsResponse { Models = { page.Models.Select(m => ToProto(m, labels)) }, NextPageToken = page.NextPageToken ?? "" };
     }
 
     [Authorize(Policy = Roles.Admin)]
     public override async Task<ActivateModelResponse> ActivateModel(ActivateModelRequest request, ServerCallContext context)
     {
         RichErrors.RequireText(("note", request.Note, ParcelText.MaxNoteLength, true));
-        var version = ModelRegistry.Number(request.Version) ?? throw RichErrors.UnknownModel(request.Version).ToRpcException();
+        var version = (request.Version.Length == 0 ? null : ModelRegistry.Number(await registry.VersionOfAsync(request.Version, context.CancellationToken) ?? ""))
+            ?? throw RichErrors.UnknownModel(request.Version).ToRpcException();
         try
         {
             var result = await registry.ActivateAsync(version, context.CallerName(), request.Note, Empty(request.ExpectedActiveVersion), context.CancellationToken);
-            return new ActivateModelResponse { Model = ToProto(result.Model) };
+            return new ActivateModelResponse { Model = await ToProtoAsync(result.Model, context.CancellationToken) };
         }
         catch (ModelVersionNotFoundException)
         {
@@ -85,7 +87,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
                 Document = document, ParentVersion = parent, Author = context.CallerName(), Note = request.Note, Action = AuditActions.CreateModel,
                 Activate = request.Activate, Request = requestId,
             }, context.CancellationToken);
-            return new CreateModelResponse { Model = ToProto(added.Stored) };
+            return new CreateModelResponse { Model = await ToProtoAsync(added.Stored, context.CancellationToken) };
         }
         catch (RequestIdReusedException e)
         {
@@ -110,6 +112,7 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
                     Version = ModelRegistry.Key(r.Version),
                     PreviousVersion = r.PreviousVersion is { } p ? ModelRegistry.Key(p) : "",
                     Note = r.Note,
+                    Label = ModelLabels.FromAuditDetails(r.DetailsJson) ?? "",
                 }),
             },
             NextPageToken = page.NextPageToken ?? "",
@@ -129,7 +132,15 @@ internal sealed class ModelGrpcService(ModelRegistry registry) : ModelService.Mo
         }
     }
 
-    private V1.Model ToProto(StoredModel stored) => ModelMapping.ToProto(stored, registry.Compiled(stored), registry.IsActive(stored));
+    private V1.Model ToProto(StoredModel stored, ILookup<int, string> labels)
+    {
+        var model = ModelMapping.ToProto(stored, registry.Compiled(stored), registry.IsActive(stored));
+        model.Labels.AddRange(labels[stored.Version]);
+        return model;
+    }
+
+    private async Task<V1.Model> ToProtoAsync(StoredModel stored, CancellationToken token) =>
+        ToProto(stored, await registry.LabelsByVersionAsync(token));
 
     private async Task<StoredModel> Find(string version, CancellationToken token) =>
         await registry.FindAsync(version, token) ?? throw RichErrors.UnknownModel(version.Length == 0 ? registry.Catalog.Active.Version : version).ToRpcException();

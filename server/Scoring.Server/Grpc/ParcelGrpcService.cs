@@ -62,6 +62,12 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
     public override async Task<ListEvaluationsResponse> ListEvaluations(ListEvaluationsRequest request, ServerCallContext context)
     {
         var token = context.CancellationToken;
+        if (request.ModelVersion.Length > 0)
+        {
+            // A label filters by the version it names.
+            request = request.Clone();
+            request.ModelVersion = await registry.VersionOfAsync(request.ModelVersion, token) ?? throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
+        }
         var page = ParcelMapping.ToFilter(request) is { } filter
             ? await RichErrors.ListPage(() => history.ListAsync(filter, request.PageSize, NullIfEmpty(request.PageToken), token))
             : await RichErrors.ListPage(() => history.ListAsync(request.ParcelId, request.PageSize, NullIfEmpty(request.PageToken), token));

@@ -27,6 +27,7 @@ public sealed class ModelRegistry(IModelStore store)
             ?? throw new InvalidOperationException("the database has models but none is active");
         var models = stored.Select(m => ModelCompiler.Compile(m.DocumentJson)).ToList();
         _catalog = new ModelCatalog(models, models.Single(m => m.Version == Key(active)));
+        await ReadLabelsAsync(cancellationToken);
     }
 
     /// <summary>Follows activations made by other replicas: loads versions it lacks and the active one.</summary>
@@ -41,16 +42,61 @@ public sealed class ModelRegistry(IModelStore store)
                 if (!Catalog.Contains(Key(m.Version))) Catalog.Add(ModelCompiler.Compile(m.DocumentJson), activate: false);
         }
         if (Catalog.Active.Version != key) Catalog.Activate(key);
+        await ReadLabelsAsync(cancellationToken);
     }
 
     /// <summary>
-    /// The model of <paramref name="version"/> (the active one when empty); a version stored by another
-    /// replica since the last refresh is loaded from the database.
+    /// The one place a version or a label becomes a version: empty is the active version, a version number is itself,
+    /// a label is the version it names (read from the store when this replica does not know it yet). Null for a label
+    /// that is not set; text that is neither a number nor a label comes back as it is (and is then no version).
     /// </summary>
-    /// <exception cref="ModelNotFoundException">No such version.</exception>
+    public async ValueTask<string?> VersionOfAsync(string versionOrLabel, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(versionOrLabel)) return Catalog.Active.Version;
+        if (Number(versionOrLabel) is not null || ModelLabels.Problem(versionOrLabel) is not null) return versionOrLabel;
+        if (Catalog.LabelVersion(versionOrLabel) is { } known) return known;
+        // Set through another replica since the last refresh.
+        await ReadLabelsAsync(cancellationToken);
+        return Catalog.LabelVersion(versionOrLabel);
+    }
+
+    /// <summary>
+    /// Points a label at a version (moving it when it names another), or removes it when <paramref name="version"/> is
+    /// null; audited by the store, and known to this replica at once (to others on their next refresh or announcement).
+    /// </summary>
+    /// <exception cref="ModelVersionNotFoundException">There is no such version.</exception>
+    /// <exception cref="ModelLabelNotFoundException">Removing a label that is not set.</exception>
+    public async Task<LabelChange> SetLabelAsync(string label, int? version, string actor, string note, CancellationToken cancellationToken)
+    {
+        var change = await store.SetLabelAsync(label, version, actor, note, cancellationToken);
+        Catalog.SetLabel(label, change.Version is { } v ? Key(v) : null);
+        return change;
+    }
+
+    /// <summary>Every label as the store holds it now, by the version it names (also brings this replica's up to date).</summary>
+    public async Task<ILookup<int, string>> LabelsByVersionAsync(CancellationToken cancellationToken)
+    {
+        var labels = await ReadLabelsAsync(cancellationToken);
+        return labels.ToLookup(l => l.Version, l => l.Label);
+    }
+
+    private async Task<IReadOnlyList<ModelLabel>> ReadLabelsAsync(CancellationToken cancellationToken)
+    {
+        var labels = await store.ListLabelsAsync(cancellationToken);
+        Catalog.SetLabels(labels.Select(l => KeyValuePair.Create(l.Label, Key(l.Version))));
+        return labels;
+    }
+
+    /// <summary>
+    /// The model of <paramref name="version"/> (the active one when empty; a label names its version, see
+    /// <see cref="VersionOfAsync"/>); a version stored by another replica since the last refresh is loaded from the database.
+    /// </summary>
+    /// <exception cref="ModelNotFoundException">No such version or label.</exception>
     public async ValueTask<ScoringModel> ResolveAsync(string version, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(version) || Catalog.Contains(version)) return Catalog.Resolve(version);
+        version = await VersionOfAsync(version, cancellationToken) ?? throw new ModelNotFoundException(version);
+        if (Catalog.Contains(version)) return Catalog.Resolve(version);
         var stored = Number(version) is { } n ? await store.GetAsync(n, cancellationToken) : null;
         return Loaded(stored ?? throw new ModelNotFoundException(version));
     }
@@ -103,12 +149,9 @@ public sealed class ModelRegistry(IModelStore store)
         return result;
     }
 
-    /// <summary>The stored version named by <paramref name="version"/> (the active one when empty), or null when there is none.</summary>
-    public async Task<StoredModel?> FindAsync(string version, CancellationToken cancellationToken)
-    {
-        if (version.Length == 0) version = Catalog.Active.Version;
-        return Number(version) is { } n ? await store.GetAsync(n, cancellationToken) : null;
-    }
+    /// <summary>The stored version named by <paramref name="version"/> (the active one when empty, or a label), or null when there is none.</summary>
+    public async Task<StoredModel?> FindAsync(string version, CancellationToken cancellationToken) =>
+        await VersionOfAsync(version, cancellationToken) is { } concrete && Number(concrete) is { } n ? await store.GetAsync(n, cancellationToken) : null;
 
     /// <summary>The compiled model of a stored version: the loaded one when this replica has it.</summary>
     public ScoringModel Compiled(StoredModel stored)

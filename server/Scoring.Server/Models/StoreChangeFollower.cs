@@ -5,7 +5,7 @@ namespace Scoring.Server.Models;
 
 /// <summary>
 /// Keeps this replica's in-memory views in step with what other replicas commit, as the store announces it (PostgreSQL:
-/// LISTEN/NOTIFY): an activation reaches the model catalog at once, a new layer version the layer catalog, stored parcels
+/// LISTEN/NOTIFY): an activation or a label change reaches the model catalog at once, a new layer version the layer catalog, stored parcels
 /// the outlines of contiguous renewal; after every reconnection all three are read again, since announcements made
 /// meanwhile are lost. <see cref="ModelRefresh"/> and <see cref="LayerRefresh"/> stay as the slow fallback, and are all a
 /// store that announces nothing (SQLite) has.
@@ -25,7 +25,7 @@ internal sealed class StoreChangeFollower(IServiceProvider services, Readiness r
     {
         try
         {
-            if (change is StoreChange.Reconnected or StoreChange.ModelActivated)
+            if (change is StoreChange.Reconnected or StoreChange.ModelActivated or StoreChange.ModelLabeled)
                 await services.GetRequiredService<ModelRegistry>().RefreshAsync(cancellationToken);
             if (change is StoreChange.Reconnected or StoreChange.LayerAdded)
                 await services.GetRequiredService<LayerCatalog>().RefreshAsync(cancellationToken);

@@ -91,4 +91,22 @@ public interface IModelStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="InvalidPageTokenException">The page token is not one of this listing's.</exception>
     Task<AuditPage> ListAuditAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Points <paramref name="label"/> at <paramref name="version"/> (moving it when it names another), or removes it when
+    /// <paramref name="version"/> is null, with an audit record (the label in its details), in one transaction. When it
+    /// already names that version nothing is written and the result says so.
+    /// </summary>
+    /// <param name="label">The label; spelled by the rule of <see cref="ModelLabels"/>.</param>
+    /// <param name="version">The version it is to name; null to remove it.</param>
+    /// <param name="actor">Who asks (the caller's name; never a key).</param>
+    /// <param name="note">Why; kept in the audit record.</param>
+    /// <param name="cancellationToken">Cancels the call; nothing is then written.</param>
+    /// <exception cref="ArgumentException">The label is not spelled by the rule.</exception>
+    /// <exception cref="ModelVersionNotFoundException">There is no such version.</exception>
+    /// <exception cref="ModelLabelNotFoundException">Removing a label that is not set.</exception>
+    Task<LabelChange> SetLabelAsync(string label, int? version, string actor, string note, CancellationToken cancellationToken = default);
+
+    /// <summary>Every label, in label order.</summary>
+    Task<IReadOnlyList<ModelLabel>> ListLabelsAsync(CancellationToken cancellationToken = default);
 }

@@ -135,8 +135,9 @@ public sealed record ModelPage(IReadOnlyList<StoredModel> Models, int? ActiveVer
 /// <param name="At">When, by the database's clock.</param>
 /// <param name="Actor">Who (the caller's name; never a key).</param>
 /// <param name="Action">What: one of <see cref="AuditActions"/>.</param>
-/// <param name="Version">The version created or activated.</param>
-/// <param name="PreviousVersion">For activations, the version active before (null when none was); null otherwise.</param>
+/// <param name="Version">The version created or activated; for a label, the version it names now (or named, when removed).</param>
+/// <param name="PreviousVersion">For activations, the version active before (null when none was); for a label moved, the
+/// version it named before; null otherwise.</param>
 /// <param name="Note">The note given.</param>
 /// <param name="DetailsJson">Extra facts, JSON; null for none.</param>
 public sealed record AuditRecord(long Id, DateTimeOffset At, string Actor, string Action, int Version, int? PreviousVersion,
@@ -158,4 +159,10 @@ public static class AuditActions
 
     /// <summary>A version made the active one.</summary>
     public const string ActivateModel = "activate_model";
+
+    /// <summary>A label pointed at a version, or moved from one version to another.</summary>
+    public const string SetModelLabel = "set_model_label";
+
+    /// <summary>A label removed.</summary>
+    public const string RemoveModelLabel = "remove_model_label";
 }

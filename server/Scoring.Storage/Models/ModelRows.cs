@@ -30,6 +30,17 @@ internal sealed class RequestRow
     public ModelRequest ToRequest() => new(RequestId, RequestHash, Version, StoredText.ParseTime(CreatedAt));
 }
 
+/// <summary>A <c>model_labels</c> row.</summary>
+internal sealed class LabelRow
+{
+    public string Label { get; set; } = "";
+    public int Version { get; set; }
+    public string SetAt { get; set; } = "";
+    public string SetBy { get; set; } = "";
+
+    public ModelLabel ToLabel() => new(Label, Version, StoredText.ParseTime(SetAt), SetBy);
+}
+
 /// <summary>An <c>audit_log</c> row.</summary>
 internal sealed class AuditRow
 {
@@ -70,6 +81,11 @@ internal static class ModelSql
     public static string Request(Func<string, string> time) => $"""
         SELECT request_id AS RequestId, request_hash AS RequestHash, version AS Version, {time("created_at")} AS CreatedAt
         FROM model_requests WHERE request_id = @RequestId;
+        """;
+
+    /// <summary>Every <see cref="LabelRow"/>, in label order.</summary>
+    public static string Labels(Func<string, string> time) => $"""
+        SELECT label AS Label, version AS Version, {time("set_at")} AS SetAt, set_by AS SetBy FROM model_labels ORDER BY label;
         """;
 
     /// <summary>The version a page of the versions starts below; above every version for the first page.</summary>

@@ -57,6 +57,17 @@ public sealed class ModelStore(ScoringDatabase database) : ModelTables(async ct 
                 ON CONFLICT (id) DO UPDATE SET version = excluded.version;
                 """, new { Version = version }, transaction);
 
+        public override void SetLabel(string label, int version, DateTimeOffset at, string actor) =>
+            connection.Execute("""
+                INSERT INTO model_labels (label, version, set_at, set_by) VALUES (@Label, @Version, @SetAt, @SetBy)
+                ON CONFLICT (label) DO UPDATE SET version = excluded.version, set_at = excluded.set_at, set_by = excluded.set_by;
+                """, new { Label = label, Version = version, SetAt = StoredText.Time(at), SetBy = actor }, transaction);
+
+        // Other processes on the file read the labels again on their periodic refresh.
+        public override void AnnounceLabels(string label)
+        {
+        }
+
         public override void Audit(DateTimeOffset at, string actor, string action, int version, int? previous, string note, string? detailsJson) =>
             connection.Execute("""
                 INSERT INTO audit_log (at, actor, action, version, previous_version, note, details_json)

@@ -29,6 +29,7 @@ public abstract class ModelTables : IModelStore
         ModelColumns = ModelSql.ModelColumns(time);
         AuditColumns = ModelSql.AuditColumns(time);
         RequestSql = ModelSql.Request(time);
+        LabelSql = ModelSql.Labels(time);
     }
 
     /// <summary>The columns of a <see cref="ModelRow"/>.</summary>
@@ -126,6 +127,24 @@ public abstract class ModelTables : IModelStore
         return new ModelPage([.. rows.Select(r => r.ToModel())], active, next);
     }
 
+    /// <summary>Every <see cref="LabelRow"/>, in label order.</summary>
+    private protected string LabelSql { get; }
+
+    /// <inheritdoc />
+    public Task<LabelChange> SetLabelAsync(string label, int? version, string actor, string note, CancellationToken cancellationToken = default)
+    {
+        ModelWrites.CheckLabel(label, version, actor, note);
+        return WriteAsync(rows => ModelWrites.SetLabel(rows, label, version, actor, note, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ModelLabel>> ListLabelsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<LabelRow>(new CommandDefinition(LabelSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToLabel())];
+    }
+
     /// <inheritdoc />
     public async Task<AuditPage> ListAuditAsync(int pageSize, string? pageToken, CancellationToken cancellationToken = default)
     {
@@ -178,6 +197,20 @@ public abstract class ModelTables : IModelStore
 
         /// <inheritdoc />
         public int NextVersion() => connection.ExecuteScalar<int>("SELECT coalesce(max(version), 0) + 1 FROM models;", transaction: transaction);
+
+        /// <inheritdoc />
+        public int? LabelVersion(string label) =>
+            connection.ExecuteScalar<int?>("SELECT version FROM model_labels WHERE label = @Label;", new { Label = label }, transaction);
+
+        /// <inheritdoc />
+        public void RemoveLabel(string label) =>
+            connection.Execute("DELETE FROM model_labels WHERE label = @Label;", new { Label = label }, transaction);
+
+        /// <inheritdoc />
+        public abstract void SetLabel(string label, int version, DateTimeOffset at, string actor);
+
+        /// <inheritdoc />
+        public abstract void AnnounceLabels(string label);
 
         /// <inheritdoc />
         public abstract void InsertModel(StoredModel model, string? judgmentsJson, string? consistencyJson);

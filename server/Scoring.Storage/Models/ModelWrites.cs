@@ -32,6 +32,18 @@ internal interface IModelTransaction
     /// <summary>Makes <paramref name="version"/> the only active version.</summary>
     void SetActive(int version);
 
+    /// <summary>The version a label names, or null when it is not set.</summary>
+    int? LabelVersion(string label);
+
+    /// <summary>Points a label at a version, setting or moving it.</summary>
+    void SetLabel(string label, int version, DateTimeOffset at, string actor);
+
+    /// <summary>Removes a label.</summary>
+    void RemoveLabel(string label);
+
+    /// <summary>Tells other replicas, when the transaction commits, that the labels changed (a store that cannot: nothing).</summary>
+    void AnnounceLabels(string label);
+
     /// <summary>Appends an audit record.</summary>
     void Audit(DateTimeOffset at, string actor, string action, int version, int? previous, string note, string? detailsJson);
 }
@@ -104,6 +116,38 @@ internal static class ModelWrites
         cancellationToken.ThrowIfCancellationRequested();
         SetActive(rows, rows.Now(), actor, version, active, note);
         return new ActivationResult(model, active, Changed: true);
+    }
+
+    /// <summary>See <see cref="IModelStore.SetLabelAsync"/>; runs inside the store's write transaction.</summary>
+    public static LabelChange SetLabel(IModelTransaction rows, string label, int? version, string actor, string note, CancellationToken cancellationToken)
+    {
+        var current = rows.LabelVersion(label);
+        if (version is not { } target)
+        {
+            if (current is not { } named) throw new ModelLabelNotFoundException(label);
+            cancellationToken.ThrowIfCancellationRequested();
+            rows.RemoveLabel(label);
+            rows.Audit(rows.Now(), actor, AuditActions.RemoveModelLabel, named, null, note, ModelLabels.AuditDetails(label));
+            rows.AnnounceLabels(label);
+            return new LabelChange(label, null, named, Changed: true);
+        }
+        if (rows.Get(target) is null) throw new ModelVersionNotFoundException(target);
+        if (current == target) return new LabelChange(label, target, current, Changed: false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var at = rows.Now();
+        rows.SetLabel(label, target, at, actor);
+        rows.Audit(at, actor, AuditActions.SetModelLabel, target, current, note, ModelLabels.AuditDetails(label));
+        rows.AnnounceLabels(label);
+        return new LabelChange(label, target, current, Changed: true);
+    }
+
+    /// <summary>Refuses a label change the rules do not allow, before anything is written.</summary>
+    public static void CheckLabel(string label, int? version, string actor, string note)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(note);
+        if (ModelLabels.Problem(label) is { } problem) throw new ArgumentException($"Label '{label}' {problem}.", nameof(label));
+        if (version is <= 0) throw new ArgumentException($"Version {version} is not a version number.", nameof(version));
     }
 
     private static StoredModel Insert(IModelTransaction rows, NewModel model)

@@ -43,7 +43,7 @@ public sealed class TargetNotEmptyException(IReadOnlyDictionary<string, long> ro
 
 /// <summary>
 /// Moves a district from its SQLite file into a PostgreSQL database: the value log, the parcels with their current values,
-/// units, models (judgments, consistency, experts, the active version), request ids, audit, evaluation history and
+/// units, models (judgments, consistency, experts, the active version), request ids, labels, audit, evaluation history and
 /// layers, by binary COPY in one transaction, ids kept (and the sequences set after them). Then both stores are read
 /// again, table by table in key order, and each row written out in one canonical text (times to the microsecond
 /// PostgreSQL keeps, bytes as hex) and hashed: a move is verified when every table's count and checksum match.

@@ -66,6 +66,10 @@ internal sealed record MovedTable(string Name, string Key, MovedColumn[] Columns
         [
             new("request_id", ColumnKind.Text), new("request_hash", ColumnKind.Text), new("version", ColumnKind.Int), new("created_at", ColumnKind.Time),
         ]),
+        new("model_labels", "label",
+        [
+            new("label", ColumnKind.Text), new("version", ColumnKind.Int), new("set_at", ColumnKind.Time), new("set_by", ColumnKind.Text),
+        ]),
         new("audit_log", "id",
         [
             new("id", ColumnKind.Long), new("at", ColumnKind.Time), new("actor", ColumnKind.Text), new("action", ColumnKind.Text),

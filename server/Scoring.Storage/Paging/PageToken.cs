@@ -8,13 +8,13 @@ namespace Scoring.Storage.Paging;
 /// The page tokens and page sizes of every listing. A token is opaque to callers: base64url of a JSON array of
 /// strings whose first element names the listing, followed by the listing's own parts (its filter and position).
 /// </summary>
-internal static class PageToken
+public static class PageToken
 {
     /// <summary>The parameter every listing takes its page size in.</summary>
-    internal const string PageSizeParameter = "pageSize";
+    public const string PageSizeParameter = "pageSize";
 
     /// <summary>The token of a page that ends at the position given by <paramref name="parts"/>.</summary>
-    internal static string Encode(string listing, params string?[] parts)
+    public static string Encode(string listing, params string?[] parts)
     {
         var all = new string?[parts.Length + 1];
         all[0] = listing;
@@ -24,7 +24,7 @@ internal static class PageToken
 
     /// <summary>The parts of a token made by <see cref="Encode"/> for <paramref name="listing"/> with <paramref name="partCount"/> parts.</summary>
     /// <exception cref="InvalidPageTokenException">The token is not one of this listing's.</exception>
-    internal static string?[] Decode(string token, string listing, int partCount)
+    public static string?[] Decode(string token, string listing, int partCount)
     {
         ArgumentNullException.ThrowIfNull(token, InvalidPageTokenException.Parameter);
         byte[] bytes;
@@ -78,7 +78,7 @@ internal static class PageToken
 
     /// <summary>Resolves a requested page size: 0 means the default, larger than the maximum means the maximum.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The size is negative.</exception>
-    internal static int PageSize(int requested)
+    public static int PageSize(int requested)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(requested, PageSizeParameter);
         return requested == 0 ? ScoringDatabase.DefaultPageSize : Math.Min(requested, ScoringDatabase.MaxPageSize);

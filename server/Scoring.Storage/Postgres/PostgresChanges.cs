@@ -9,6 +9,7 @@ public sealed partial class PostgresDatabase
     private static readonly Dictionary<string, StoreChange> Channels = new(StringComparer.Ordinal)
     {
         [PostgresModelStore.ActivationChannel] = StoreChange.ModelActivated,
+        [PostgresModelStore.LabelChannel] = StoreChange.ModelLabeled,
         [PostgresLayerStore.LayerChannel] = StoreChange.LayerAdded,
         [PostgresParcelStore.ParcelChannel] = StoreChange.ParcelsStored,
     };

@@ -10,13 +10,17 @@ namespace Scoring.Storage.Postgres;
 /// Model versions, the active version and the audit log in PostgreSQL, with the rules of <see cref="ModelWrites"/>. Every
 /// write takes <see cref="AdvisoryLocks.Models"/> first, so version numbers and audit ids follow commit order across
 /// replicas; the partial unique index keeps one version active whatever happens; an activation is one transaction that
-/// ends with <c>pg_notify('model_activated', version)</c>, delivered to every replica listening when it commits.
+/// ends with <c>pg_notify('model_activated', version)</c>, delivered to every replica listening when it commits; a label change
+/// likewise ends with <c>pg_notify('model_labeled', label)</c>.
 /// </summary>
 public sealed class PostgresModelStore(PostgresDatabase database) : ModelTables(async ct => await database.OpenAsync(ct).ConfigureAwait(false),
     PostgresText.TimeColumn, ActiveSql, async (connection, ct) => await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false))
 {
     /// <summary>The channel an activation is announced on; the payload is the version number.</summary>
     public const string ActivationChannel = "model_activated";
+
+    /// <summary>The channel a label change is announced on; the payload is the label.</summary>
+    public const string LabelChannel = "model_labeled";
 
     private const string ActiveSql = "SELECT version FROM models WHERE is_active;";
 
@@ -56,6 +60,15 @@ public sealed class PostgresModelStore(PostgresDatabase database) : ModelTables(
                 UPDATE models SET is_active = true WHERE version = @Version;
                 SELECT pg_notify('{ActivationChannel}', @Payload);
                 """, new { Version = version, Payload = version.ToString(CultureInfo.InvariantCulture) }, transaction);
+
+        public override void SetLabel(string label, int version, DateTimeOffset at, string actor) =>
+            connection.Execute("""
+                INSERT INTO model_labels (label, version, set_at, set_by) VALUES (@Label, @Version, @SetAt, @SetBy)
+                ON CONFLICT (label) DO UPDATE SET version = excluded.version, set_at = excluded.set_at, set_by = excluded.set_by;
+                """, new { Label = label, Version = version, SetAt = PostgresText.Utc(at), SetBy = actor }, transaction);
+
+        public override void AnnounceLabels(string label) =>
+            connection.Execute($"SELECT pg_notify('{LabelChannel}', @Label);", new { Label = label }, transaction);
 
         public override void Audit(DateTimeOffset at, string actor, string action, int version, int? previous, string note, string? detailsJson) =>
             connection.Execute("""
