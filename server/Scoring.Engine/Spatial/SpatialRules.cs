@@ -193,7 +193,45 @@ public sealed class SpatialRules
 
     /// <summary>The rules of <paramref name="model"/>, resolved once per model.</summary>
     public static SpatialRules For(ScoringModel model) =>
-        Compiled.GetValue(model, m => new SpatialRules(m, m.Document.Spatial ?? SpatialDocument.Defaults));
+        Compiled.GetValue(model, m => new SpatialRules(m, m.Document.Spatial ?? DefaultsFor(m.Document)));
+
+    /// <summary>
+    /// The paper's rules (<see cref="SpatialDocument.Defaults"/>) as far as <paramref name="document"/> can apply them, for a
+    /// model without rules of its own: an "any below" test leaves out the elements and indicators the model lacks, and a
+    /// rule is dropped when nothing of such a test is left or when it asks for a category the model does not have. A model
+    /// that declares its rules is checked instead (<see cref="Check"/>): there, a missing code is an error.
+    /// </summary>
+    public static SpatialDocument DefaultsFor(ModelDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var defaults = SpatialDocument.Defaults;
+        var elements = document.Elements.Select(e => e.Code).ToHashSet(StringComparer.Ordinal);
+        var indicators = new Dictionary<string, IndicatorDocument>(StringComparer.Ordinal);
+        foreach (var indicator in document.Elements.SelectMany(e => e.Indicators)) indicators.TryAdd(indicator.Code, indicator);
+
+        SpatialCondition? Fit(SpatialCondition when)
+        {
+            Dictionary<string, double>? Keep(Dictionary<string, double>? below, Func<string, bool> known)
+            {
+                if (below is null) return null;
+                var kept = below.Where(kv => known(kv.Key)).ToDictionary(StringComparer.Ordinal);
+                return kept.Count == below.Count ? below : kept;
+            }
+            var anyElement = Keep(when.AnyElementBelow, elements.Contains);
+            var anyIndicator = Keep(when.AnyIndicatorBelow, c => indicators.TryGetValue(c, out var i) && i.Categories is null);
+            if (anyElement is { Count: 0 } || anyIndicator is { Count: 0 }) return null;
+            foreach (var (code, keys) in when.Categories ?? [])
+                if (!indicators.TryGetValue(code, out var ind) || ind.Categories is null || !keys.All(k => ind.Categories.Any(c => c.Key == k))) return null;
+            return ReferenceEquals(anyElement, when.AnyElementBelow) && ReferenceEquals(anyIndicator, when.AnyIndicatorBelow)
+                ? when : when with { AnyElementBelow = anyElement, AnyIndicatorBelow = anyIndicator };
+        }
+
+        return defaults with
+        {
+            ClearanceRules = [.. defaults.ClearanceRules.Select(r => Fit(r.When) is { } when ? r with { When = when } : null).OfType<ClearanceRuleDocument>()],
+            RedevelopmentRules = [.. defaults.RedevelopmentRules.Select(r => Fit(r.When) is { } when ? r with { When = when } : null).OfType<RedevelopmentRuleDocument>()],
+        };
+    }
 
     /// <summary>Adds a problem for each rule that names an unknown tier, mode, level, element, indicator or category.</summary>
     public static void Check(ModelDocument document, Action<string, string> error)

@@ -169,6 +169,62 @@ public sealed class SpatialRulesTests
         Assert.Equal(["$.spatial.clearance_rules[0].zone", "$.spatial.redevelopment_rules[0].when.levels", "$.spatial.redevelopment_rules[0].when.any_element_below"],
             e.Errors.Select(x => x.Path));
     }
+
+    // A model of two elements without rules of its own: it has FAR but no building density, and no enterprise type.
+    private const string TwoElementModel = """
+        {
+          "id": "two-elements", "version": "1", "name": "Two elements",
+          "threshold": 0.6, "review_band": 0.05, "min_completeness": 0.7, "missing_data": "renormalize", "max_value_age_days": 100000,
+          "veto_groups": [ { "code": "other", "name": "其他评价" } ],
+          "vetoes": [ { "code": "safety", "group": "other", "name": "是否符合安全要求" } ],
+          "elements": [
+            { "code": "land", "name": "土地利用", "weight": 0.5, "indicators": [
+              { "code": "far", "name": "容积率", "unit": "ratio", "weight": 1, "range": { "min": 0 }, "curve": { "points": [[0, 0], [2, 1]] } } ] },
+            { "code": "economy", "name": "经济效益", "weight": 0.5, "indicators": [
+              { "code": "tax_per_mu", "name": "亩均税收", "unit": "万元/亩", "weight": 1, "range": { "min": 0 }, "curve": { "points": [[0, 0], [10, 1]] } } ] }
+          ]
+        }
+        """;
+
+    [Fact]
+    public void A_model_without_rules_of_its_own_gets_the_papers_rules_as_far_as_its_codes_allow()
+    {
+        var model = ModelCompiler.Compile(TwoElementModel);
+        var rules = SpatialRules.DefaultsFor(model.Document);
+
+        // Every clearance rule tests places only: all five stay.
+        Assert.Equal(SpatialDocument.Defaults.ClearanceRules, rules.ClearanceRules);
+        // Research asks for the enterprise type, which this model lacks: dropped. High-standard factory tests FAR or
+        // building density: FAR alone is left. Capacity upgrade tests land or economy: both are here.
+        Assert.Equal(["ecological_restoration", "ecological_restoration", "capacity_upgrade", "high_standard_factory", "contiguous_renewal",
+            "commercial_office", "residential", "supporting"], rules.RedevelopmentRules.Select(r => r.Mode));
+        Assert.Equal(new Dictionary<string, double> { ["far"] = 1.0 }, rules.RedevelopmentRules[3].When.AnyIndicatorBelow);
+        Assert.Equal(new Dictionary<string, double> { ["land"] = 0.6, ["economy"] = 0.6 }, rules.RedevelopmentRules[2].When.AnyElementBelow);
+        // The default model keeps every rule as the paper gives it.
+        Assert.Equal(SpatialDocument.Defaults.RedevelopmentRules, SpatialRules.DefaultsFor(DefaultModel.Model.Document).RedevelopmentRules);
+    }
+
+    [Fact]
+    public void A_small_park_parcel_of_such_a_model_with_a_low_FAR_is_offered_high_standard_factories()
+    {
+        var model = ModelCompiler.Compile(TwoElementModel);
+        // FAR 0.5 → utility 0.25, tax 4 → 0.4: score 0.5 × 0.25 + 0.5 × 0.4 = 0.325, INEFFICIENT_SCORE, identified.
+        var facts = new ParcelFacts
+        {
+            ParcelId = "TWO-1", Level = (int)ParcelLevel.Park, AreaMu = 30,
+            Indicators = new Dictionary<string, double> { ["far"] = 0.5, ["tax_per_mu"] = 4 },
+            Vetoes = new Dictionary<string, bool> { ["safety"] = true },
+        };
+        var violations = new List<FieldViolation>();
+        var vector = ParcelReader.Read(model, facts, violations)!;
+        Assert.Empty(violations);
+        var card = new Scorecard(model);
+        Evaluator.Score(vector, card);
+        Assert.Equal(0.325, card.Score, 9);
+
+        // Inside the boundary, under 100 亩, in a park, FAR below 1.0; land 0.25 below 0.6 but under 100 亩, so no capacity upgrade.
+        Assert.Equal([RedevelopmentMode.HighStandardFactory], Modes((vector, card), Inside, model));
+    }
 }
 
 public sealed class DefaultSpatialRulesTests
