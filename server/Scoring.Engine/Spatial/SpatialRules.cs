@@ -222,8 +222,7 @@ public sealed class SpatialRules
             if (anyElement is { Count: 0 } || anyIndicator is { Count: 0 }) return null;
             foreach (var (code, keys) in when.Categories ?? [])
                 if (!indicators.TryGetValue(code, out var ind) || ind.Categories is null || !keys.All(k => ind.Categories.Any(c => c.Key == k))) return null;
-            return ReferenceEquals(anyElement, when.AnyElementBelow) && ReferenceEquals(anyIndicator, when.AnyIndicatorBelow)
-                ? when : when with { AnyElementBelow = anyElement, AnyIndicatorBelow = anyIndicator };
+            return when with { AnyElementBelow = anyElement, AnyIndicatorBelow = anyIndicator };
         }
 
         return defaults with

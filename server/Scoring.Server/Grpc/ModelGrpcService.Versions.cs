@@ -63,8 +63,8 @@ internal sealed partial class ModelGrpcService
         if (request.PageSize < 0) violations.Add(new("page_size", $"must not be negative, got {request.PageSize}"));
         if (violations.Count > 0) throw RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest).ToRpcException();
 
-        var from = await ResolveAsync(request.BaseVersion, token);
-        var to = await ResolveAsync(request.CandidateVersion, token);
+        var from = await registry.ResolveOrRefuseAsync(request.BaseVersion, token);
+        var to = await registry.ResolveOrRefuseAsync(request.CandidateVersion, token);
         // A token is good for the same two versions and the same selection: the position alone would page another comparison.
         var scope = selection.ToString();
         string? after = null;
@@ -120,17 +120,5 @@ internal sealed partial class ModelGrpcService
         if (parts[0] != from || parts[1] != to || parts[2] != scope)
             throw new InvalidPageTokenException("belongs to a comparison of other versions or another selection");
         return parts[3] ?? throw new InvalidPageTokenException("does not hold a position");
-    }
-
-    private async Task<Engine.Model.ScoringModel> ResolveAsync(string version, CancellationToken token)
-    {
-        try
-        {
-            return await registry.ResolveAsync(version, token);
-        }
-        catch (ModelNotFoundException)
-        {
-            throw RichErrors.UnknownModel(version).ToRpcException();
-        }
     }
 }

@@ -122,14 +122,7 @@ internal sealed partial class ModelGrpcService(ModelRegistry registry, Identific
     [Authorize(Policy = Roles.Reader)]
     public override async Task<GetLabelsResponse> GetLabels(GetLabelsRequest request, ServerCallContext context)
     {
-        try
-        {
-            return LabelMapping.ToLabels(await registry.ResolveAsync(request.ModelVersion, context.CancellationToken));
-        }
-        catch (ModelNotFoundException)
-        {
-            throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
-        }
+        return LabelMapping.ToLabels(await registry.ResolveOrRefuseAsync(request.ModelVersion, context.CancellationToken));
     }
 
     private V1.Model ToProto(StoredModel stored, ILookup<int, string> labels)

@@ -123,7 +123,7 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
         if (violations.Count > 0) throw RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest).ToRpcException();
 
         // The model is fixed when the stream opens.
-        var model = await ResolveModelAsync(request.ModelVersion, token);
+        var model = await registry.ResolveOrRefuseAsync(request.ModelVersion, token);
         var session = evaluations.Open(model, request.RecordHistory,
             robustness: request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
         var results = new ChunkResults(full: request.View.IsFull());
@@ -143,7 +143,7 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
         // The whole request is refused when it is over the chunk limit; within it, each parcel is answered alone.
         if (ChunkEvaluation.OverLimit(ChunkEvaluation.Size(request.Parcels, request.Columns), "the request") is { } tooMany)
             throw RichErrors.InvalidArgument([tooMany], RichErrors.Reasons.InvalidRequest).ToRpcException();
-        var model = await ResolveModelAsync(request.ModelVersion, token);
+        var model = await registry.ResolveOrRefuseAsync(request.ModelVersion, token);
         var session = evaluations.Open(model, request.RecordHistory,
             robustness: request.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
         var results = new ChunkResults(full: request.View.IsFull());
@@ -156,18 +156,6 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
     {
         var page = await RichErrors.ListPage(() => units.ListAsync(request.PageSize, NullIfEmpty(request.PageToken), context.CancellationToken));
         return new ListUnitsResponse { Units = { page.Units.Select(u => u.ToProto()) }, NextPageToken = page.NextPageToken ?? "" };
-    }
-
-    private async Task<Engine.Model.ScoringModel> ResolveModelAsync(string version, CancellationToken token)
-    {
-        try
-        {
-            return await registry.ResolveAsync(version, token);
-        }
-        catch (Models.ModelNotFoundException)
-        {
-            throw RichErrors.UnknownModel(version).ToRpcException();
-        }
     }
 
     private static void RequireId(string id, string field)

@@ -15,15 +15,7 @@ internal sealed class ReportGrpcService(ModelRegistry registry, DistrictReports 
     [Authorize(Policy = Roles.Reader)]
     public override async Task<SummarizeEvaluationsResponse> SummarizeEvaluations(SummarizeEvaluationsRequest request, ServerCallContext context)
     {
-        Engine.Model.ScoringModel model;
-        try
-        {
-            model = await registry.ResolveAsync(request.ModelVersion, context.CancellationToken);
-        }
-        catch (ModelNotFoundException)
-        {
-            throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
-        }
+        var model = await registry.ResolveOrRefuseAsync(request.ModelVersion, context.CancellationToken);
         var summary = await reports.SummarizeAsync(model, context.CancellationToken);
         var response = new SummarizeEvaluationsResponse { ModelVersion = summary.ModelVersion, Total = ToProto(summary.Total) };
         // Levels are keyed by their proto names (LEVEL_PARK, …).
@@ -61,15 +53,7 @@ internal sealed class ReportGrpcService(ModelRegistry registry, DistrictReports 
                     violations.Add(new($"quotas[{i}].cleared_parcel_ids[{j}]", problem));
         }
         if (violations.Count > 0) throw RichErrors.InvalidArgument(violations, RichErrors.Reasons.InvalidRequest).ToRpcException();
-        Engine.Model.ScoringModel model;
-        try
-        {
-            model = await registry.ResolveAsync(request.ModelVersion, context.CancellationToken);
-        }
-        catch (ModelNotFoundException)
-        {
-            throw RichErrors.UnknownModel(request.ModelVersion).ToRpcException();
-        }
+        var model = await registry.ResolveOrRefuseAsync(request.ModelVersion, context.CancellationToken);
         var report = await clearance.ReconcileAsync(model,
             [.. request.Quotas.Select(q => new Spatial.StreetQuota(q.Street, q.QuotaMu, [.. q.ClearedParcelIds]))], context.CancellationToken);
         var response = new ReconcileClearanceResponse { ModelVersion = report.ModelVersion, UnknownParcelIds = { report.UnknownParcelIds } };

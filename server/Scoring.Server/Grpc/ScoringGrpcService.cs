@@ -22,7 +22,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
     public override async Task<EvaluateParcelResponse> EvaluateParcel(EvaluateParcelRequest request, ServerCallContext context)
     {
         var token = context.CancellationToken;
-        var model = await ResolveModelAsync(request.ModelVersion, token);
+        var model = await registry.ResolveOrRefuseAsync(request.ModelVersion, token);
         if (request.Parcel is null)
             throw RichErrors.InvalidArgument([new FieldViolation("parcel", "is required")], RichErrors.Reasons.InvalidRequest).ToRpcException();
         var session = evaluations.Open(model, record: !request.SkipHistory, groupCommit: true,
@@ -50,7 +50,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
             if (session is null)
             {
                 // The model, the view and the history flag are fixed by the first chunk for the whole stream.
-                var model = chunk.ModelVersion.Length == 0 ? activeAtOpen : await ResolveModelAsync(chunk.ModelVersion, token);
+                var model = chunk.ModelVersion.Length == 0 ? activeAtOpen : await registry.ResolveOrRefuseAsync(chunk.ModelVersion, token);
                 session = evaluations.Open(model, record: chunk.RecordHistory,
                     robustness: chunk.View.WantsRobustness() ? await draws.BatchForAsync(model, token) : null);
                 results = new ChunkResults(full: chunk.View.IsFull());
@@ -80,7 +80,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
         RichErrors.RequireText([("note", request.Note, ParcelText.MaxNoteLength, true),
             .. (request.SourceCase == UpdateWeightsRequest.SourceOneofCase.Judgments ? request.Judgments.Matrices : [])
                 .Select((m, i) => ($"judgments.matrices[{i}].expert", (string?)m.Expert, ParcelText.MaxExpertLength, false))]);
-        var baseModel = await ResolveModelAsync(request.BaseVersion, token);
+        var baseModel = await registry.ResolveOrRefuseAsync(request.BaseVersion, token);
         var options = new UpdateOptions(request.DryRun, request.Activate, context.CallerName(), request.Note,
             request.ExpectedActiveVersion.Length > 0 ? request.ExpectedActiveVersion : null, request.ImpactParcelLimit, requestId);
         WeightUpdateResult result;
@@ -120,17 +120,5 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
         };
         response.Consistency.AddRange(result.Judged.SelectMany(ModelMapping.ToProto));
         return response;
-    }
-
-    private async ValueTask<ScoringModel> ResolveModelAsync(string version, CancellationToken token)
-    {
-        try
-        {
-            return await registry.ResolveAsync(version, token);
-        }
-        catch (ModelNotFoundException)
-        {
-            throw RichErrors.UnknownModel(version).ToRpcException();
-        }
     }
 }
