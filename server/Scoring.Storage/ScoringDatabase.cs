@@ -541,8 +541,10 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
                 }
                 return;
             }
-            // Past half the bound the writes run RESTART checkpoints, which a PASSIVE one here would only make busy.
-            if (WalBytes() > WalLimitBytes / 2) return;
+            // An empty WAL has nothing to copy back; past half the bound the writes run RESTART checkpoints, which a
+            // PASSIVE one here would only make busy.
+            var wal = WalBytes();
+            if (wal == 0 || wal > WalLimitBytes / 2) return;
             _checkpointer ??= Open(pooled: false);
             // A checkpointer on a deleted or replaced file goes at once, not when a later fault happens to close it.
             EnsureInPlace(_checkpointer);
@@ -580,6 +582,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         _checkpoints?.Dispose();
         while (Volatile.Read(ref _checkpointing) == 1) Thread.Sleep(1);
         _checkpointer?.Dispose();
+        CloseWatcher();
         _writer?.Dispose();
         _keepAlive?.Dispose();
         ClearPools();

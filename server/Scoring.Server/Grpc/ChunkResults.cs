@@ -67,7 +67,8 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
             return;
         }
         if (!ReferenceEquals(parcel.Model, _model)) (_model, _modelBytes) = (parcel.Model, ReplyBounds.BasicModelBytes(parcel.Model));
-        SizeBound += _modelBytes + ReplyBounds.BasicParcelBytes(result.ParcelId, result.Evaluation.UnitId, result.Evaluation.Street);
+        var e = result.Evaluation;
+        SizeBound += _modelBytes + ReplyBounds.BasicParcelBytes(result.ParcelId, e.UnitId, e.Street) + ReplyBounds.SpatialBytes(e);
     }
 
     public void Refused(int index, string parcelId, IReadOnlyList<FieldViolation> violations)
@@ -111,16 +112,20 @@ internal sealed class SingleResult(bool full) : IEvaluationSink
 }
 
 /// <summary>
-/// The most bytes one basic-view <c>BatchResult</c> takes on the wire, from the UTF-8 length of its texts: what lets a
-/// chunk's answer be sent without measuring it first.
+/// The most bytes one basic-view <c>BatchResult</c> takes on the wire, from the length of its texts: what lets a chunk's
+/// answer be sent without measuring it first. A text counts three bytes a character (the most a UTF-16 character, or
+/// half a surrogate pair, takes in UTF-8), so no text is scanned to count its bytes.
 /// </summary>
 public static class ReplyBounds
 {
+    // A field's tag and the longest length prefix a message under the reply limit can have.
+    private const int Prefix = 6;
+
     /// <summary>The part fixed by the model: the fields' tags, lengths and numbers, the model version, the element scores and the veto codes.</summary>
     public static long BasicModelBytes(Engine.Model.ScoringModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return 64 + Utf8(model.Version) + model.Elements.Sum(e => 40 + Utf8(e.Code)) + model.Vetoes.Sum(v => 4 + Utf8(v.Code));
+        return 64 + Text(model.Version) + model.Elements.Sum(e => 40 + Text(e.Code)) + model.Vetoes.Sum(v => Prefix + Text(v.Code));
     }
 
     /// <summary>
@@ -128,7 +133,27 @@ public static class ReplyBounds
     /// evaluation's), unit and street.
     /// </summary>
     public static long BasicParcelBytes(string parcelId, string? unitId, string? street) =>
-        2 * (6 + Utf8(parcelId)) + 6 + Utf8(unitId) + 6 + Utf8(street);
+        2 * (Prefix + Text(parcelId)) + Prefix + Text(unitId) + Prefix + Text(street);
 
-    private static long Utf8(string? text) => text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(text);
+    /// <summary>
+    /// The part of what an outline and the layers added (nothing for a parcel without it): the clearance tier when
+    /// set, <paramref name="facts"/> derived flags, <paramref name="modes"/> suggested modes and <paramref name="warnings"/>
+    /// warnings, whose texts (flag names, layer ids, reasons, warnings) hold <paramref name="textChars"/> characters in all.
+    /// </summary>
+    public static long SpatialBytes(bool zone, int facts, int modes, int warnings, long textChars) =>
+        (zone ? Prefix : 0) + facts * (5L * Prefix + 2 + 11 + 9) + modes * 3L * Prefix + warnings * (long)Prefix + 3 * textChars;
+
+    /// <summary>The spatial part of <paramref name="e"/>, as <see cref="SpatialBytes(bool, int, int, int, long)"/> counts it.</summary>
+    internal static long SpatialBytes(Evaluation e)
+    {
+        var (facts, modes, warnings) = (e.SpatialFacts, e.RedevelopmentModes, e.Warnings);
+        long chars = 0;
+        // Indexed: a RepeatedField's enumerator is an object.
+        for (var i = 0; i < facts.Count; i++) chars += facts[i].Name.Length + facts[i].LayerId.Length;
+        for (var i = 0; i < modes.Count; i++) chars += modes[i].Reason.Length;
+        for (var i = 0; i < warnings.Count; i++) chars += warnings[i].Length;
+        return SpatialBytes(e.ClearanceZone != ClearanceZone.Unspecified, facts.Count, modes.Count, warnings.Count, chars);
+    }
+
+    private static long Text(string? text) => text is null ? 0 : 3L * text.Length;
 }

@@ -114,6 +114,7 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
     public async Task<CachedParcel?> GetAsync(string parcelId, ParcelParts parts = ParcelParts.All, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parcelId);
+        if (database.ParcelsKnownEmpty()) return null;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         // Parcels evaluated from inline data are often not cached at all: a short probe (cheap to prepare) answers
         // that; a cached parcel is then one keyed read, its row holding its packed values.
@@ -132,14 +133,9 @@ public sealed class ParcelStore(ScoringDatabase database) : IParcelStore
         ParcelParts parts = ParcelParts.All, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parcelIds);
-        if (parcelIds.Count == 0) return ReadOnlyDictionary<string, CachedParcel>.Empty;
+        // A district evaluated only from inline data has an empty cache: that is known without a query while nothing is written.
+        if (parcelIds.Count == 0 || database.ParcelsKnownEmpty()) return ReadOnlyDictionary<string, CachedParcel>.Empty;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // A district evaluated only from inline data has an empty cache: one probe answers for the whole chunk.
-        await using (var probe = connection.CreateCommand())
-        {
-            probe.CommandText = "SELECT 1 FROM parcels LIMIT 1;";
-            if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null) return ReadOnlyDictionary<string, CachedParcel>.Empty;
-        }
         var json = JsonSerializer.Serialize(parcelIds);
         // A join from the id list, in no particular order: no sort, and each id one index probe.
         var found = Load(connection, parts, "1", "", [new("$ids", json)], from: "json_each($ids) j JOIN parcels p ON p.id = j.value", ordered: false);

@@ -11,9 +11,10 @@ namespace Scoring.Server.Tests.Grpc;
 public sealed class ReplyBoundsTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]
-    public async Task No_basic_result_is_larger_than_its_bound_even_with_the_longest_texts_and_every_veto_listed()
+    public async Task No_basic_result_is_larger_than_its_bound_even_with_the_longest_texts_every_veto_listed_and_a_warning()
     {
-        // The longest id, unit and street, in characters that take 3 bytes in UTF-8; no veto answered, so all are listed.
+        // The longest id, unit and street, in characters that take 3 bytes in UTF-8; no veto answered, so all are listed;
+        // an outline of 15 亩 against the area given, so the answer carries a warning too.
         var parcels = Enumerable.Range(0, 3).Select(i => new ParcelInput
         {
             ParcelId = new string('地', ParcelReader.MaxParcelIdLength - 1) + i,
@@ -22,6 +23,7 @@ public sealed class ReplyBoundsTests(ServerFixture server) : IClassFixture<Serve
             Level = Level.Park,
             AreaMu = 99_999.123456789,
             Indicators = { ["far"] = 1.5 },
+            Geometry = "SRID=4549;POLYGON ((500000 3500000, 500100 3500000, 500100 3500100, 500000 3500100, 500000 3500000))",
         }).ToList();
         var client = new ScoringService.ScoringServiceClient(server.Channel);
         using var call = client.BatchEvaluate();
@@ -36,9 +38,14 @@ public sealed class ReplyBoundsTests(ServerFixture server) : IClassFixture<Serve
         {
             Assert.Equal(model.Vetoes.Length, r.Evaluation.UnknownVetoes.Count);
             Assert.Equal(ParcelText.MaxStreetLength, r.Evaluation.Street.Length);
+            Assert.StartsWith("area_mu 99999.12 亩 differs from the outline's 15 亩", Assert.Single(r.Evaluation.Warnings));
             // As the result travels inside the response: its tag and length prefix count too.
             Assert.InRange(CodedOutputStream.ComputeMessageSize(r) + 1, 1,
-                ReplyBounds.BasicModelBytes(model) + ReplyBounds.BasicParcelBytes(r.ParcelId, r.Evaluation.UnitId, r.Evaluation.Street));
+                ReplyBounds.BasicModelBytes(model) + ReplyBounds.BasicParcelBytes(r.ParcelId, r.Evaluation.UnitId, r.Evaluation.Street) +
+                ReplyBounds.SpatialBytes(r.Evaluation.ClearanceZone != ClearanceZone.Unspecified, r.Evaluation.SpatialFacts.Count,
+                    r.Evaluation.RedevelopmentModes.Count, r.Evaluation.Warnings.Count,
+                    r.Evaluation.SpatialFacts.Sum(f => f.Name.Length + f.LayerId.Length) + r.Evaluation.RedevelopmentModes.Sum(m => m.Reason.Length) +
+                    r.Evaluation.Warnings.Sum(w => w.Length)));
         });
     }
 }
