@@ -36,6 +36,12 @@ internal sealed record BenchmarkOptions
     /// <summary>Environment variables given to both hosts (e.g. DOTNET_gcServer=0), for experiments.</summary>
     public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The server to measure: a Scoring.Server.dll of another build (e.g. the commit before a change), driven by this
+    /// build's client and pass-through, so that an A/B compares the servers alone. Null: the server beside this program.
+    /// </summary>
+    public string? ServerDll { get; init; }
+
     /// <summary>The parts of a run, for --only.</summary>
     public static readonly IReadOnlySet<string> AllParts = new HashSet<string> { "engine", "map", "columnar", "unary", "ingest", "costs", "mixed", "soak", "cache-memory", "xlsx", "postgres", "robustness" };
 
@@ -60,6 +66,11 @@ internal sealed record BenchmarkOptions
                 case "--soak": soak = TimeSpan.FromSeconds(Positive(args, ref i)); break;
                 case "--cached-parcels": cached = Positive(args, ref i); break;
                 case "--out": options = options with { Out = Value(args, ref i) }; break;
+                case "--server":
+                    var dll = Path.GetFullPath(Value(args, ref i));
+                    if (!File.Exists(dll)) throw new ArgumentException($"--server: {dll} does not exist");
+                    options = options with { ServerDll = dll };
+                    break;
                 case "--only":
                     var parts = Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
                     if (parts.Count == 0 || !parts.IsSubsetOf(AllParts)) throw new ArgumentException($"--only: give some of {string.Join(",", AllParts)}");
@@ -100,7 +111,7 @@ internal sealed record BenchmarkOptions
                                   [--window W] [--duration SECONDS] [--ingest-parcels N]
                                   [--soak SECONDS] [--cached-parcels N]
                                   [--only engine,map,columnar,unary,ingest,costs,mixed,soak,cache-memory,xlsx,robustness]
-                                  [--host-env NAME=VALUE]...
+                                  [--host-env NAME=VALUE]... [--server PATH]
           --parcels N         parcels per BatchEvaluate stream (default 1,000,000; 20,000 with --quick)
           --chunk C           parcels per chunk (default 1000; 5000 is tried as well, the better is reported)
           --quick             smoke run: few parcels, short durations
@@ -113,6 +124,8 @@ internal sealed record BenchmarkOptions
                               (default 1,000,000; 20,000 with --quick)
           --only PARTS        run only these parts (comma-separated; default all); xlsx alone starts no server
           --host-env N=V      an environment variable for both hosts, e.g. DOTNET_gcServer=0 (repeatable)
+          --server PATH       the Scoring.Server.dll to measure (default: the one beside this program), e.g.
+                              another commit's Release build, so that an A/B keeps the same client and pass-through
         """;
 
     private static string Value(string[] args, ref int i) =>

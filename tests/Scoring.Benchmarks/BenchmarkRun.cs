@@ -82,7 +82,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
         try
         {
             Progress("starting the server");
-            await using var server = await ChildProcess.StartAsync("the server", "Scoring.Server.dll",
+            await using var server = await ChildProcess.StartAsync("the server", options.ServerDll ?? "Scoring.Server.dll",
             [
                 "--urls", "http://127.0.0.1:0",
                 $"--ConnectionStrings:Scoring=Data Source={Path.Combine(folder.FullName, "scoring.db")}",
@@ -347,7 +347,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
         r.Text($"""
             - Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGb()} GB RAM, {RuntimeInformation.OSDescription}, {RuntimeInformation.OSArchitecture}
             - .NET: {RuntimeInformation.FrameworkDescription}; build {Configuration}; server GC (from the server's runtimeconfig) in the server and the pass-through: {(gcServer ? "on" : "off")}{hostEnvironment}
-            - Client, server and pass-through share the machine; the server and the pass-through are child processes on 127.0.0.1, over HTTP/2 (h2c).
+            - Client, server and pass-through share the machine; the server and the pass-through are child processes on 127.0.0.1, over HTTP/2 (h2c).{(options.ServerDll is { } dll ? $" The server measured is {dll} (--server)." : "")}
             - Run: {_started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - _started).TotalSeconds:F0} s; {N(options.Parcels)} parcels per stream, chunk {options.Chunk} (and {options.OtherChunk}), {options.Window} chunks in flight, {options.CallDuration.TotalSeconds:0.#} s per EvaluateParcel measurement{(options.Parts.Count < BenchmarkOptions.AllParts.Count ? $"; only {string.Join(", ", options.Parts)}" : "")}.
             - Other processes on the machine during the run: {Others()} (1-minute load average at the start: {_loadAtStart}); the figures assume a quiet machine.
             - Parcels: the default model's {workload.NumericCodes.Length} numeric indicators (map form: a {workload.NumericCodes.Length}-entry map<string, double>), {workload.CategoryCodes.Length} categories and {workload.VetoCodes.Length} vetoes ({workload.ValuesPerParcel} values), level, area, industry code, unit and street; {ParcelWorkload.Distinct} distinct value sets; basic view, no history.
@@ -561,11 +561,12 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
     private static GrpcChannel Channel(Uri address) =>
         GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
 
-    private static bool ServerUsesServerGc()
+    private bool ServerUsesServerGc()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Scoring.Server.runtimeconfig.json")));
+        var server = options.ServerDll ?? Path.Combine(AppContext.BaseDirectory, "Scoring.Server.dll");
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(server, ".runtimeconfig.json")));
         return doc.RootElement.GetProperty("runtimeOptions").TryGetProperty("configProperties", out var props)
-            && props.TryGetProperty("System.GC.Server", out var server) && server.GetBoolean();
+            && props.TryGetProperty("System.GC.Server", out var gc) && gc.GetBoolean();
     }
 
     private static string CpuModel()

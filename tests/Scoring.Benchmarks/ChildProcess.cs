@@ -47,7 +47,8 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             RedirectStandardError = true,
             // The pass-through host exits when its stdin closes, so it never outlives the benchmark.
             RedirectStandardInput = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            // Beside the program, so that a server of another build (--server) reads its own settings.
+            WorkingDirectory = Path.GetDirectoryName(Path.Combine(AppContext.BaseDirectory, dll))!,
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
