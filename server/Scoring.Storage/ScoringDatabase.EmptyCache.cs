@@ -15,6 +15,8 @@ public sealed partial class ScoringDatabase
     private SqliteCommand? _anyParcel;
     // The data_version at which the cache was last found empty; -1 when it was not.
     private long _emptyAt = -1;
+    // Set when the pools are cleared (a fault, a file taken back): the watcher is closed at its next use.
+    private volatile bool _watcherStale;
 
     /// <summary>
     /// Whether the parcel cache is known to hold no parcel. False when it holds some, and whenever it cannot be told
@@ -27,9 +29,21 @@ public sealed partial class ScoringDatabase
         {
             try
             {
+                if (_watcherStale)
+                {
+                    _watcherStale = false;
+                    CloseWatcher();
+                }
                 if (_watcher is null)
                 {
                     _watcher = Open(pooled: false);
+                    // A file that could be opened only for reading (no write permission): a watcher kept open in that
+                    // state would hold the shared memory read-only after permission comes back, so none is kept.
+                    if (SQLitePCL.raw.sqlite3_db_readonly(_watcher.Handle, "main") == 1)
+                    {
+                        CloseWatcher();
+                        return false;
+                    }
                     (_dataVersion, _anyParcel) = (_watcher.CreateCommand(), _watcher.CreateCommand());
                     _dataVersion.CommandText = "PRAGMA data_version;";
                     _anyParcel.CommandText = "SELECT 1 FROM parcels LIMIT 1;";

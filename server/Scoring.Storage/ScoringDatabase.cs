@@ -591,6 +591,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     // Closes the idle pooled connections of the point readers and of the scans.
     private void ClearPools()
     {
+        _watcherStale = true;
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         SqliteConnection.ClearPool(new SqliteConnection(_scanConnectionString));
     }

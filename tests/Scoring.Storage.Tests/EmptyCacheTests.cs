@@ -48,7 +48,7 @@ public sealed class EmptyCacheTests : IDisposable
             Exec(other, "DELETE FROM value_writes; DELETE FROM parcels;");
             Assert.Empty(await store.GetManyAsync(["A"]));
             Assert.Null(await store.GetAsync("A"));
-            Exec(other, "INSERT INTO parcels (id, created_at, updated_at) VALUES ('Z', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');");
+            Exec(other, "INSERT INTO parcels (id, created_at, updated_at) VALUES ('Z', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:00.0000000Z');");
         }
         var found = await store.GetManyAsync(["A", "Z"]);
         Assert.Equal(["Z"], found.Keys);
