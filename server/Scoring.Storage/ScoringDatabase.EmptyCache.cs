@@ -47,7 +47,6 @@ public sealed partial class ScoringDatabase
                     (_dataVersion, _anyParcel) = (_watcher.CreateCommand(), _watcher.CreateCommand());
                     _dataVersion.CommandText = "PRAGMA data_version;";
                     _anyParcel.CommandText = "SELECT 1 FROM parcels LIMIT 1;";
-                    _emptyAt = -1;
                 }
                 // A watcher on a deleted or replaced file would go on seeing the old one.
                 EnsureInPlace(_watcher);
