@@ -40,6 +40,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
     private IngestResult? _ingest;
     private IReadOnlyList<CostStep> _steps = [];
     private double? _serverAfterStreams, _passThroughPeak;
+    private (double MeanBytes, double WithModes)? _answerShape;
     private readonly double? _machineBusyAtStart = CpuAccount.MachineBusySeconds();
     private readonly double? _ownCpuAtStart = CpuAccount.ProcessSeconds();
     private readonly string _loadAtStart = CpuAccount.LoadAverage();
@@ -95,10 +96,14 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
 
             // The pass-through answers with what the real server answers for the same parcel.
             var full = await scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = workload.MapParcel(0, "template-"), SkipHistory = true });
+            // Every distinct parcel's real basic answer: they differ in size (suggested modes, their reasons).
+            var answers = await BasicAnswersAsync(scoring, workload.Chunk(ParcelForm.Columnar, 0, ParcelWorkload.Distinct, "template-"));
             var basic = await FirstResultAsync(scoring, workload.Chunk(ParcelForm.Map, 0, 1, "template-"));
+            if (!basic.Equals(answers[0])) throw new InvalidOperationException("the server answers parcel 0 differently in map and columnar form");
+            _answerShape = new PassThroughAnswers(answers, full).Shape();
             var basicFile = Path.Combine(folder.FullName, "basic.bin");
             var fullFile = Path.Combine(folder.FullName, "full.bin");
-            await File.WriteAllBytesAsync(basicFile, basic.ToByteArray());
+            PassThroughAnswers.WriteBasic(basicFile, answers);
             await File.WriteAllBytesAsync(fullFile, full.ToByteArray());
 
             Progress("starting the pass-through");
@@ -338,6 +343,10 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
         return new StoredResults(evaluateStored, storedCpu.Per(evaluateStored.Parcels), byId, byIdCpu.Per(byId.Parcels), preview.Impact.ParcelCount, impact);
     }
 
+    private string AnswerShape() => _answerShape is { } shape
+        ? $"\n- Basic answers: {F(shape.MeanBytes, 0)} bytes on average over the {N(ParcelWorkload.Distinct)} value sets, {F(100 * shape.WithModes, 1)} % of them suggesting a redevelopment mode; the pass-through answers parcel n with the server's real answer for parcel n mod {N(ParcelWorkload.Distinct)}."
+        : "";
+
     private string Render(ParcelWorkload workload, bool gcServer)
     {
         var r = new MarkdownReport();
@@ -350,7 +359,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
             - Client, server and pass-through share the machine; the server and the pass-through are child processes on 127.0.0.1, over HTTP/2 (h2c).{(options.ServerDll is { } dll ? $" The server measured is {dll} (--server)." : "")}
             - Run: {_started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - _started).TotalSeconds:F0} s; {N(options.Parcels)} parcels per stream, chunk {options.Chunk} (and {options.OtherChunk}), {options.Window} chunks in flight, {options.CallDuration.TotalSeconds:0.#} s per EvaluateParcel measurement{(options.Parts.Count < BenchmarkOptions.AllParts.Count ? $"; only {string.Join(", ", options.Parts)}" : "")}.
             - Other processes on the machine during the run: {Others()} (1-minute load average at the start: {_loadAtStart}); the figures assume a quiet machine.
-            - Parcels: the default model's {workload.NumericCodes.Length} numeric indicators (map form: a {workload.NumericCodes.Length}-entry map<string, double>), {workload.CategoryCodes.Length} categories and {workload.VetoCodes.Length} vetoes ({workload.ValuesPerParcel} values), level, area, industry code, unit and street; {ParcelWorkload.Distinct} distinct value sets; basic view, no history.
+            - Parcels: the default model's {workload.NumericCodes.Length} numeric indicators (map form: a {workload.NumericCodes.Length}-entry map<string, double>), {workload.CategoryCodes.Length} categories and {workload.VetoCodes.Length} vetoes ({workload.ValuesPerParcel} values), level, area, industry code, unit and street; {ParcelWorkload.Distinct} distinct value sets; basic view, no history.{AnswerShape()}
             """);
 
         if (_streams.Count > 0) RenderStreams(r, summary);
@@ -546,6 +555,20 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
         var request = new UpsertParcelsRequest { Source = source, AsOf = asOf };
         for (var i = k * IngestChunk; i < Math.Min(total, (k + 1) * IngestChunk); i++) request.Parcels.Add(workload.MapParcel(i, prefix));
         return request;
+    }
+
+    // The basic answers of one chunk, in order (a chunk the server may split into several responses).
+    private static async Task<List<Evaluation>> BasicAnswersAsync(ScoringService.ScoringServiceClient scoring, BatchEvaluateRequest chunk)
+    {
+        using var call = scoring.BatchEvaluate();
+        await call.RequestStream.WriteAsync(chunk);
+        await call.RequestStream.CompleteAsync();
+        var answers = new List<Evaluation>();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            foreach (var result in call.ResponseStream.Current.Results)
+                answers.Add(result.Evaluation ?? throw new InvalidOperationException($"BatchEvaluate refused the benchmark's parcel: {result.Error}"));
+        return answers.Count == chunk.Columns.Rows.Count ? answers
+            : throw new InvalidOperationException($"{chunk.Columns.Rows.Count} parcels sent but {answers.Count} answers came back");
     }
 
     private static async Task<Evaluation> FirstResultAsync(ScoringService.ScoringServiceClient scoring, BatchEvaluateRequest chunk)

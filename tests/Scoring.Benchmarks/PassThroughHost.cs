@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Net;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +21,10 @@ namespace Scoring.Benchmarks;
 /// </summary>
 internal static class PassThroughHost
 {
-    /// <summary>Serves until stdin closes. Args: --basic FILE (an Evaluation) --full FILE (an EvaluateParcelResponse).</summary>
+    /// <summary>
+    /// Serves until stdin closes. Args: --basic FILE (the real basic Evaluations of the workload's parcels 0, 1, 2 …,
+    /// length-delimited) --full FILE (an EvaluateParcelResponse).
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         string? basic = null, full = null;
@@ -35,7 +39,7 @@ internal static class PassThroughHost
             return 2;
         }
         var answers = new PassThroughAnswers(
-            Evaluation.Parser.ParseFrom(await File.ReadAllBytesAsync(basic)),
+            PassThroughAnswers.ReadBasic(basic),
             EvaluateParcelResponse.Parser.ParseFrom(await File.ReadAllBytesAsync(full)));
         answers.CheckSize();
 
@@ -57,48 +61,92 @@ internal static class PassThroughHost
     }
 }
 
-/// <summary>The precomputed answers: a real server's basic evaluation and full EvaluateParcel response.</summary>
-internal sealed class PassThroughAnswers(Evaluation basic, EvaluateParcelResponse full)
+/// <summary>
+/// The precomputed answers: a real server's basic evaluations of the workload's parcels (one per distinct value set) and
+/// its full EvaluateParcel response. Parcel n of a stream (its id ends in n) is answered with the real answer of parcel
+/// n mod their count, so that the ceiling sends what the server sends: the same sizes, texts and suggested modes, which
+/// vary from parcel to parcel.
+/// </summary>
+internal sealed class PassThroughAnswers(IReadOnlyList<Evaluation> basic, EvaluateParcelResponse full)
 {
     /// <summary>The full-view response, as the real server gave it for the benchmark's parcel.</summary>
     public EvaluateParcelResponse Full { get; } = full;
 
-    /// <summary>One result of the real basic shape and size for <paramref name="parcelId"/>.</summary>
-    public BatchResult Result(string parcelId) => new()
+    /// <summary>The real basic answers, in parcel order.</summary>
+    public IReadOnlyList<Evaluation> Basic { get; } = basic.Count > 0 ? basic : throw new ArgumentException("no basic answer", nameof(basic));
+
+    /// <summary>Writes <paramref name="answers"/> (length-delimited) for <see cref="ReadBasic"/>.</summary>
+    public static void WriteBasic(string path, IEnumerable<Evaluation> answers)
     {
-        ParcelId = parcelId,
-        Evaluation = new Evaluation
+        using var file = File.Create(path);
+        foreach (var answer in answers) answer.WriteDelimitedTo(file);
+    }
+
+    /// <summary>Reads the answers <see cref="WriteBasic"/> wrote.</summary>
+    public static List<Evaluation> ReadBasic(string path)
+    {
+        using var file = File.OpenRead(path);
+        var answers = new List<Evaluation>();
+        while (file.Position < file.Length) answers.Add(Evaluation.Parser.ParseDelimitedFrom(file));
+        return answers;
+    }
+
+    /// <summary>One result of the real basic shape and size for <paramref name="parcelId"/>: the real answer of its parcel.</summary>
+    public BatchResult Result(string parcelId)
+    {
+        var answer = Basic[(int)(NumberOf(parcelId) % Basic.Count)];
+        return new()
         {
             ParcelId = parcelId,
-            ModelVersion = basic.ModelVersion,
-            Score = basic.Score,
-            Classification = basic.Classification,
-            Disposition = basic.Disposition,
-            Completeness = basic.Completeness,
-            Level = basic.Level,
-            AreaMu = basic.AreaMu,
-            UnitId = basic.UnitId, // the real answer names the parcel's unit and street: the same bytes here
-            Street = basic.Street,
-            Elements = { basic.Elements }, // shared, read-only: the same bytes as the real ones
-            FailedVetoes = { basic.FailedVetoes },
-            UnknownVetoes = { basic.UnknownVetoes },
-            SpatialFacts = { basic.SpatialFacts },
-            ClearanceZone = basic.ClearanceZone,
-            RedevelopmentModes = { basic.RedevelopmentModes },
-            Warnings = { basic.Warnings },
-        },
-    };
+            Evaluation = new Evaluation
+            {
+                ParcelId = parcelId,
+                ModelVersion = answer.ModelVersion,
+                Score = answer.Score,
+                Classification = answer.Classification,
+                Disposition = answer.Disposition,
+                Completeness = answer.Completeness,
+                Level = answer.Level,
+                AreaMu = answer.AreaMu,
+                UnitId = answer.UnitId, // the real answer names the parcel's unit and street: the same bytes here
+                Street = answer.Street,
+                Elements = { answer.Elements }, // shared, read-only: the same bytes as the real ones
+                FailedVetoes = { answer.FailedVetoes },
+                UnknownVetoes = { answer.UnknownVetoes },
+                SpatialFacts = { answer.SpatialFacts },
+                ClearanceZone = answer.ClearanceZone,
+                RedevelopmentModes = { answer.RedevelopmentModes },
+                Warnings = { answer.Warnings },
+            },
+        };
+    }
+
+    // The workload's ids end in the parcel's number (prefix + n); an id that does not is answered as parcel 0.
+    private static long NumberOf(string parcelId)
+    {
+        var digits = parcelId.Length;
+        while (digits > 0 && char.IsAsciiDigit(parcelId[digits - 1]) && parcelId.Length - digits < 18) digits--;
+        return digits == parcelId.Length ? 0 : long.Parse(parcelId.AsSpan(digits), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>
-    /// Throws unless an answer made here has the real answer's size: a field the basic view gained and this copy missed
-    /// would make the ceiling answer fewer bytes than the server.
+    /// Throws unless every answer made here has the real answer's size: a field the basic view gained and this copy
+    /// missed would make the ceiling answer fewer bytes than the server.
     /// </summary>
     public void CheckSize()
     {
-        var made = Result(basic.ParcelId).Evaluation;
-        if (made.CalculateSize() != basic.CalculateSize())
-            throw new InvalidOperationException($"the pass-through's basic answer is {made.CalculateSize()} bytes, the real one {basic.CalculateSize()}: copy the fields the basic view gained");
+        for (var n = 0; n < Basic.Count; n++)
+        {
+            var real = Basic[n];
+            var made = Result(real.ParcelId).Evaluation;
+            if (made.CalculateSize() != real.CalculateSize())
+                throw new InvalidOperationException($"the pass-through's basic answer for {real.ParcelId} is {made.CalculateSize()} bytes, the real one {real.CalculateSize()}: copy the fields the basic view gained, and answer parcel n with the answer of parcel n");
+        }
     }
+
+    /// <summary>Mean size of the basic answers, in bytes, and the share of them suggesting at least one redevelopment mode.</summary>
+    public (double MeanBytes, double WithModes) Shape() =>
+        (Basic.Average(e => e.CalculateSize()), Basic.Count(e => e.RedevelopmentModes.Count > 0) / (double)Basic.Count);
 }
 
 /// <summary>scoring.bench.v1.PassThrough: parse, answer, nothing else.</summary>

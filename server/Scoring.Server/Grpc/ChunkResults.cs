@@ -68,7 +68,7 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
         }
         if (!ReferenceEquals(parcel.Model, _model)) (_model, _modelBytes) = (parcel.Model, ReplyBounds.BasicModelBytes(parcel.Model));
         var e = result.Evaluation;
-        SizeBound += _modelBytes + ReplyBounds.BasicParcelBytes(result.ParcelId, e.UnitId, e.Street) + ReplyBounds.SpatialBytes(e);
+        SizeBound += _modelBytes + ReplyBounds.BasicParcelBytes(result.ParcelId, e.UnitId, e.Street) + ReplyBounds.VetoBytes(e) + ReplyBounds.SpatialBytes(e);
     }
 
     public void Refused(int index, string parcelId, IReadOnlyList<FieldViolation> violations)
@@ -121,11 +121,28 @@ public static class ReplyBounds
     // A field's tag and the longest length prefix a message under the reply limit can have.
     private const int Prefix = 6;
 
-    /// <summary>The part fixed by the model: the fields' tags, lengths and numbers, the model version, the element scores and the veto codes.</summary>
+    /// <summary>
+    /// The part fixed by the model: the fields' tags, lengths and numbers, the model version and the element scores. The
+    /// model's own texts are counted once, exactly, when a stream meets the model.
+    /// </summary>
     public static long BasicModelBytes(Engine.Model.ScoringModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return 64 + Text(model.Version) + model.Elements.Sum(e => 40 + Text(e.Code)) + model.Vetoes.Sum(v => Prefix + Text(v.Code));
+        return 64 + Utf8(model.Version) + model.Elements.Sum(e => 40 + Utf8(e.Code));
+    }
+
+    /// <summary>The part of the veto codes listed as failed or unknown: <paramref name="listed"/> codes of <paramref name="textChars"/> characters in all.</summary>
+    public static long VetoBytes(int listed, long textChars) => listed * (long)Prefix + 3 * textChars;
+
+    /// <summary>The veto codes <paramref name="e"/> lists, as <see cref="VetoBytes(int, long)"/> counts them.</summary>
+    internal static long VetoBytes(Evaluation e)
+    {
+        var (failed, unknown) = (e.FailedVetoes, e.UnknownVetoes);
+        if (failed.Count + unknown.Count == 0) return 0;
+        long chars = 0;
+        for (var i = 0; i < failed.Count; i++) chars += failed[i].Length;
+        for (var i = 0; i < unknown.Count; i++) chars += unknown[i].Length;
+        return VetoBytes(failed.Count + unknown.Count, chars);
     }
 
     /// <summary>
@@ -156,4 +173,6 @@ public static class ReplyBounds
     }
 
     private static long Text(string? text) => text is null ? 0 : 3L * text.Length;
+
+    private static long Utf8(string text) => System.Text.Encoding.UTF8.GetByteCount(text);
 }

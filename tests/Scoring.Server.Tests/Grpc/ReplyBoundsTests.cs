@@ -42,6 +42,7 @@ public sealed class ReplyBoundsTests(ServerFixture server) : IClassFixture<Serve
             // As the result travels inside the response: its tag and length prefix count too.
             Assert.InRange(CodedOutputStream.ComputeMessageSize(r) + 1, 1,
                 ReplyBounds.BasicModelBytes(model) + ReplyBounds.BasicParcelBytes(r.ParcelId, r.Evaluation.UnitId, r.Evaluation.Street) +
+                ReplyBounds.VetoBytes(model.Vetoes.Length, model.Vetoes.Sum(v => v.Code.Length)) +
                 ReplyBounds.SpatialBytes(r.Evaluation.ClearanceZone != ClearanceZone.Unspecified, r.Evaluation.SpatialFacts.Count,
                     r.Evaluation.RedevelopmentModes.Count, r.Evaluation.Warnings.Count,
                     r.Evaluation.SpatialFacts.Sum(f => f.Name.Length + f.LayerId.Length) + r.Evaluation.RedevelopmentModes.Sum(m => m.Reason.Length) +
