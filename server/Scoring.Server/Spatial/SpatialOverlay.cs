@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Scoring.Engine.Evaluation;
+using Scoring.Engine.Model;
 using Scoring.Engine.Spatial;
 using Scoring.Server.Identification;
 using Scoring.Storage.Parcels;
@@ -36,6 +37,15 @@ public sealed class SpatialOutcome
         Shape = null;
         Zone = ClearanceZone.Unspecified;
         Modes = [];
+    }
+
+    // The rules of the model last placed with this outcome: a session places all its parcels under one model.
+    private (ScoringModel Model, SpatialRules Rules)? _rules;
+
+    internal SpatialRules RulesFor(ScoringModel model)
+    {
+        if (_rules is not { } known || !ReferenceEquals(known.Model, model)) _rules = known = (model, SpatialRules.For(model));
+        return known.Rules;
     }
 
     internal void Add(DerivedFlag flag) => (_derived ??= new List<DerivedFlag>(7)).Add(flag);
@@ -138,7 +148,7 @@ public sealed class SpatialOverlay(LayerCatalog layers, SpatialOptions options, 
     /// <summary>After scoring: the clearance tier and the redevelopment modes by the model's rules.</summary>
     public void Place(in EvaluatedParcel parcel, SpatialOutcome outcome)
     {
-        var rules = SpatialRules.For(parcel.Model);
+        var rules = outcome.RulesFor(parcel.Model);
         if (outcome.Shape is { } shape && outcome.Place.InMainUrbanArea == true && rules.NeedsContiguity && parcel.Card.Disposition != Disposition.Retained)
             outcome.Place = outcome.Place with
             {
