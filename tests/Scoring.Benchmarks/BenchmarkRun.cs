@@ -28,6 +28,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
     private const int PoolParcels = 5_000; // pre-built parcels per stream, cycled (few, so they stay in cache as fresh ones would)
     private const int IngestChunk = 1000;
     private const int UnaryParcels = 1024;
+    private const string UnaryPrefix = "unary-";
 
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
     private static readonly Method<byte[], byte[]> RawBatchEvaluate = new(MethodType.DuplexStreaming, "scoring.v1.ScoringService", "BatchEvaluate", Bytes, Bytes);
@@ -95,16 +96,20 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
             var scoring = new ScoringService.ScoringServiceClient(serverChannel);
 
             // The pass-through answers with what the real server answers for the same parcel.
-            var full = await scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = workload.MapParcel(0, "template-"), SkipHistory = true });
+            // The full answers of the unary calls' parcels, with their ids: they differ in size like the basic ones.
+            var fulls = new List<EvaluateParcelResponse>(UnaryParcels);
+            for (var n = 0; n < UnaryParcels; n++)
+                fulls.Add(await scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = workload.MapParcel(n, UnaryPrefix), SkipHistory = true }));
+            var full = fulls[0];
             // Every distinct parcel's real basic answer: they differ in size (suggested modes, their reasons).
             var answers = await BasicAnswersAsync(scoring, workload.Chunk(ParcelForm.Columnar, 0, ParcelWorkload.Distinct, "template-"));
             var basic = await FirstResultAsync(scoring, workload.Chunk(ParcelForm.Map, 0, 1, "template-"));
             if (!basic.Equals(answers[0])) throw new InvalidOperationException("the server answers parcel 0 differently in map and columnar form");
-            _answerShape = new PassThroughAnswers(answers, full).Shape();
+            _answerShape = new PassThroughAnswers(answers, fulls).Shape();
             var basicFile = Path.Combine(folder.FullName, "basic.bin");
             var fullFile = Path.Combine(folder.FullName, "full.bin");
-            PassThroughAnswers.WriteBasic(basicFile, answers);
-            await File.WriteAllBytesAsync(fullFile, full.ToByteArray());
+            PassThroughAnswers.Write(basicFile, answers);
+            PassThroughAnswers.Write(fullFile, fulls);
 
             Progress("starting the pass-through");
             // Same GC mode as the server (its runtimeconfig), unless --host-env says otherwise for both.
@@ -224,7 +229,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
 
     private async Task UnaryCallsAsync(ParcelWorkload workload, ScoringService.ScoringServiceClient scoring, PassThrough.PassThroughClient ceiling)
     {
-        var parcels = Enumerable.Range(0, UnaryParcels).Select(n => workload.MapParcel(n, "unary-")).ToArray();
+        var parcels = Enumerable.Range(0, UnaryParcels).Select(n => workload.MapParcel(n, UnaryPrefix)).ToArray();
         Func<long, Task> Evaluate(bool skipHistory) => async n =>
         {
             var parcel = parcels[n % parcels.Length];
@@ -235,7 +240,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
 
         await Calls("EvaluateParcel, full parcel inline, skip_history (what-if)", Evaluate(skipHistory: true), isCeiling: false);
         await Calls("EvaluateParcel, full parcel inline, with history (default)", Evaluate(skipHistory: false), isCeiling: false);
-        await Calls("pass-through Unary (same request, precomputed full response)", bare, isCeiling: true);
+        await Calls("pass-through Unary (same request, the server's full response for that parcel, precomputed)", bare, isCeiling: true);
     }
 
     private async Task Calls(string name, Func<long, Task> call, bool isCeiling, string group = "unary", int[]? callerCounts = null)

@@ -23,7 +23,7 @@ internal static class PassThroughHost
 {
     /// <summary>
     /// Serves until stdin closes. Args: --basic FILE (the real basic Evaluations of the workload's parcels 0, 1, 2 …,
-    /// length-delimited) --full FILE (an EvaluateParcelResponse).
+    /// length-delimited) --full FILE (the real full EvaluateParcelResponses of the unary calls' parcels 0, 1, 2 …, the same).
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -39,8 +39,8 @@ internal static class PassThroughHost
             return 2;
         }
         var answers = new PassThroughAnswers(
-            PassThroughAnswers.ReadBasic(basic),
-            EvaluateParcelResponse.Parser.ParseFrom(await File.ReadAllBytesAsync(full)));
+            PassThroughAnswers.Read(basic, Evaluation.Parser),
+            PassThroughAnswers.Read(full, EvaluateParcelResponse.Parser));
         answers.CheckSize();
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -63,32 +63,35 @@ internal static class PassThroughHost
 
 /// <summary>
 /// The precomputed answers: a real server's basic evaluations of the workload's parcels (one per distinct value set) and
-/// its full EvaluateParcel response. Parcel n of a stream (its id ends in n) is answered with the real answer of parcel
-/// n mod their count, so that the ceiling sends what the server sends: the same sizes, texts and suggested modes, which
-/// vary from parcel to parcel.
+/// its full EvaluateParcel responses for the unary calls' parcels. Parcel n (its id ends in n) is answered with the real
+/// answer of parcel n mod their count, so that the ceiling sends what the server sends: the same sizes, texts and
+/// suggested modes, which vary from parcel to parcel.
 /// </summary>
-internal sealed class PassThroughAnswers(IReadOnlyList<Evaluation> basic, EvaluateParcelResponse full)
+internal sealed class PassThroughAnswers(IReadOnlyList<Evaluation> basic, IReadOnlyList<EvaluateParcelResponse> full)
 {
-    /// <summary>The full-view response, as the real server gave it for the benchmark's parcel.</summary>
-    public EvaluateParcelResponse Full { get; } = full;
-
     /// <summary>The real basic answers, in parcel order.</summary>
     public IReadOnlyList<Evaluation> Basic { get; } = basic.Count > 0 ? basic : throw new ArgumentException("no basic answer", nameof(basic));
 
-    /// <summary>Writes <paramref name="answers"/> (length-delimited) for <see cref="ReadBasic"/>.</summary>
-    public static void WriteBasic(string path, IEnumerable<Evaluation> answers)
+    /// <summary>The real full-view responses, in parcel order.</summary>
+    public IReadOnlyList<EvaluateParcelResponse> Full { get; } = full.Count > 0 ? full : throw new ArgumentException("no full response", nameof(full));
+
+    /// <summary>The real full-view response for <paramref name="parcelId"/>'s parcel.</summary>
+    public EvaluateParcelResponse FullFor(string parcelId) => Full[(int)(NumberOf(parcelId) % Full.Count)];
+
+    /// <summary>Writes <paramref name="messages"/> (length-delimited) for <see cref="Read"/>.</summary>
+    public static void Write(string path, IEnumerable<IMessage> messages)
     {
         using var file = File.Create(path);
-        foreach (var answer in answers) answer.WriteDelimitedTo(file);
+        foreach (var message in messages) message.WriteDelimitedTo(file);
     }
 
-    /// <summary>Reads the answers <see cref="WriteBasic"/> wrote.</summary>
-    public static List<Evaluation> ReadBasic(string path)
+    /// <summary>Reads the messages <see cref="Write"/> wrote.</summary>
+    public static List<T> Read<T>(string path, MessageParser<T> parser) where T : IMessage<T>
     {
         using var file = File.OpenRead(path);
-        var answers = new List<Evaluation>();
-        while (file.Position < file.Length) answers.Add(Evaluation.Parser.ParseDelimitedFrom(file));
-        return answers;
+        var messages = new List<T>();
+        while (file.Position < file.Length) messages.Add(parser.ParseDelimitedFrom(file));
+        return messages;
     }
 
     /// <summary>One result of the real basic shape and size for <paramref name="parcelId"/>: the real answer of its parcel.</summary>
@@ -168,5 +171,5 @@ internal sealed class PassThroughService(PassThroughAnswers answers) : PassThrou
     }
 
     public override Task<EvaluateParcelResponse> Unary(EvaluateParcelRequest request, ServerCallContext context) =>
-        Task.FromResult(answers.Full);
+        Task.FromResult(answers.FullFor(request.Parcel?.ParcelId ?? ""));
 }
