@@ -103,7 +103,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
             var full = fulls[0];
             // Every distinct parcel's real basic answer: they differ in size (suggested modes, their reasons).
             var answers = await BasicAnswersAsync(scoring, workload.Chunk(ParcelForm.Columnar, 0, ParcelWorkload.Distinct, "template-"));
-            var basic = await FirstResultAsync(scoring, workload.Chunk(ParcelForm.Map, 0, 1, "template-"));
+            var basic = (await BasicAnswersAsync(scoring, workload.Chunk(ParcelForm.Map, 0, 1, "template-"))).Single();
             if (!basic.Equals(answers[0])) throw new InvalidOperationException("the server answers parcel 0 differently in map and columnar form");
             _answerShape = new PassThroughAnswers(answers, fulls).Shape();
             var basicFile = Path.Combine(folder.FullName, "basic.bin");
@@ -565,6 +565,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
     // The basic answers of one chunk, in order (a chunk the server may split into several responses).
     private static async Task<List<Evaluation>> BasicAnswersAsync(ScoringService.ScoringServiceClient scoring, BatchEvaluateRequest chunk)
     {
+        var sent = chunk.Parcels.Count + (chunk.Columns?.Rows.Count ?? 0);
         using var call = scoring.BatchEvaluate();
         await call.RequestStream.WriteAsync(chunk);
         await call.RequestStream.CompleteAsync();
@@ -572,18 +573,7 @@ internal sealed partial class BenchmarkRun(BenchmarkOptions options)
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
             foreach (var result in call.ResponseStream.Current.Results)
                 answers.Add(result.Evaluation ?? throw new InvalidOperationException($"BatchEvaluate refused the benchmark's parcel: {result.Error}"));
-        return answers.Count == chunk.Columns.Rows.Count ? answers
-            : throw new InvalidOperationException($"{chunk.Columns.Rows.Count} parcels sent but {answers.Count} answers came back");
-    }
-
-    private static async Task<Evaluation> FirstResultAsync(ScoringService.ScoringServiceClient scoring, BatchEvaluateRequest chunk)
-    {
-        using var call = scoring.BatchEvaluate();
-        await call.RequestStream.WriteAsync(chunk);
-        await call.RequestStream.CompleteAsync();
-        if (!await call.ResponseStream.MoveNext(CancellationToken.None)) throw new InvalidOperationException("BatchEvaluate answered nothing");
-        var result = call.ResponseStream.Current.Results.Single();
-        return result.Evaluation ?? throw new InvalidOperationException($"BatchEvaluate refused the benchmark's parcel: {result.Error}");
+        return answers.Count == sent ? answers : throw new InvalidOperationException($"{sent} parcels sent but {answers.Count} answers came back");
     }
 
     private static GrpcChannel Channel(Uri address) =>

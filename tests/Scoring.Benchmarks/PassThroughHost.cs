@@ -1,5 +1,5 @@
-using Google.Protobuf;
 using System.Net;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

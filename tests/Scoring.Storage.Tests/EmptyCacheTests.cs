@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Scoring.Storage.Parcels;
 
 namespace Scoring.Storage.Tests;
@@ -42,22 +41,12 @@ public sealed class EmptyCacheTests : IDisposable
         await store.UpsertAsync("feed", new DateOnly(2025, 1, 1), [Parcel("A")]);
         Assert.Single(await store.GetManyAsync(["A"]));
 
-        // Another program's connection empties the cache, then adds a parcel row of its own.
-        using (var other = _temp.Raw())
-        {
-            Exec(other, "DELETE FROM value_writes; DELETE FROM parcels;");
-            Assert.Empty(await store.GetManyAsync(["A"]));
-            Assert.Null(await store.GetAsync("A"));
-            Exec(other, "INSERT INTO parcels (id, created_at, updated_at) VALUES ('Z', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:00.0000000Z');");
-        }
+        // Another program's connections empty the cache, then add a parcel row of their own.
+        _temp.Execute("DELETE FROM value_writes; DELETE FROM parcels;");
+        Assert.Empty(await store.GetManyAsync(["A"]));
+        Assert.Null(await store.GetAsync("A"));
+        _temp.Execute("INSERT INTO parcels (id, created_at, updated_at) VALUES ('Z', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:00.0000000Z');");
         var found = await store.GetManyAsync(["A", "Z"]);
         Assert.Equal(["Z"], found.Keys);
-    }
-
-    private static void Exec(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

@@ -52,6 +52,15 @@ public sealed class TempDatabase : IDisposable
         return Convert.ToInt64(command.ExecuteScalar());
     }
 
+    /// <summary>Runs <paramref name="sql"/> on a connection of its own, as another program would.</summary>
+    public void Execute(string sql)
+    {
+        using var connection = Raw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     private ScoringDatabase Track(ScoringDatabase database)
     {
         _opened.Add(database);
