@@ -17,8 +17,11 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
     private readonly List<Evaluation> _assessed = [];
     private BatchEvaluateResponse _response = new();
     // Basic-view results of the chunk sent before, free to refill: the stream writes (serialises) a chunk's answer
-    // before it starts the next chunk, so nothing else holds them. Spares a chunk's worth of messages per chunk.
+    // before it starts the next chunk, so nothing else holds them. Spares a chunk's worth of messages per chunk, up to
+    // MaxSpare: a larger pool outgrows the CPU caches, and refilling old messages scattered through a few megabytes then
+    // cost more than allocating new ones (a profile of 5,000-parcel chunks: 9 % more server CPU than no refill at all).
     private readonly Stack<BatchResult> _spare = new();
+    internal const int MaxSpare = 1000;
     private int _mapForm;
     private Engine.Model.ScoringModel? _model;
     private long _modelBytes;
@@ -29,7 +32,10 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
         if (!full)
         {
             foreach (var sent in _response.Results)
+            {
+                if (_spare.Count == MaxSpare) break;
                 if (sent.OutcomeCase == BatchResult.OutcomeOneofCase.Evaluation) _spare.Push(sent);
+            }
         }
         _response = new BatchEvaluateResponse();
         _mapForm = mapForm;

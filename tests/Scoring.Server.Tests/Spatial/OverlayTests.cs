@@ -144,6 +144,52 @@ public sealed class OverlayTests(OverlayFixture server) : IClassFixture<OverlayF
     }
 
     [Fact]
+    public async Task Chunks_larger_than_the_refilled_messages_answer_each_parcel_as_its_own()
+    {
+        // A stream refills at most 1,000 messages of the chunk it sent; the rest of a 1,200-parcel chunk is answered with
+        // new ones. Two chunks alternate a plain parcel and one with a failed veto, the second in the other order, so
+        // that every refilled message held the other kind of parcel before.
+        const int size = 1_200;
+        var scoring = new ScoringService.ScoringServiceClient(server.Channel);
+        ParcelInput Plain(string id) => HandWorkedParcel.Input(id);
+        ParcelInput Vetoed(string id)
+        {
+            var p = HandWorkedParcel.Input(id);
+            p.Vetoes[p.Vetoes.Keys.Order(StringComparer.Ordinal).First()] = false;
+            return p;
+        }
+        var plain = (await scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Plain("O-BIG"), SkipHistory = true, View = EvaluationView.Basic })).Evaluation;
+        var vetoed = (await scoring.EvaluateParcelAsync(new EvaluateParcelRequest { Parcel = Vetoed("O-BIG"), SkipHistory = true, View = EvaluationView.Basic })).Evaluation;
+
+        using var call = scoring.BatchEvaluate();
+        for (var c = 0; c < 2; c++)
+        {
+            var chunk = new BatchEvaluateRequest { View = EvaluationView.Basic };
+            for (var i = 0; i < size; i++)
+                chunk.Parcels.Add((i + c) % 2 == 0 ? Plain($"O-BIG-{c}-{i}") : Vetoed($"O-BIG-{c}-{i}"));
+            await call.RequestStream.WriteAsync(chunk);
+            var results = new List<BatchResult>();
+            do
+            {
+                Assert.True(await call.ResponseStream.MoveNext());
+                results.AddRange(call.ResponseStream.Current.Results);
+            } while (call.ResponseStream.Current.ChunkContinues);
+
+            Assert.Equal(size, results.Count);
+            for (var i = 0; i < size; i++)
+            {
+                var expected = ((i + c) % 2 == 0 ? plain : vetoed).Clone();
+                expected.ParcelId = $"O-BIG-{c}-{i}";
+                Assert.Equal(expected.ParcelId, results[i].ParcelId);
+                Assert.Equal(expected, results[i].Evaluation);
+            }
+        }
+        await call.RequestStream.CompleteAsync();
+        Assert.NotEmpty(vetoed.FailedVetoes);
+        Assert.Empty(plain.FailedVetoes);
+    }
+
+    [Fact]
     public async Task An_area_mu_more_than_10_percent_off_the_outline_is_a_warning()
     {
         // The outline is 15 亩: 20 is |15 − 20| / 20 = 25 % off; 16 is 1/16 = 6.25 % off.
