@@ -8,54 +8,30 @@ namespace Scoring.Server.Grpc;
 /// <summary>
 /// A BatchEvaluate chunk as engine facts: its map-form parcels, then its columnar rows. A row's facts are made when
 /// asked for and die young (a chunk's worth of them alive at once would be copied by every collection during the
-/// chunk); the block's values are copied once into buffers shared by its rows, which the stream keeps from chunk to
-/// chunk (<see cref="ChunkBuffers"/>), so that a chunk allocates no large array of its own. Dispose of it once the chunk
-/// is evaluated, which lets go of the category keys it copied.
+/// chunk). A row's values are copied when its facts are made, into buffers the stream keeps from row to row and chunk
+/// to chunk (<see cref="ChunkBuffers"/>): so a chunk allocates no array of its own, and a row is read while its values
+/// are still in the CPU's caches, with no pass over the whole chunk before the first row is scored. The facts of a
+/// row are therefore valid only until the next row's are made. Dispose of it once the chunk is evaluated, which lets
+/// go of the category keys it copied.
 /// </summary>
 internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
 {
     private readonly Google.Protobuf.Collections.RepeatedField<ParcelInput> _parcels;
     private readonly Google.Protobuf.Collections.RepeatedField<ParcelRow>? _rows;
     private readonly ColumnLayout? _layout;
-    private readonly double[] _numbers;
-    private readonly string[] _categories;
-    private readonly EngineVetoAnswer[] _vetoes;
-    private readonly int[] _starts; // per row: where its values, keys and answers start
-
-    private readonly int _keys;
+    private readonly ChunkBuffers _buffers;
+    private int _keys; // the most category keys a row of this chunk has copied
 
     /// <summary>
-    /// Reads a chunk's codes against <paramref name="model"/> and copies its rows' values into <paramref name="buffers"/>:
-    /// its map-form <paramref name="parcels"/>, then the rows of <paramref name="columns"/>.
+    /// Reads a chunk's codes against <paramref name="model"/>: its map-form <paramref name="parcels"/>, then the rows of
+    /// <paramref name="columns"/>, whose values are copied into <paramref name="buffers"/> one row at a time.
     /// </summary>
     public ChunkFacts(Google.Protobuf.Collections.RepeatedField<ParcelInput> parcels, ParcelColumns? columns, Engine.Model.ScoringModel model,
         ChunkBuffers buffers)
     {
         _parcels = parcels;
-        var rows = _rows = columns?.Rows;
-        var count = rows?.Count ?? 0;
-        _starts = ChunkBuffers.Fit(ref buffers.Starts, 3 * count + 3);
-        int values = 0, keys = 0, answers = 0;
-        for (var r = 0; r < count; r++)
-        {
-            (_starts[3 * r], _starts[3 * r + 1], _starts[3 * r + 2]) = (values, keys, answers);
-            values += rows![r].Values.Count;
-            keys += rows[r].Categories.Count;
-            answers += rows[r].Vetoes.Count;
-        }
-        (_starts[3 * count], _starts[3 * count + 1], _starts[3 * count + 2]) = (values, keys, answers);
-        _numbers = ChunkBuffers.Fit(ref buffers.Numbers, values);
-        _categories = ChunkBuffers.Fit(ref buffers.Categories, keys);
-        _vetoes = ChunkBuffers.Fit(ref buffers.Vetoes, answers);
-        _keys = keys;
-        for (var r = 0; r < count; r++)
-        {
-            var row = rows![r];
-            row.Values.CopyTo(_numbers, _starts[3 * r]);
-            row.Categories.CopyTo(_categories, _starts[3 * r + 1]);
-            var at = _starts[3 * r + 2];
-            for (var i = 0; i < row.Vetoes.Count; i++) _vetoes[at + i] = ProtoMapping.Answer(row.Vetoes[i]);
-        }
+        _rows = columns?.Rows;
+        _buffers = buffers;
         if (columns is not null) _layout = columns.Layout(model);
     }
 
@@ -65,15 +41,23 @@ internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
     /// <summary>The id of parcel <paramref name="index"/>, without making its facts.</summary>
     public string ParcelIdAt(int index) => index < _parcels.Count ? _parcels[index].ParcelId : _rows![index - _parcels.Count].ParcelId;
 
-    /// <summary>The facts of parcel <paramref name="index"/> (map-form parcels first, then rows), made afresh.</summary>
+    /// <summary>
+    /// The facts of parcel <paramref name="index"/> (map-form parcels first, then rows), made afresh; a row's are valid
+    /// until the next row's are made.
+    /// </summary>
     public ParcelFacts this[int index]
     {
         get
         {
             if (index < _parcels.Count) return _parcels[index].ToFacts();
-            var r = index - _parcels.Count;
-            var row = _rows![r];
-            var (values, keys, answers) = (_starts[3 * r], _starts[3 * r + 1], _starts[3 * r + 2]);
+            var row = _rows![index - _parcels.Count];
+            var numbers = ChunkBuffers.Fit(ref _buffers.Numbers, row.Values.Count);
+            var categories = ChunkBuffers.Fit(ref _buffers.Categories, row.Categories.Count);
+            var vetoes = ChunkBuffers.Fit(ref _buffers.Vetoes, row.Vetoes.Count);
+            row.Values.CopyTo(numbers, 0);
+            row.Categories.CopyTo(categories, 0);
+            _keys = Math.Max(_keys, row.Categories.Count);
+            for (var i = 0; i < row.Vetoes.Count; i++) vetoes[i] = ProtoMapping.Answer(row.Vetoes[i]);
             return new ParcelFacts
             {
                 ParcelId = row.ParcelId,
@@ -88,8 +72,8 @@ internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
                 LocallyReported = row.HasLocallyReported ? row.LocallyReported : null,
                 Geometry = row.Geometry.Length == 0 ? null : row.Geometry,
                 Crs = row.Crs.Length == 0 ? null : row.Crs,
-                Row = new ParcelRowValues(_layout!, _numbers.AsMemory(values, _starts[3 * r + 3] - values),
-                    _categories.AsMemory(keys, _starts[3 * r + 4] - keys), _vetoes.AsMemory(answers, _starts[3 * r + 5] - answers)),
+                Row = new ParcelRowValues(_layout!, numbers.AsMemory(0, row.Values.Count), categories.AsMemory(0, row.Categories.Count),
+                    vetoes.AsMemory(0, row.Vetoes.Count)),
             };
         }
     }
@@ -102,22 +86,20 @@ internal sealed class ChunkFacts : Identification.IParcelChunk, IDisposable
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Lets go of the copied category keys; facts made from this chunk must not be read afterwards.</summary>
-    public void Dispose() => Array.Clear(_categories, 0, _keys);
+    public void Dispose() => Array.Clear(_buffers.Categories, 0, _keys);
 }
 
 /// <summary>
-/// The buffers a stream's chunks copy their columnar values into, one chunk after another: grown to the largest chunk
-/// seen and kept for the stream, instead of a large array allocated (or rented and returned) per chunk.
+/// The buffers a stream's columnar rows copy their values into, one row after another: grown to the longest row seen
+/// and kept for the stream, instead of arrays allocated for every row.
 /// </summary>
 internal sealed class ChunkBuffers
 {
-    /// <summary>Per row: where its values, keys and answers start.</summary>
-    public int[] Starts = [];
-    /// <summary>Numeric values of every row.</summary>
+    /// <summary>Numeric values of the row being read.</summary>
     public double[] Numbers = [];
-    /// <summary>Category keys of every row.</summary>
+    /// <summary>Category keys of the row being read.</summary>
     public string[] Categories = [];
-    /// <summary>Veto answers of every row.</summary>
+    /// <summary>Veto answers of the row being read.</summary>
     public EngineVetoAnswer[] Vetoes = [];
 
     /// <summary><paramref name="buffer"/>, grown (at least doubled) when it is shorter than <paramref name="length"/>.</summary>
