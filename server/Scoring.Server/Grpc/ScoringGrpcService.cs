@@ -67,7 +67,7 @@ internal sealed class ScoringGrpcService(ModelCatalog models, ModelRegistry regi
             }
 
             await ChunkEvaluation.EvaluateAsync(evaluations, session, chunk.Parcels, chunk.Columns, results!, buffers, token);
-            await ReplySize.WriteChunkAsync(responseStream, results!.Response, results.SizeBound, token);
+            await results!.SendAsync(responseStream, token);
             chunkIndex++;
         }
     }
