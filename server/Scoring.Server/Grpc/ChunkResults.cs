@@ -1,7 +1,7 @@
+using Grpc.Core;
 using Scoring.Engine.Evaluation;
 using Scoring.Engine.Robustness;
 using Scoring.Server.Identification;
-using Grpc.Core;
 using Scoring.V1;
 
 namespace Scoring.Server.Grpc;
@@ -22,19 +22,13 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
     // larger pool outgrows the CPU caches, and refilling old messages scattered through a few megabytes then cost more
     // than allocating new ones.
     private readonly Stack<BatchResult> _spare = new();
-    internal const int MaxSpare = 1000;
+    private const int MaxSpare = 1000;
     private int _mapForm;
     private Engine.Model.ScoringModel? _model;
     private long _modelBytes;
 
-    /// <summary>Starts a chunk with <paramref name="mapForm"/> parcels before its rows.</summary>
-    public void Start(int mapForm)
-    {
-        _response = new BatchEvaluateResponse();
-        _mapForm = mapForm;
-        SizeBound = 0;
-        _assessed.Clear();
-    }
+    /// <summary>Starts a chunk with <paramref name="mapForm"/> parcels before its rows (the answer is empty until then, and again once sent).</summary>
+    public void Start(int mapForm) => _mapForm = mapForm;
 
     /// <summary>
     /// Writes the chunk's answer to <paramref name="stream"/> (split when it would pass the reply limit), then lets go of
@@ -53,6 +47,7 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
             }
         }
         _response = new BatchEvaluateResponse();
+        SizeBound = 0;
         _assessed.Clear();
     }
 

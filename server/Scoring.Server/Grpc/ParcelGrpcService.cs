@@ -130,10 +130,7 @@ internal sealed class ParcelGrpcService(ParcelFeed feed, IParcelStore parcels, I
         results.Start(0);
         var selection = new ParcelFilter(NullIfEmpty(request.UnitId), NullIfEmpty(request.Street), request.Level == Level.Unspecified ? null : (int)request.Level);
         await foreach (var _ in evaluations.EvaluateStoredAsync(session, selection, request.ChunkSize == 0 ? DefaultStoredChunk : request.ChunkSize, results, token))
-        {
             await results.SendAsync(responseStream, token);
-            results.Start(0);
-        }
     }
 
     [Authorize(Policy = Roles.Reader)]
