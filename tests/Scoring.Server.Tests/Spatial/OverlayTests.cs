@@ -146,10 +146,10 @@ public sealed class OverlayTests(OverlayFixture server) : IClassFixture<OverlayF
     [Fact]
     public async Task Chunks_larger_than_the_refilled_messages_answer_each_parcel_as_its_own()
     {
-        // A stream refills at most 1,000 messages of the chunk it sent; the rest of a 1,200-parcel chunk is answered with
+        // A stream refills at most 5,000 messages of the chunk it sent; the rest of a 5,200-parcel chunk is answered with
         // new ones. Two chunks alternate a plain parcel and one with a failed veto, the second in the other order, so
         // that every refilled message held the other kind of parcel before.
-        const int size = 1_200;
+        const int size = 5_200;
         var scoring = new ScoringService.ScoringServiceClient(server.Channel);
         ParcelInput Plain(string id) => HandWorkedParcel.Input(id);
         ParcelInput Vetoed(string id)
