@@ -32,6 +32,9 @@ internal sealed class RawStatement : IDisposable
     /// <summary>Binds an integer.</summary>
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
+    /// <summary>Binds a real.</summary>
+    public void Bind(int index, double value) => Check(raw.sqlite3_bind_double(_statement, index, value));
+
     /// <summary>Binds a blob.</summary>
     public void Bind(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_statement, index, value));
 

@@ -62,6 +62,8 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     private long _lastWrite;
     // No RESTART checkpoint before this (Stopwatch ticks) after one found readers in the way.
     private long _nextRestart;
+    // Statements kept prepared on the writer connection (WriterStatement), by their SQL; used under the write lock.
+    private readonly Dictionary<string, RawStatement> _writerStatements = new(StringComparer.Ordinal);
 
     // How often the background checkpointer runs: often enough that under steady ingest it copies the WAL back in small
     // steps, so the writes' own RESTART checkpoints find little left to copy.
@@ -247,8 +249,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         }
         catch (Exception e) when (Classify(e) is { } fault)
         {
-            _writer?.Dispose();
-            _writer = null;
+            CloseWriter();
             return fault;
         }
         finally
@@ -309,8 +310,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
             catch (Exception e)
             {
                 // Whatever state a failed transaction left behind goes with the connection; the next write opens anew.
-                _writer?.Dispose();
-                _writer = null;
+                CloseWriter();
                 if (Classify(e) is { } fault) throw fault;
                 throw;
             }
@@ -330,6 +330,29 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>
+    /// <paramref name="sql"/> prepared on the writer connection and kept there for later writes: for a statement that
+    /// every write of its kind runs (the evaluation log's INSERT), which SQLite then compiles once per writer connection
+    /// instead of once per write. Only for the work of a write, on the connection it was given.
+    /// </summary>
+    internal RawStatement WriterStatement(SqliteConnection writer, string sql)
+    {
+        if (!ReferenceEquals(writer, _writer)) throw new InvalidOperationException("Only the writer connection keeps statements.");
+        if (!_writerStatements.TryGetValue(sql, out var statement))
+            _writerStatements.Add(sql, statement = new RawStatement(writer, sql));
+        return statement;
+    }
+
+    // The writer connection goes (after a fault, or at the end), with the statements kept on it: finalized first, so
+    // the connection really closes.
+    private void CloseWriter()
+    {
+        foreach (var statement in _writerStatements.Values) statement.Dispose();
+        _writerStatements.Clear();
+        _writer?.Dispose();
+        _writer = null;
     }
 
     private SqliteConnection Open(bool pooled = true) => Open(pooled ? _connectionString : _writerConnectionString);
@@ -583,7 +606,7 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         while (Volatile.Read(ref _checkpointing) == 1) Thread.Sleep(1);
         _checkpointer?.Dispose();
         CloseWatcher();
-        _writer?.Dispose();
+        CloseWriter();
         _keepAlive?.Dispose();
         ClearPools();
     }

@@ -15,19 +15,24 @@ public sealed class StorageFaultTests : IDisposable
 
     private static UnitWrite Unit(string id, int nameLength = 10) => new(id) { Name = new string('n', nameLength) };
 
+    // A copy of the database as it is now (VACUUM INTO), beside it; its path.
+    private string Backup()
+    {
+        var backup = Path.Combine(_temp.Directory, "backup.db");
+        using var raw = _temp.Raw();
+        using var command = raw.CreateCommand();
+        command.CommandText = $"VACUUM INTO '{backup}';";
+        command.ExecuteNonQuery();
+        return backup;
+    }
+
     [Fact]
     public async Task A_write_after_the_data_directory_is_deleted_is_refused_as_missing_and_recovers_when_the_file_is_back()
     {
         var database = _temp.Open();
         var units = new UnitStore(database);
         await units.UpsertAsync([Unit("U1")]);
-        var backup = Path.Combine(_temp.Directory, "backup.db");
-        using (var raw = _temp.Raw())
-        using (var command = raw.CreateCommand())
-        {
-            command.CommandText = $"VACUUM INTO '{backup}';";
-            command.ExecuteNonQuery();
-        }
+        var backup = Backup();
 
         Directory.Delete(Path.GetDirectoryName(_temp.FilePath)!, recursive: true);
 
@@ -44,6 +49,32 @@ public sealed class StorageFaultTests : IDisposable
         Assert.Null(await database.ProbeAsync());
         await units.UpsertAsync([Unit("U4")]);
         Assert.Equal(["U1", "U4"], (await units.ListAllAsync()).Select(u => u.UnitId));
+    }
+
+    [Fact]
+    public async Task Evaluations_recorded_around_a_deleted_data_directory_land_in_the_file_put_back_not_the_deleted_one()
+    {
+        // The log's INSERT is kept prepared on the writer connection: after the fault it must go with that connection,
+        // and the next write prepare it again on the file put back.
+        var database = _temp.Open();
+        var history = new Scoring.Storage.Evaluations.EvaluationStore(database);
+        static Scoring.Storage.Evaluations.EvaluationRecord Record(string parcelId, double score) =>
+            new(parcelId, "v1", score, 1, 1, 1, """{"indicators":{}}""", new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        await history.AppendAsync([Record("E1", 0.75)]);
+        await history.AppendAsync([Record("E2", 0.70)]);
+        var backup = Backup();
+
+        Directory.Delete(Path.GetDirectoryName(_temp.FilePath)!, recursive: true);
+        Assert.Equal(StorageFault.Missing, (await Assert.ThrowsAsync<StorageFaultException>(() => history.AppendAsync([Record("E3", 0.65)]))).Fault);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.FilePath)!);
+        File.Copy(backup, _temp.FilePath);
+        await history.AppendAsync([Record("E4", 0.55), Record("E5", 0.50)]);
+        await history.AppendAsync([Record("E6", 0.45)]);
+
+        var kept = await history.ListAsync(new Scoring.Storage.Evaluations.EvaluationFilter(), 10, null);
+        Assert.Equal(["E1", "E2", "E4", "E5", "E6"], kept.Evaluations.Select(e => e.Evaluation.ParcelId).Order());
+        Assert.Equal([0.75, 0.70, 0.55, 0.50, 0.45], kept.Evaluations.OrderBy(e => e.Evaluation.ParcelId).Select(e => e.Evaluation.Score));
     }
 
     [Fact]
@@ -116,13 +147,7 @@ public sealed class StorageFaultTests : IDisposable
         var database = _temp.Open();
         var units = new UnitStore(database);
         await units.UpsertAsync([Unit("U1")]);
-        var backup = Path.Combine(_temp.Directory, "backup.db");
-        using (var raw = _temp.Raw())
-        using (var command = raw.CreateCommand())
-        {
-            command.CommandText = $"VACUUM INTO '{backup}';";
-            command.ExecuteNonQuery();
-        }
+        var backup = Backup();
         Assert.True(File.Exists(_temp.FilePath + "-wal"));
 
         // Only the main file is replaced: the -wal beside it is the old file's, and SQLite would read it into the copy.

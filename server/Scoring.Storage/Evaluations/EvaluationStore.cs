@@ -13,9 +13,7 @@ public sealed class EvaluationStore(ScoringDatabase database) : EvaluationReads(
         INSERT INTO evaluations (parcel_id, model_version, score, classification, disposition, completeness,
                                  inputs_json, evaluated_at, level, area_mu, unit_id, street,
                                  clearance_zone, failed_vetoes, top_shortfalls, redevelopment_modes, contested, p_below_threshold)
-        VALUES ($parcel_id, $model_version, $score, $classification, $disposition, $completeness, $inputs_json,
-                $evaluated_at, $level, $area_mu, $unit_id, $street,
-                $clearance_zone, $failed_vetoes, $top_shortfalls, $redevelopment_modes, $contested, $p_below_threshold);
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18);
         """;
 
     /// <inheritdoc />
@@ -25,54 +23,34 @@ public sealed class EvaluationStore(ScoringDatabase database) : EvaluationReads(
         if (evaluations.Count == 0) return Task.FromResult(0);
 
         // A group of recorded single evaluations goes ahead of ingest chunks; a recorded batch queues with them.
-        return database.WriteAsync(ScoringDatabase.SizeOf(evaluations.Count), (connection, transaction, ct) =>
+        return database.WriteAsync(ScoringDatabase.SizeOf(evaluations.Count), (connection, _, ct) =>
         {
             var now = StoredText.Time(database.Time.GetUtcNow());
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = InsertSql;
-            var p = command.Parameters;
-            var parcelId = p.Add("$parcel_id", SqliteType.Text);
-            var modelVersion = p.Add("$model_version", SqliteType.Text);
-            var score = p.Add("$score", SqliteType.Real);
-            var classification = p.Add("$classification", SqliteType.Integer);
-            var disposition = p.Add("$disposition", SqliteType.Integer);
-            var completeness = p.Add("$completeness", SqliteType.Real);
-            var inputsJson = p.Add("$inputs_json", SqliteType.Text);
-            var evaluatedAt = p.Add("$evaluated_at", SqliteType.Text);
-            var level = p.Add("$level", SqliteType.Integer);
-            var areaMu = p.Add("$area_mu", SqliteType.Real);
-            var unitId = p.Add("$unit_id", SqliteType.Text);
-            var street = p.Add("$street", SqliteType.Text);
-            var clearanceZone = p.Add("$clearance_zone", SqliteType.Integer);
-            var failedVetoes = p.Add("$failed_vetoes", SqliteType.Text);
-            var topShortfalls = p.Add("$top_shortfalls", SqliteType.Text);
-            var redevelopmentModes = p.Add("$redevelopment_modes", SqliteType.Text);
-            var contested = p.Add("$contested", SqliteType.Integer);
-            var pBelowThreshold = p.Add("$p_below_threshold", SqliteType.Real);
-            command.Prepare();
+            // Kept prepared on the writer from one write to the next: a recorded single evaluation is one short write.
+            var insert = database.WriterStatement(connection, InsertSql);
             foreach (var e in evaluations)
             {
                 ct.ThrowIfCancellationRequested();
-                parcelId.Value = e.ParcelId;
-                modelVersion.Value = e.ModelVersion;
-                score.Value = e.Score;
-                classification.Value = e.Classification;
-                disposition.Value = e.Disposition;
-                completeness.Value = e.Completeness;
-                inputsJson.Value = e.InputsJson;
-                evaluatedAt.Value = e.EvaluatedAt == default ? now : StoredText.Time(e.EvaluatedAt);
-                level.Value = (object?)e.Level ?? DBNull.Value;
-                areaMu.Value = (object?)e.AreaMu ?? DBNull.Value;
-                unitId.Value = (object?)e.UnitId ?? DBNull.Value;
-                street.Value = (object?)e.Street ?? DBNull.Value;
-                clearanceZone.Value = (object?)e.ClearanceZone ?? DBNull.Value;
-                failedVetoes.Value = (object?)StoredLists.Write(e.FailedVetoes) ?? DBNull.Value;
-                topShortfalls.Value = (object?)StoredLists.Write(e.TopShortfalls) ?? DBNull.Value;
-                redevelopmentModes.Value = (object?)StoredLists.Write(e.RedevelopmentModes) ?? DBNull.Value;
-                contested.Value = e.Contested is { } c ? (c ? 1 : 0) : DBNull.Value;
-                pBelowThreshold.Value = (object?)e.PBelowThreshold ?? DBNull.Value;
-                command.ExecuteNonQuery();
+                // In the INSERT's order.
+                insert.Bind(1, e.ParcelId);
+                insert.Bind(2, e.ModelVersion);
+                insert.Bind(3, e.Score);
+                insert.Bind(4, e.Classification);
+                insert.Bind(5, e.Disposition);
+                insert.Bind(6, e.Completeness);
+                insert.Bind(7, e.InputsJson);
+                insert.Bind(8, e.EvaluatedAt == default ? now : StoredText.Time(e.EvaluatedAt));
+                insert.Bind(9, e.Level);
+                insert.Bind(10, e.AreaMu);
+                insert.Bind(11, e.UnitId);
+                insert.Bind(12, e.Street);
+                insert.Bind(13, e.ClearanceZone);
+                insert.Bind(14, StoredLists.Write(e.FailedVetoes));
+                insert.Bind(15, StoredLists.Write(e.TopShortfalls));
+                insert.Bind(16, StoredLists.Write(e.RedevelopmentModes));
+                insert.Bind(17, e.Contested);
+                insert.Bind(18, e.PBelowThreshold);
+                insert.Execute();
             }
             return evaluations.Count;
         }, cancellationToken);
