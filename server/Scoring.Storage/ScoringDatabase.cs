@@ -56,6 +56,9 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     private readonly Timer? _checkpoints;
     private SqliteConnection? _checkpointer;
     private int _checkpointing;
+    // Whether a background bound of the WAL runs (BoundInBackground), and whether this database is closing.
+    private int _bounding;
+    private volatile bool _disposed;
     // The -wal file beside a file database; null in memory.
     private readonly string? _walPath;
     // When the last write committed (Stopwatch ticks), for the idle TRUNCATE checkpoint.
@@ -500,20 +503,71 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         return wal.Exists ? wal.Length : 0;
     }
 
-    // After a commit under the write lock: when the WAL file passes half its bound, a RESTART checkpoint copies it
-    // back and waits (at most 100 ms) for readers to leave it, so the next write starts it again from the beginning
-    // and journal_size_limit (a quarter of the bound) cuts the file. Readers on old snapshots are why PASSIVE alone
-    // never resets it. A RESTART that readers (or the background PASSIVE) keep from completing is tried again after
-    // 250 ms, and after every write once the file passes three quarters of the bound: then writers wait for readers
-    // rather than let the WAL grow. The commit is already durable, so a failure here only leaves the WAL for later.
+    // After a commit under the write lock: once the WAL file passes half its bound, a RESTART checkpoint copies it back
+    // and waits (at most 100 ms) for readers to leave it, so the next write starts it again from the beginning and
+    // journal_size_limit (a quarter of the bound) cuts the file. Readers on old snapshots are why PASSIVE alone never
+    // resets it. Up to three quarters of the bound that is done in the background (BoundInBackground), so the write
+    // that finds the WAL large does not hold the writer while the whole of it is copied and synced. A RESTART that
+    // readers keep from completing is tried again after 250 ms; past three quarters, it runs in every write: then
+    // writers wait for readers rather than let the WAL grow. The commit is already durable, so a failure here only
+    // leaves the WAL for later.
     private void BoundWal(SqliteConnection writer)
     {
         if (_walPath is null) return;
         var size = WalBytes();
         if (size <= WalLimitBytes / 2) return;
-        if (size <= WalLimitBytes / 4 * 3 && System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _nextRestart)) return;
-        if (!TryCheckpoint(writer, "RESTART"))
-            Volatile.Write(ref _nextRestart, System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 4);
+        if (size <= WalLimitBytes / 4 * 3)
+        {
+            if (System.Diagnostics.Stopwatch.GetTimestamp() >= Volatile.Read(ref _nextRestart)) BoundInBackground();
+            return;
+        }
+        if (!TryCheckpoint(writer, "RESTART")) RestartLater();
+    }
+
+    private void RestartLater() =>
+        Volatile.Write(ref _nextRestart, System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 4);
+
+    // Bounds the WAL off the write path, one at a time: a PASSIVE checkpoint on the checkpointer's connection copies the
+    // WAL back and syncs the database while writes go on; then, in a turn of the writer's own (a small write), a RESTART
+    // copies only what was written meanwhile and waits for readers. Best effort: whatever fails, the next write past
+    // half the bound starts it again, and past three quarters the writes restart the WAL themselves.
+    private void BoundInBackground()
+    {
+        if (Interlocked.Exchange(ref _bounding, 1) == 1) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (Interlocked.Exchange(ref _checkpointing, 1) == 0)
+                {
+                    try
+                    {
+                        if (!_disposed) CopyBack();
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _checkpointing, 0);
+                    }
+                }
+                await _writeLock.EnterAsync(WriteSize.Small, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    if (!_disposed && WalBytes() > WalLimitBytes / 2 && !TryCheckpoint(_writer ??= OpenWriter(), "RESTART")) RestartLater();
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+            catch (Exception e) when (e is SqliteException or StorageFaultException or IOException or ObjectDisposedException)
+            {
+                // The file gone or the database closing: writes name a fault themselves; nothing to bound.
+            }
+            finally
+            {
+                Volatile.Write(ref _bounding, 0);
+            }
+        });
     }
 
     // A blocking checkpoint that waits at most 100 ms for readers; true when it completed.
@@ -564,10 +618,27 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
                 }
                 return;
             }
-            // An empty WAL has nothing to copy back; past half the bound the writes run RESTART checkpoints, which a
-            // PASSIVE one here would only make busy.
+            // An empty WAL has nothing to copy back; past half the bound the background bound copies it (and the
+            // writes restart it past three quarters), which a PASSIVE one here would only make busy.
             var wal = WalBytes();
             if (wal == 0 || wal > WalLimitBytes / 2) return;
+            CopyBack();
+        }
+        catch (Exception e) when (e is SqliteException or StorageFaultException or IOException)
+        {
+            // Busy or interrupted: the next tick tries again.
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
+    }
+
+    // A PASSIVE checkpoint on the checkpointer's own connection; the caller holds _checkpointing.
+    private void CopyBack()
+    {
+        try
+        {
             _checkpointer ??= Open(pooled: false);
             // A checkpointer on a deleted or replaced file goes at once, not when a later fault happens to close it.
             EnsureInPlace(_checkpointer);
@@ -575,13 +646,9 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         }
         catch (Exception e) when (e is SqliteException or StorageFaultException or IOException)
         {
-            // Busy or interrupted, or the file gone: the next tick tries again, on the file then at the path.
+            // Busy or interrupted, or the file gone: the next try opens anew, on the file then at the path.
             _checkpointer?.Dispose();
             _checkpointer = null;
-        }
-        finally
-        {
-            Volatile.Write(ref _checkpointing, 0);
         }
     }
 
@@ -602,6 +669,10 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     /// <summary>Closes the pooled connections to this database.</summary>
     public void Dispose()
     {
+        _disposed = true;
+        // A background bound of the WAL sees the flag once it has the writer's turn, and stops.
+        var bounding = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref _bounding) == 1 && bounding.Elapsed < TimeSpan.FromSeconds(5)) Thread.Sleep(1);
         _checkpoints?.Dispose();
         while (Volatile.Read(ref _checkpointing) == 1) Thread.Sleep(1);
         _checkpointer?.Dispose();
