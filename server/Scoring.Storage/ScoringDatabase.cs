@@ -533,22 +533,12 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
     // half the bound starts it again, and past three quarters the writes restart the WAL themselves.
     private void BoundInBackground()
     {
-        if (Interlocked.Exchange(ref _bounding, 1) == 1) return;
+        if (_disposed || Interlocked.Exchange(ref _bounding, 1) == 1) return;
         _ = Task.Run(async () =>
         {
             try
             {
-                if (Interlocked.Exchange(ref _checkpointing, 1) == 0)
-                {
-                    try
-                    {
-                        if (!_disposed) CopyBack();
-                    }
-                    finally
-                    {
-                        Volatile.Write(ref _checkpointing, 0);
-                    }
-                }
+                TryCopyBack();
                 await _writeLock.EnterAsync(WriteSize.Small, CancellationToken.None).ConfigureAwait(false);
                 try
                 {
@@ -627,6 +617,20 @@ public sealed partial class ScoringDatabase : IScoringDatabase, IDisposable
         catch (Exception e) when (e is SqliteException or StorageFaultException or IOException)
         {
             // Busy or interrupted: the next tick tries again.
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
+    }
+
+    // A PASSIVE checkpoint, unless the timer's checkpoint runs already (it then copies the WAL itself).
+    private void TryCopyBack()
+    {
+        if (Interlocked.Exchange(ref _checkpointing, 1) == 1) return;
+        try
+        {
+            if (!_disposed) CopyBack();
         }
         finally
         {

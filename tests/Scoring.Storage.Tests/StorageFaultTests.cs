@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Scoring.Storage.Evaluations;
 using Scoring.Storage.Units;
 
 namespace Scoring.Storage.Tests;
@@ -57,8 +58,8 @@ public sealed class StorageFaultTests : IDisposable
         // The log's INSERT is kept prepared on the writer connection: after the fault it must go with that connection,
         // and the next write prepare it again on the file put back.
         var database = _temp.Open();
-        var history = new Scoring.Storage.Evaluations.EvaluationStore(database);
-        static Scoring.Storage.Evaluations.EvaluationRecord Record(string parcelId, double score) =>
+        var history = new EvaluationStore(database);
+        static EvaluationRecord Record(string parcelId, double score) =>
             new(parcelId, "v1", score, 1, 1, 1, """{"indicators":{}}""", new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
         await history.AppendAsync([Record("E1", 0.75)]);
         await history.AppendAsync([Record("E2", 0.70)]);
@@ -72,7 +73,7 @@ public sealed class StorageFaultTests : IDisposable
         await history.AppendAsync([Record("E4", 0.55), Record("E5", 0.50)]);
         await history.AppendAsync([Record("E6", 0.45)]);
 
-        var kept = await history.ListAsync(new Scoring.Storage.Evaluations.EvaluationFilter(), 10, null);
+        var kept = await history.ListAsync(new EvaluationFilter(), 10, null);
         Assert.Equal(["E1", "E2", "E4", "E5", "E6"], kept.Evaluations.Select(e => e.Evaluation.ParcelId).Order());
         Assert.Equal([0.75, 0.70, 0.55, 0.50, 0.45], kept.Evaluations.OrderBy(e => e.Evaluation.ParcelId).Select(e => e.Evaluation.Score));
     }
