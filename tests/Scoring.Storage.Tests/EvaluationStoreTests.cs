@@ -35,6 +35,25 @@ public abstract class EvaluationStoreTests(StoreUnderTest target) : IDisposable
     }
 
     [StoreFact]
+    public async Task Inputs_read_back_as_the_text_appended_whatever_their_numbers_escapes_and_characters()
+    {
+        // Numbers as the shortest round-trip text writes them, escaped and unescaped CJK, an escaped quote, nulls,
+        // arrays; and text that is not JSON at all, kept as it came.
+        string[] inputs =
+        [
+            """{"score":0.30000000000000004,"tiny":1E-07,"big":12345678901234567890,"neg":-0.0,"street":"\u4E1C\u5C71\u8857\u9053"}""",
+            """{"street":"东山街道","note":"a \"quoted\" word\n","flags":[true,false,null],"nested":{"a":{"value":1,"origin":"inline"}}}""",
+            """{}""",
+            """not JSON {""",
+        ];
+
+        await _store.AppendAsync(inputs.Select((json, i) => new EvaluationRecord($"J{i}", "v1", 0.5, 1, 1, 1, json, Noon)).ToList());
+
+        for (var i = 0; i < inputs.Length; i++)
+            Assert.Equal(inputs[i], Assert.Single((await _store.ListAsync($"J{i}", 10, null)).Evaluations).Evaluation.InputsJson);
+    }
+
+    [StoreFact]
     public async Task Evaluation_without_a_time_is_stamped_by_the_clock()
     {
         await _store.AppendAsync([At("P1", 0) with { EvaluatedAt = default }]);

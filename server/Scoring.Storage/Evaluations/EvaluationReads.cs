@@ -51,8 +51,10 @@ public abstract class EvaluationReads : IEvaluationStore
     /// <param name="timeColumn">The SQL reading a time column as <see cref="StoredText"/> text.</param>
     /// <param name="timeParameter">A time of a page token (<see cref="StoredText"/> text) as the store's parameter.</param>
     /// <param name="snapshot">Begins a read transaction that sees one snapshot throughout.</param>
+    /// <param name="inputsColumn">The SQL reading the inputs column as JSON text.</param>
     private protected EvaluationReads(Func<CancellationToken, Task<DbConnection>> open, Func<string, string> timeColumn,
-        Func<string, object> timeParameter, Func<DbConnection, CancellationToken, ValueTask<DbTransaction>> snapshot)
+        Func<string, object> timeParameter, Func<DbConnection, CancellationToken, ValueTask<DbTransaction>> snapshot,
+        Func<string, string> inputsColumn)
     {
         _open = open;
         _timeParameter = timeParameter;
@@ -60,7 +62,7 @@ public abstract class EvaluationReads : IEvaluationStore
         _columns = $"""
             e.id AS Id, e.parcel_id AS ParcelId, e.model_version AS ModelVersion, e.score AS Score,
             e.classification AS Classification, e.disposition AS Disposition, e.completeness AS Completeness,
-            e.inputs_json AS InputsJson, {timeColumn("e.evaluated_at")} AS EvaluatedAt, e.level AS Level, e.area_mu AS AreaMu, e.unit_id AS UnitId,
+            {inputsColumn("e.inputs_json")} AS InputsJson, {timeColumn("e.evaluated_at")} AS EvaluatedAt, e.level AS Level, e.area_mu AS AreaMu, e.unit_id AS UnitId,
             e.street AS Street, e.clearance_zone AS ClearanceZone, e.failed_vetoes AS FailedVetoes, e.top_shortfalls AS TopShortfalls,
             e.redevelopment_modes AS RedevelopmentModes,
             {ContestedFlag} AS Contested, e.p_below_threshold AS PBelowThreshold

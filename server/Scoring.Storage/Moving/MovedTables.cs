@@ -1,3 +1,5 @@
+using Scoring.Storage.Evaluations;
+
 namespace Scoring.Storage.Moving;
 
 /// <summary>How a column's values are read from either store, written to PostgreSQL and written out canonically.</summary>
@@ -79,7 +81,7 @@ internal sealed record MovedTable(string Name, string Key, MovedColumn[] Columns
         [
             new("id", ColumnKind.Long), new("parcel_id", ColumnKind.Text), new("model_version", ColumnKind.Text), new("score", ColumnKind.Real),
             new("classification", ColumnKind.Int), new("disposition", ColumnKind.Int), new("completeness", ColumnKind.Real),
-            new("inputs_json", ColumnKind.Text), new("evaluated_at", ColumnKind.Time), new("level", ColumnKind.Int), new("area_mu", ColumnKind.Real),
+            new("inputs_json", ColumnKind.Text, EvaluationStore.InputsText("inputs_json")), new("evaluated_at", ColumnKind.Time), new("level", ColumnKind.Int), new("area_mu", ColumnKind.Real),
             new("unit_id", ColumnKind.Text), new("street", ColumnKind.Text), new("clearance_zone", ColumnKind.Int), new("failed_vetoes", ColumnKind.Text),
             new("top_shortfalls", ColumnKind.Text), new("redevelopment_modes", ColumnKind.Text), new("contested", ColumnKind.Flag),
             new("p_below_threshold", ColumnKind.Real),

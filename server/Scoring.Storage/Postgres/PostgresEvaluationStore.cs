@@ -9,7 +9,8 @@ namespace Scoring.Storage.Postgres;
 public sealed class PostgresEvaluationStore(PostgresDatabase database) : EvaluationReads(
     async ct => await database.OpenAsync(ct).ConfigureAwait(false), PostgresText.TimeColumn, time => PostgresText.Utc(time),
     // A snapshot for the roll-ups: REPEATABLE READ sees one snapshot for the whole transaction.
-    async (connection, ct) => await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false))
+    async (connection, ct) => await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false),
+    inputs => inputs)
 {
     /// <inheritdoc />
     public override Task<int> AppendAsync(IReadOnlyList<EvaluationRecord> evaluations, CancellationToken cancellationToken = default)
