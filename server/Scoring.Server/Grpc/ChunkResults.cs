@@ -83,6 +83,8 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
         }
         if (!ReferenceEquals(parcel.Model, _model)) (_model, _modelBytes) = (parcel.Model, ReplyBounds.BasicModelBytes(parcel.Model));
         var e = result.Evaluation;
+        // Complete: nothing changes a basic answer until it is sent and refilled, so its size is counted once.
+        e.KeepSize();
         SizeBound += _modelBytes + ReplyBounds.BasicParcelBytes(result.ParcelId, e.UnitId, e.Street) + ReplyBounds.VetoBytes(e) + ReplyBounds.SpatialBytes(e);
     }
 

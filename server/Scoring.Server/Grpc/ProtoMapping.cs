@@ -49,6 +49,7 @@ internal static class ProtoMapping
     /// </summary>
     public static Evaluation FillBasic(this in EvaluatedParcel parcel, Evaluation e)
     {
+        e.ForgetSize(); // a refilled message's size is counted again
         var card = parcel.Card;
         SetHeader(e, parcel.Verdict, parcel.UnitId, parcel.Street);
         SpatialMapping.SetSpatial(e, parcel.Spatial);
