@@ -25,8 +25,6 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
     private readonly Stack<BatchResult> _spare = new();
     private const int MaxSpare = 5000;
     private int _mapForm;
-    private Engine.Model.ScoringModel? _model;
-    private long _modelBytes;
 
     /// <summary>Starts a chunk with <paramref name="mapForm"/> parcels before its rows (the answer is empty until then, and again once sent).</summary>
     public void Start(int mapForm) => _mapForm = mapForm;
@@ -56,8 +54,8 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
     public BatchEvaluateResponse Response => _response;
 
     /// <summary>
-    /// Bytes the chunk's answer takes at most, counted as results are added (long.MaxValue when unknown): an answer
-    /// well under the reply limit is then sent without measuring it first.
+    /// Bytes the chunk's answer takes, counted as results are added (long.MaxValue when unknown): an answer under the
+    /// reply limit is then sent without measuring it again.
     /// </summary>
     public long SizeBound { get; private set; }
 
@@ -81,11 +79,10 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
             SizeBound = long.MaxValue;
             return;
         }
-        if (!ReferenceEquals(parcel.Model, _model)) (_model, _modelBytes) = (parcel.Model, ReplyBounds.BasicModelBytes(parcel.Model));
-        var e = result.Evaluation;
-        // Complete: nothing changes a basic answer until it is sent and refilled, so its size is counted once.
-        e.KeepSize();
-        SizeBound += _modelBytes + ReplyBounds.BasicParcelBytes(result.ParcelId, e.UnitId, e.Street) + ReplyBounds.VetoBytes(e) + ReplyBounds.SpatialBytes(e);
+        // Complete: nothing changes a basic answer until it is sent and refilled, so its size is counted once, here, and
+        // kept for the serialiser; the result's own size then costs only its id.
+        result.Evaluation.KeepSize();
+        SizeBound += ReplySize.InResponse(result);
     }
 
     public void Refused(int index, string parcelId, IReadOnlyList<FieldViolation> violations)
@@ -105,7 +102,7 @@ internal sealed class ChunkResults(bool full) : IEvaluationSink
     private void Add(BatchResult error)
     {
         _response.Results.Add(error);
-        if (SizeBound != long.MaxValue) SizeBound += Google.Protobuf.CodedOutputStream.ComputeMessageSize(error) + 5;
+        if (SizeBound != long.MaxValue) SizeBound += ReplySize.InResponse(error);
     }
 }
 
@@ -126,70 +123,4 @@ internal sealed class SingleResult(bool full) : IEvaluationSink
         Error = RichErrors.InvalidArgument([.. violations.Select(v => v with { Field = "parcel." + v.Field })], RichErrors.Reasons.InvalidParcel);
 
     public void NotFound(int index, string parcelId) => Error = RichErrors.UnknownParcel(parcelId);
-}
-
-/// <summary>
-/// The most bytes one basic-view <c>BatchResult</c> takes on the wire, from the length of its texts: what lets a chunk's
-/// answer be sent without measuring it first. A text counts three bytes a character (the most a UTF-16 character, or
-/// half a surrogate pair, takes in UTF-8), so no text is scanned to count its bytes.
-/// </summary>
-public static class ReplyBounds
-{
-    // A field's tag and the longest length prefix a message under the reply limit can have.
-    private const int Prefix = 6;
-
-    /// <summary>
-    /// The part fixed by the model: the fields' tags, lengths and numbers, the model version and the element scores. The
-    /// model's own texts are counted once, exactly, when a stream meets the model.
-    /// </summary>
-    public static long BasicModelBytes(Engine.Model.ScoringModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        return 64 + Utf8(model.Version) + model.Elements.Sum(e => 40 + Utf8(e.Code));
-    }
-
-    /// <summary>The part of the veto codes listed as failed or unknown: <paramref name="listed"/> codes of <paramref name="textChars"/> characters in all.</summary>
-    public static long VetoBytes(int listed, long textChars) => listed * (long)Prefix + 3 * textChars;
-
-    /// <summary>The veto codes <paramref name="e"/> lists, as <see cref="VetoBytes(int, long)"/> counts them.</summary>
-    internal static long VetoBytes(Evaluation e)
-    {
-        var (failed, unknown) = (e.FailedVetoes, e.UnknownVetoes);
-        if (failed.Count + unknown.Count == 0) return 0;
-        long chars = 0;
-        for (var i = 0; i < failed.Count; i++) chars += failed[i].Length;
-        for (var i = 0; i < unknown.Count; i++) chars += unknown[i].Length;
-        return VetoBytes(failed.Count + unknown.Count, chars);
-    }
-
-    /// <summary>
-    /// The part of the parcel's own texts, each with its tag and length: its id (twice: the result's and the
-    /// evaluation's), unit and street.
-    /// </summary>
-    public static long BasicParcelBytes(string parcelId, string? unitId, string? street) =>
-        2 * (Prefix + Text(parcelId)) + Prefix + Text(unitId) + Prefix + Text(street);
-
-    /// <summary>
-    /// The part of what an outline and the layers added (nothing for a parcel without it): the clearance tier when
-    /// set, <paramref name="facts"/> derived flags, <paramref name="modes"/> suggested modes and <paramref name="warnings"/>
-    /// warnings, whose texts (flag names, layer ids, reasons, warnings) hold <paramref name="textChars"/> characters in all.
-    /// </summary>
-    public static long SpatialBytes(bool zone, int facts, int modes, int warnings, long textChars) =>
-        (zone ? Prefix : 0) + facts * (5L * Prefix + 2 + 11 + 9) + modes * 3L * Prefix + warnings * (long)Prefix + 3 * textChars;
-
-    /// <summary>The spatial part of <paramref name="e"/>, as <see cref="SpatialBytes(bool, int, int, int, long)"/> counts it.</summary>
-    internal static long SpatialBytes(Evaluation e)
-    {
-        var (facts, modes, warnings) = (e.SpatialFacts, e.RedevelopmentModes, e.Warnings);
-        long chars = 0;
-        // Indexed: a RepeatedField's enumerator is an object.
-        for (var i = 0; i < facts.Count; i++) chars += facts[i].Name.Length + facts[i].LayerId.Length;
-        for (var i = 0; i < modes.Count; i++) chars += modes[i].Reason.Length;
-        for (var i = 0; i < warnings.Count; i++) chars += warnings[i].Length;
-        return SpatialBytes(e.ClearanceZone != ClearanceZone.Unspecified, facts.Count, modes.Count, warnings.Count, chars);
-    }
-
-    private static long Text(string? text) => text is null ? 0 : 3L * text.Length;
-
-    private static long Utf8(string text) => System.Text.Encoding.UTF8.GetByteCount(text);
 }

@@ -21,6 +21,9 @@ internal static class ReplySize
     /// <summary>The most bytes an UpsertParcels error shortened to fit takes (id up to 64 characters, a 120-byte message).</summary>
     private const int CompactErrorBytes = 340;
 
+    /// <summary>The bytes <paramref name="result"/> takes as one of a response's results: its tag, length and message.</summary>
+    public static int InResponse(BatchResult result) => CodedOutputStream.ComputeMessageSize(result) + 1;
+
     /// <summary>
     /// Writes one chunk's results: one response, or several in order when they would pass <see cref="MaxReplyBytes"/>.
     /// <paramref name="sizeBound"/> is the most bytes the response can take (long.MaxValue when unknown); under the limit,
@@ -38,7 +41,7 @@ internal static class ReplySize
         var size = 0;
         foreach (var result in response.Results)
         {
-            var resultSize = CodedOutputStream.ComputeMessageSize(result) + 1;
+            var resultSize = InResponse(result);
             if (part.Results.Count > 0 && size + resultSize > MaxReplyBytes)
             {
                 part.ChunkContinues = true;
